@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { KebabIdSchema, YearSchema } from "./common.ts";
+
+export const DistrictSchema = z.strictObject({
+  id: KebabIdSchema,
+  name: z.string().min(1),
+  /** The ids partners write for this district (state codes, abbreviations). */
+  codes: z.array(z.string()).default([]),
+});
+
+/** `c2c.config.yaml`: the partnership, its geography, and its privacy policy. */
+export const ConfigSchema = z.strictObject({
+  partnership: z.strictObject({
+    name: z.string().min(1),
+    introduction: z.string().min(1),
+    url: z.url().optional(),
+  }),
+  community: z.strictObject({
+    id: KebabIdSchema,
+    name: z.string().min(1),
+  }),
+  districts: z.array(DistrictSchema).default([]),
+  /** The latest year to publish; defaults to the latest year with data. */
+  reportingYear: YearSchema.optional(),
+  privacy: z
+    .strictObject({
+      /** No published count (children, cases) may be below this. */
+      minimumCount: z.number().int().min(1).default(10),
+    })
+    .default({ minimumCount: 10 }),
+  site: z
+    .strictObject({
+      title: z.string().min(1).optional(),
+      language: z.enum(["en", "es"]).default("en"),
+    })
+    .default({ language: "en" }),
+});
+export type Config = z.output<typeof ConfigSchema>;
+export type District = z.output<typeof DistrictSchema>;

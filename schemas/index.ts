@@ -1,0 +1,6 @@
+export * from "./common.ts";
+export * from "./config.ts";
+export * from "./extract.ts";
+export * from "./indicator.ts";
+export * from "./partners.ts";
+export * from "./vocabulary.ts";

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { DimensionSchema, KebabIdSchema, MilestoneSchema, SnakeIdSchema, YearSchema } from "./common.ts";
+
+/** How a record-level extract feeds an indicator: safe expressions over the row's fields. */
+export const RecordSourceSchema = z.strictObject({
+  kind: z.literal("record"),
+  schema: KebabIdSchema,
+  /** Which rows are counted at all, e.g. `grade == 3 and subject == 'ela' and tested`. */
+  denominator: z.string().min(1),
+  /** Which of the counted rows reached the outcome, e.g. `proficient`. */
+  numerator: z.string().min(1),
+});
+
+/** How an aggregate extract feeds an indicator: which rows, and which columns hold the counts. */
+export const AggregateSourceSchema = z.strictObject({
+  kind: z.literal("aggregate"),
+  schema: KebabIdSchema,
+  /** Which rows belong to this indicator, e.g. `measure == 'grade3_reading'`. */
+  filter: z.string().min(1).optional(),
+  numerator: SnakeIdSchema,
+  denominator: SnakeIdSchema,
+});
+
+export const IndicatorSourceSchema = z.discriminatedUnion("kind", [RecordSourceSchema, AggregateSourceSchema]);
+export type IndicatorSource = z.output<typeof IndicatorSourceSchema>;
+
+/** One indicator of the catalog, as written in `indicators/<id>.yaml`. */
+export const IndicatorSchema = z
+  .strictObject({
+    id: KebabIdSchema,
+    title: z.string().min(1),
+    /** The few words a card or chart axis can hold. */
+    shortTitle: z.string().min(1),
+    milestone: MilestoneSchema,
+    definition: z.string().min(1),
+    whyItMatters: z.string().min(1),
+    polarity: z.enum(["higher-is-better", "lower-is-better"]),
+    unit: z.literal("percent"),
+    /** `school`: 2025 means the 2024-25 school year. `calendar`: 2025 is the calendar year. */
+    yearType: z.enum(["school", "calendar"]),
+    baselineYear: YearSchema,
+    target: z.strictObject({
+      /** A share between 0 and 1. */
+      value: z.number().min(0).max(1),
+      year: YearSchema,
+    }),
+    /** Overrides the partnership's minimum count for this indicator. */
+    minimumN: z.number().int().min(1).optional(),
+    dimensions: z.array(DimensionSchema).default([]),
+    sources: z.array(IndicatorSourceSchema).min(1),
+    notes: z.array(z.string()).default([]),
+  })
+  .refine((i) => i.target.year >= i.baselineYear, {
+    message: "the target year must not be before the baseline year",
+    path: ["target", "year"],
+  });
+export type Indicator = z.output<typeof IndicatorSchema>;
+
+export const FieldRefSchema = SnakeIdSchema;

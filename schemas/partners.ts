@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { KebabIdSchema } from "./common.ts";
+
+/** How one kind of a partner's files is read. */
+export const PartnerExtractSchema = z.strictObject({
+  /** The extract schema the files follow. */
+  schema: KebabIdSchema,
+  /** File names this extract covers, with `*` as a wildcard, e.g. `kindergarten-*.csv`. */
+  files: z.string().min(1),
+  /** Field delimiter; detected when omitted. */
+  delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+  /** Values that mean the partner withheld a number to protect privacy, e.g. `*`, `n<10`. */
+  suppressed: z.array(z.string()).default([]),
+  /** Values that mean "does not apply", e.g. `N/A`. */
+  notApplicable: z.array(z.string()).default([]),
+});
+export type PartnerExtract = z.output<typeof PartnerExtractSchema>;
+
+export const PartnerSchema = z.strictObject({
+  id: KebabIdSchema,
+  name: z.string().min(1),
+  kind: z.enum(["school-district", "health-department", "college-access", "workforce", "service-provider"]),
+  contact: z.string().optional(),
+  /** The district this partner's rows belong to when a file has no district column. */
+  district: KebabIdSchema.optional(),
+  extracts: z.array(PartnerExtractSchema).min(1),
+});
+export type Partner = z.output<typeof PartnerSchema>;
+
+/** `partners.yaml`: who sends which files. */
+export const PartnersFileSchema = z.strictObject({
+  partners: z.array(PartnerSchema).min(1),
+});
