@@ -1,7 +1,18 @@
 import { z } from "zod";
 import { DimensionSchema, KebabIdSchema, SnakeIdSchema } from "./common.ts";
 
-export const FIELD_TYPES = ["id", "text", "integer", "count", "number", "percent", "boolean", "year", "date", "code"] as const;
+export const FIELD_TYPES = [
+  "id",
+  "text",
+  "integer",
+  "count",
+  "number",
+  "percent",
+  "boolean",
+  "year",
+  "date",
+  "code",
+] as const;
 export const FieldTypeSchema = z.enum(FIELD_TYPES);
 export type FieldType = z.infer<typeof FieldTypeSchema>;
 

@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Effects } from "./effects.ts";
+import { memoryLogger } from "./effects.ts";
+
+export interface MemoryEffects extends Effects {
+  files: Map<string, Uint8Array>;
+  log: ReturnType<typeof memoryLogger>;
+}
+
+/**
+ * Effects over an in-memory file tree, so a whole build runs without touching the disk.
+ * Reads of paths not in memory fall through to the disk (c2c's own templates and scripts) when
+ * `readDisk` is set; writes never reach the disk.
+ */
+export function memoryEffects(
+  initial: Record<string, string | Uint8Array> = {},
+  options: { readDisk?: boolean } = {},
+): MemoryEffects {
+  const files = new Map<string, Uint8Array>();
+  const norm = (p: string) => path.posix.normalize(p.split(path.sep).join("/"));
+  const encode = (d: string | Uint8Array) => (typeof d === "string" ? new TextEncoder().encode(d) : d);
+  for (const [p, d] of Object.entries(initial)) files.set(norm(p), encode(d));
+
+  const read = async (p: string): Promise<Uint8Array> => {
+    const hit = files.get(norm(p));
+    if (hit) return hit;
+    if (options.readDisk) return new Uint8Array(await readFile(p));
+    throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: "ENOENT" });
+  };
+  const under = (dir: string) => {
+    const prefix = `${norm(dir).replace(/\/$/, "")}/`;
+    return [...files.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  };
+
+  return {
+    files,
+    log: memoryLogger(),
+    readFile: read,
+    async *readStream(p) {
+      const bytes = await read(p);
+      const chunk = 64 * 1024;
+      for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+    },
+    listFiles: async (dir) => under(dir).sort(),
+    exists: async (p) => files.has(norm(p)) || under(p).length > 0,
+    writeFile: async (p, d) => {
+      files.set(norm(p), encode(d));
+    },
+    remove: async (p) => {
+      const n = norm(p);
+      for (const k of [...files.keys()]) if (k === n || k.startsWith(`${n}/`)) files.delete(k);
+    },
+    rename: async (from, to) => {
+      const f = norm(from);
+      const t = norm(to);
+      for (const [k, v] of [...files.entries()]) {
+        if (k === f || k.startsWith(`${f}/`)) {
+          files.delete(k);
+          files.set(t + k.slice(f.length), v);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Every problem c2c can find in a partner's files, in one place: a stable code, a severity, and the
+ * words a data clerk reads. Messages name the value seen; fixes say what to write instead.
+ */
+
+export type Severity = "error" | "warning" | "info";
+
+/** What the message templates may mention. All optional; each template uses its own. */
+export interface IssueParams {
+  value?: string;
+  column?: string;
+  expected?: string;
+  other?: string;
+  count?: number;
+  detail?: string;
+}
+
+interface CatalogueEntry {
+  severity: Severity;
+  /** What is wrong, in one sentence. */
+  message: (p: IssueParams) => string;
+  /** What to do about it. */
+  fix: (p: IssueParams) => string;
+}
+
+const q = (v: string | undefined) => (v === undefined ? "" : `\`${v}\``);
+
+export const ISSUE_CATALOGUE = {
+  "file-unreadable": {
+    severity: "error",
+    message: (p) => `The file could not be opened: ${p.detail ?? "unknown reason"}.`,
+    fix: () => "Check that the file exists, is a regular file and can be read, then run the build again.",
+  },
+  "unmatched-file": {
+    severity: "warning",
+    message: (p) => `No extract of partner ${q(p.other)} matches this file name, so it was not read.`,
+    fix: () => "Rename the file to match one of the partner's extracts in partners.yaml, or add an extract for it.",
+  },
+  "unknown-partner": {
+    severity: "warning",
+    message: (p) => `The folder ${q(p.value)} is not a partner listed in partners.yaml, so its files were not read.`,
+    fix: () => "Move the files into the folder named after the partner's id, or add the partner to partners.yaml.",
+  },
+  "encoding-error": {
+    severity: "error",
+    message: (p) => `The file has bytes that are not valid ${p.expected ?? "text"}${p.detail ? `: ${p.detail}` : ""}.`,
+    fix: () => 'Save the file again as "CSV UTF-8 (Comma delimited)" from Excel, or as UTF-8 from your database tool.',
+  },
+  "empty-file": {
+    severity: "error",
+    message: () => "The file has no header row and no data.",
+    fix: () => "Export the extract again; the file was empty when it reached us.",
+  },
+  "parse-error": {
+    severity: "error",
+    message: (p) => `The file could not be split into rows and columns: ${p.detail ?? "malformed CSV"}.`,
+    fix: () => 'Look for a quote mark (") that is opened but never closed near this line, and export the file again.',
+  },
+  "blank-header": {
+    severity: "warning",
+    message: () => "A column has no header; its values were ignored.",
+    fix: () => "Give the column a header from the template, or delete it if it is empty.",
+  },
+  "duplicate-header": {
+    severity: "error",
+    message: (p) => `The header ${q(p.value)} appears more than once; only the first column of that name was read.`,
+    fix: () => "Delete or rename the extra column so each header appears once.",
+  },
+  "missing-column": {
+    severity: "error",
+    message: (p) => `The required column ${q(p.column)} is missing, so no row of this file could be used.`,
+    fix: (p) =>
+      `Add a column headed ${q(p.column)}${p.detail ? ` (${p.detail})` : ""}; the template lists every column.`,
+  },
+  "unknown-column": {
+    severity: "info",
+    message: (p) => `The column ${q(p.value)} is not part of the ${p.other ?? ""} extract and was ignored.`,
+    fix: () => "Nothing to do if the column is not needed; otherwise check its spelling against the template.",
+  },
+  "extra-cell": {
+    severity: "error",
+    message: (p) => `The row has ${p.count} cells but the header has ${p.expected}; the row was not used.`,
+    fix: () => "Look for an unquoted comma inside a value on this line; put quotes around values that contain commas.",
+  },
+  "missing-cell": {
+    severity: "error",
+    message: (p) => `The row has ${p.count} cells but the header has ${p.expected}; the row was not used.`,
+    fix: () => "Fill in the missing values on this line, or check for a line break inside a value.",
+  },
+  "blank-row": {
+    severity: "info",
+    message: () => "The row is blank and was skipped.",
+    fix: () => "Nothing to do; blank rows are skipped.",
+  },
+  "required-value": {
+    severity: "error",
+    message: (p) => `The ${q(p.column)} value is blank; the row was not used.`,
+    fix: (p) => `Fill in ${q(p.column)}${p.expected ? ` (${p.expected})` : ""}.`,
+  },
+  "type-error": {
+    severity: "error",
+    message: (p) => `The ${q(p.column)} value ${q(p.value)} is not ${p.expected}; the row was not used.`,
+    fix: (p) => `Write ${p.expected} in ${q(p.column)}${p.detail ? `, ${p.detail}` : ""}.`,
+  },
+  "out-of-range": {
+    severity: "error",
+    message: (p) => `The ${q(p.column)} value ${q(p.value)} is outside ${p.expected}; the row was not used.`,
+    fix: (p) => `Correct ${q(p.column)} to a value within ${p.expected}.`,
+  },
+  "unknown-code": {
+    severity: "error",
+    message: (p) => `The ${q(p.column)} value ${q(p.value)} is not a code c2c knows; the row was not used.`,
+    fix: (p) => `Use one of: ${p.expected}.${p.detail ? ` Did you mean ${q(p.detail)}?` : ""}`,
+  },
+  "unknown-geography": {
+    severity: "error",
+    message: (p) =>
+      `The ${q(p.column)} value ${q(p.value)} is not a district of this partnership; the row was not used.`,
+    fix: (p) => `Use a district code from c2c.config.yaml: ${p.expected}.`,
+  },
+  "year-mismatch": {
+    severity: "warning",
+    message: (p) =>
+      `The ${q(p.column)} value ${q(p.value)} is not the year of the folder the file is in (${p.expected}).`,
+    fix: () => "Move the file into the folder for its year, or correct the year column.",
+  },
+  "duplicate-row": {
+    severity: "error",
+    message: (p) => `This row repeats line ${p.other} exactly; it was counted once.`,
+    fix: () => "Delete the repeated row.",
+  },
+  "duplicate-key": {
+    severity: "error",
+    message: (p) =>
+      `This row has the same ${p.column} (${q(p.value)}) as line ${p.other} but different values; neither row was used.`,
+    fix: () => "Keep the one correct row and delete the other.",
+  },
+  "numerator-exceeds-denominator": {
+    severity: "error",
+    message: (p) =>
+      `The ${q(p.column)} value ${q(p.value)} is larger than ${q(p.other)} (${p.expected}); the row was not used.`,
+    fix: (p) => `Check both counts: ${q(p.column)} counts a part of ${q(p.other)} and cannot be larger.`,
+  },
+  "source-suppressed": {
+    severity: "info",
+    message: (p) =>
+      `${p.count} cells were withheld by the partner (${p.value}) and are treated as suppressed, never as 0.`,
+    fix: () => "Nothing to do; c2c marks these cells as suppressed by the source.",
+  },
+} satisfies Record<string, CatalogueEntry>;
+
+export type IssueCode = keyof typeof ISSUE_CATALOGUE;
+
+/** One problem found in a partner's files, with where it is, what was seen, and how to fix it. */
+export interface Issue {
+  code: IssueCode;
+  severity: Severity;
+  partner: string | null;
+  /** Project-relative path of the file. */
+  file: string | null;
+  /** The line as the partner's spreadsheet numbers it (the header is line 1). */
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  message: string;
+  fix: string;
+}
+
+export interface IssueLocation {
+  partner?: string | null;
+  file?: string | null;
+  line?: number | null;
+  column?: string | null;
+}
+
+/** Builds an issue from the catalogue, so every message is worded in one place. */
+export function makeIssue(code: IssueCode, where: IssueLocation, params: IssueParams = {}): Issue {
+  const entry: CatalogueEntry = ISSUE_CATALOGUE[code];
+  return {
+    code,
+    severity: entry.severity,
+    partner: where.partner ?? null,
+    file: where.file ?? null,
+    line: where.line ?? null,
+    column: where.column ?? params.column ?? null,
+    value: params.value ?? null,
+    message: entry.message(params),
+    fix: entry.fix(params),
+  };
+}
+
+/** `file:line: severity: message [code]`, the line a partner reads in a terminal. */
+export function formatIssue(issue: Issue): string {
+  const where = issue.file ? `${issue.file}${issue.line !== null ? `:${issue.line}` : ""}: ` : "";
+  return `${where}${issue.severity}: ${issue.message} ${issue.fix} [${issue.code}]`;
+}

@@ -1,0 +1,69 @@
+import type { Dimension } from "../schemas/index.ts";
+
+/**
+ * Why a published cell holds no value, or how far to trust the one it holds.
+ * `suppressed`: hidden by c2c to protect small numbers. `source-suppressed`: withheld by the partner.
+ * `incomplete`: part of the population was withheld by a partner, so no honest total exists.
+ */
+export type ObservationFlag = "ok" | "suppressed" | "source-suppressed" | "low-reliability" | "incomplete";
+
+export type GeoLevel = "community" | "district";
+
+/** One cell of the observation table: the contract between aggregate, derive, protect and render. */
+export interface Observation {
+  indicator: string;
+  /** The end year of a school year (2025 is 2024-25) or a calendar year, as the indicator says. */
+  year: number;
+  geo_level: GeoLevel;
+  geo_id: string;
+  dimension: Dimension | "all";
+  group: string;
+  numerator: number | null;
+  denominator: number | null;
+  /** A share between 0 and 1. */
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+  flag: ObservationFlag;
+  /** The partner files that contributed, as project-relative paths. */
+  sources: string[];
+}
+
+/** The columns of the observation table, in the order downloads write them. */
+export const OBSERVATION_COLUMNS = [
+  "indicator",
+  "year",
+  "geo_level",
+  "geo_id",
+  "dimension",
+  "group",
+  "numerator",
+  "denominator",
+  "value",
+  "lower",
+  "upper",
+  "flag",
+  "sources",
+] as const satisfies readonly (keyof Observation)[];
+
+/** A stable key for one cell, for joins and lookups. */
+export function observationKey(
+  o: Pick<Observation, "indicator" | "year" | "geo_level" | "geo_id" | "dimension" | "group">,
+): string {
+  return `${o.indicator}|${o.year}|${o.geo_level}|${o.geo_id}|${o.dimension}|${o.group}`;
+}
+
+/** Where an indicator stands, in the community as a whole: what the index card and page headline say. */
+export interface IndicatorSummary {
+  indicator: string;
+  latestYear: number | null;
+  latestValue: number | null;
+  baselineYear: number;
+  baselineValue: number | null;
+  /** Latest minus baseline, in share points (0.03 is 3 percentage points). */
+  changeSinceBaseline: number | null;
+  /** Whether the change since baseline went the way the indicator's polarity calls better. */
+  direction: "better" | "worse" | "no-change" | "unknown";
+  targetValue: number;
+  targetYear: number;
+}
