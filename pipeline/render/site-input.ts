@@ -1,0 +1,20 @@
+import type { Config, Indicator, Partner, Vocabulary } from "../../schemas/index.ts";
+import type { IndicatorSummary, Observation } from "../observation.ts";
+
+/** Everything the public site is drawn from. Only protected observations ever reach here. */
+export interface SiteInput {
+  config: Config;
+  /** In catalog order (milestone order, then id). */
+  indicators: Indicator[];
+  /** The published observation table: suppressed cells have null counts and values and a flag. */
+  observations: Observation[];
+  summaries: IndicatorSummary[];
+  /** Group labels by dimension: `vocabularies.get("race_ethnicity")`. */
+  vocabularies: ReadonlyMap<string, Vocabulary>;
+  partners: Partner[];
+  /** The build date, `YYYY-MM-DD`, from SOURCE_DATE_EPOCH or the clock. */
+  buildDate: string;
+  version: string;
+  /** The smallest count the privacy policy lets the site show. */
+  minimumCount: number;
+}
