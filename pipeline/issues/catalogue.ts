@@ -132,8 +132,8 @@ export const ISSUE_CATALOGUE = {
   "duplicate-key": {
     severity: "error",
     message: (p) =>
-      `This row has the same ${p.column} (${q(p.value)}) as line ${p.other} but different values; neither row was used.`,
-    fix: () => "Keep the one correct row and delete the other.",
+      `This row has the same ${p.column} (${q(p.value)}) as line ${p.other} but different values; line ${p.other} was used and this row was not.`,
+    fix: (p) => `Keep the one correct row and delete the other; if line ${p.other} is the wrong one, correct it there.`,
   },
   "numerator-exceeds-denominator": {
     severity: "error",

@@ -1,0 +1,139 @@
+/**
+ * The c2c build: a partnership's project folder in, a public site and private partner reports out.
+ *
+ *   project folder ──1 loadProject──▶ Project (config, partners, indicators, schemas)
+ *        │
+ *        └──2 discoverFiles──▶ PartnerFile[] ──┐  for each file, streamed in chunks:
+ *                                              │  3 readPartnerFile → 4 validateRows
+ *                                              │  → 5 normalizeRows → 6 aggregateRows
+ *                                              ▼
+ *                        PartialCounts (merged: counts add) ──6 buildObservations──▶ Observation[]
+ *                                              │
+ *                        7 deriveObservations (rate, interval)
+ *                                              │
+ *                        8 protectCells (primary + complementary suppression) ──▶ published table
+ *                                              │             └─ 7 summarizeIndicators (from published only)
+ *                        9 renderSite + renderPartnerReports
+ *                                              │
+ *                       10 writeOutputs (atomic swap into out/, manifest build.json)
+ *
+ * Stages 4 to 9 are pure; every file and console access goes through `effects`. `build` returns
+ * each stage's result so tests and `--explain` can inspect them.
+ */
+import path from "node:path";
+import { buildObservations } from "./aggregate/build-observations.ts";
+import { mergePartials } from "./aggregate/partial-counts.ts";
+import { deriveObservations, summarizeIndicators } from "./derive/derive-observations.ts";
+import { type Discovery, discoverFiles, listDataFiles } from "./discover/discover-files.ts";
+import type { Effects } from "./effects.ts";
+import type { FileResult } from "./file-result.ts";
+import { loadProject, type Project } from "./load/load-project.ts";
+import type { IndicatorSummary, Observation } from "./observation.ts";
+import { processPartnerFile } from "./process-partner-file.ts";
+import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
+import { renderPartnerReports } from "./render/render-partner-reports.ts";
+import { loadSiteAssets } from "./render/site/load-site-assets.ts";
+import { renderSite } from "./render/site/render-site.ts";
+import { type BuildManifest, makeManifest, writeOutputs } from "./write/write-outputs.ts";
+
+export interface BuildOptions {
+  projectDir: string;
+  outDir: string;
+  /** c2c's own folder (templates, default catalog, schemas). */
+  c2cRoot: string;
+  version: string;
+  /** `YYYY-MM-DD`; from SOURCE_DATE_EPOCH or the clock, chosen by the caller. */
+  buildDate: string;
+  /** Off only to prove the privacy audit can fail. */
+  complementarySuppression?: boolean;
+  /** Render and return the outputs without writing them. */
+  dryRun?: boolean;
+  /** Told after each file is processed. */
+  onFile?: (result: FileResult) => void;
+}
+
+export interface BuildResult {
+  project: Project;
+  discovery: Discovery;
+  files: FileResult[];
+  /** The full table before protection: private, never written to the site. */
+  observations: Observation[];
+  protection: ProtectionResult;
+  summaries: IndicatorSummary[];
+  reportingYear: number | null;
+  site: Map<string, string | Uint8Array>;
+  partnerReports: Map<string, { html: string; json: string }>;
+  manifest: BuildManifest;
+}
+
+export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
+  const root = path.resolve(options.projectDir);
+  // 1. load config
+  const project = await loadProject(root, options.c2cRoot, effects);
+  // 2. discover
+  const discovery = discoverFiles(await listDataFiles(root, effects), project);
+  // 3–6. read, validate, normalize, aggregate each file as it streams
+  const files: FileResult[] = [];
+  const partials = [];
+  for (const file of discovery.files) {
+    const processed = await processPartnerFile(file, project, effects);
+    files.push(processed.result);
+    partials.push(processed.partials);
+    options.onFile?.(processed.result);
+  }
+  // 6. roll the partial counts up into the observation table
+  const all = buildObservations(mergePartials(partials), project.config);
+  const reportingYear = project.config.reportingYear ?? (all.length > 0 ? Math.max(...all.map((o) => o.year)) : null);
+  const inRange = sortObservations(all.filter((o) => reportingYear === null || o.year <= reportingYear));
+  // 7. derive rates and intervals
+  const observations = deriveObservations(inRange);
+  // 8. protect
+  const protection = protectCells(observations, project.indicators, project.config, {
+    complementary: options.complementarySuppression !== false,
+  });
+  const summaries = summarizeIndicators(project.indicators, protection.published);
+  // 9. render
+  const assets = await loadSiteAssets(effects, options.c2cRoot);
+  const site = await renderSite(
+    {
+      config: project.config,
+      indicators: project.indicators,
+      observations: protection.published,
+      summaries,
+      vocabularies: project.vocabularies,
+      partners: project.partners,
+      buildDate: options.buildDate,
+      version: options.version,
+      minimumCount: Math.min(...project.indicators.map((i) => minimumCountFor(i, project.config))),
+    },
+    assets,
+  );
+  const partnerReports = await renderPartnerReports(project, discovery, files, options, effects);
+  const manifest = makeManifest({ project, files, discovery, protection, options, reportingYear });
+  // 10. write
+  if (!options.dryRun) await writeOutputs(path.resolve(options.outDir), site, partnerReports, manifest, effects);
+  return {
+    project,
+    discovery,
+    files,
+    observations,
+    protection,
+    summaries,
+    reportingYear,
+    site,
+    partnerReports,
+    manifest,
+  };
+}
+
+/** Indicator (catalog order), year, geography, dimension, group: the order every output uses. */
+function sortObservations(list: Observation[]): Observation[] {
+  const geo = (o: Observation) => (o.geo_level === "community" ? `0${o.geo_id}` : `1${o.geo_id}`);
+  const dim = (o: Observation) => (o.dimension === "all" ? "" : o.dimension);
+  const key = (o: Observation) =>
+    `${o.indicator}\u0000${String(o.year).padStart(4, "0")}\u0000${geo(o)}\u0000${dim(o)}\u0000${o.group}`;
+  return list
+    .map((o) => [key(o), o] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, o]) => o);
+}

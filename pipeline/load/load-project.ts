@@ -1,0 +1,365 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { z } from "zod";
+import {
+  type Config,
+  ConfigSchema,
+  type ExtractSchema,
+  ExtractSchemaSchema,
+  type Indicator,
+  IndicatorSchema,
+  type IndicatorSource,
+  MILESTONES,
+  type Partner,
+  PartnersFileSchema,
+  type Vocabulary,
+  VocabularySchema,
+} from "../../schemas/index.ts";
+import type { Effects } from "../effects.ts";
+import { type CompiledExpression, compileExpression } from "../expression/index.ts";
+import { type ConfigError, ProjectError } from "./config-error.ts";
+import { parseYamlDocument } from "./yaml-document.ts";
+
+/** How one indicator reads one extract schema, with its rules compiled. */
+export interface Feed {
+  indicator: Indicator;
+  source: IndicatorSource;
+  /** Record-level: which rows count, and which of them reached the outcome. */
+  denominator: CompiledExpression | null;
+  numerator: CompiledExpression | null;
+  /** Aggregate: which rows belong to the indicator (null: every row). */
+  filter: CompiledExpression | null;
+}
+
+/** A loaded, cross-checked project: everything later stages need from the project's own files. */
+export interface Project {
+  root: string;
+  config: Config;
+  partners: Partner[];
+  /** In continuum order: by milestone, then id. */
+  indicators: Indicator[];
+  extracts: ReadonlyMap<string, ExtractSchema>;
+  vocabularies: ReadonlyMap<string, Vocabulary>;
+  /** The indicators each extract schema feeds, by schema id. */
+  feeds: ReadonlyMap<string, Feed[]>;
+  /** sha256 over every project file that shapes the build (config, partners, indicators, schemas). */
+  configHash: string;
+  /** Where each indicator, schema and vocabulary was defined (project or c2c's defaults). */
+  definitionFiles: string[];
+}
+
+interface Loaded<T> {
+  file: string;
+  value: T;
+}
+
+/**
+ * Stage 1: reads `c2c.config.yaml`, `partners.yaml`, the indicator catalog, extract schemas and
+ * vocabularies (the project's own, else c2c's defaults in `c2cRoot`), validates each with its zod
+ * schema and checks every cross-reference. Throws a ProjectError listing every mistake found.
+ */
+export async function loadProject(root: string, c2cRoot: string, effects: Effects): Promise<Project> {
+  const errors: ConfigError[] = [];
+  const hash = createHash("sha256");
+  const rel = (p: string) => (p.startsWith(root) ? path.relative(root, p).split(path.sep).join("/") : p);
+
+  const readYaml = async <S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | null> => {
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8").decode(await effects.readFile(file));
+    } catch {
+      errors.push({
+        file: rel(file),
+        line: null,
+        key: null,
+        message: "the file could not be read.",
+        fix: "Check that it exists and can be read.",
+      });
+      return null;
+    }
+    hash.update(`${rel(file)}\0${text}\0`);
+    const result = parseYamlDocument(text, rel(file), schema);
+    if (!result.ok) {
+      errors.push(...result.errors);
+      return null;
+    }
+    return result.value;
+  };
+
+  const readFolder = async <S extends z.ZodType>(dirs: string[], schema: S): Promise<Loaded<z.output<S>>[]> => {
+    // The first folder that holds YAML files wins for each file name: the project's own before c2c's.
+    const byName = new Map<string, string>();
+    for (const dir of dirs) {
+      if (!(await effects.exists(dir))) continue;
+      for (const f of await effects.listFiles(dir)) {
+        if (!/\.ya?ml$/.test(f) || f.includes("/")) continue;
+        if (!byName.has(f)) byName.set(f, path.join(dir, f));
+      }
+    }
+    const out: Loaded<z.output<S>>[] = [];
+    for (const name of [...byName.keys()].sort()) {
+      const file = byName.get(name)!;
+      const value = await readYaml(file, schema);
+      if (value !== null) out.push({ file: rel(file), value });
+    }
+    return out;
+  };
+
+  const configPath = path.join(root, "c2c.config.yaml");
+  if (!(await effects.exists(configPath))) {
+    throw new ProjectError([
+      {
+        file: rel(configPath),
+        line: null,
+        key: null,
+        message: `there is no c2c.config.yaml in ${root}.`,
+        fix: "Run c2c in the partnership's project folder, pass --project DIR, or create one with `c2c init`.",
+      },
+    ]);
+  }
+  const config = await readYaml(configPath, ConfigSchema);
+  const partnersFile = await readYaml(path.join(root, "partners.yaml"), PartnersFileSchema);
+  const vocabularies = await readFolder(
+    [path.join(root, "schemas", "vocabularies"), path.join(c2cRoot, "schemas", "vocabularies")],
+    VocabularySchema,
+  );
+  const extracts = await readFolder(
+    [path.join(root, "schemas", "extracts"), path.join(c2cRoot, "schemas", "extracts")],
+    ExtractSchemaSchema,
+  );
+  const projectIndicators = path.join(root, "indicators");
+  const indicatorDir = (await effects.exists(projectIndicators)) ? projectIndicators : path.join(c2cRoot, "indicators");
+  const indicators = await readFolder([indicatorDir], IndicatorSchema);
+
+  if (errors.length > 0 || config === null || partnersFile === null) throw new ProjectError(errors);
+
+  checkIdsMatchFileNames(vocabularies, errors);
+  checkIdsMatchFileNames(extracts, errors);
+  checkIdsMatchFileNames(indicators, errors);
+  const vocabularyMap = new Map(vocabularies.map((v) => [v.value.id, v.value]));
+  const extractMap = new Map(extracts.map((e) => [e.value.id, e.value]));
+  for (const e of extracts) checkExtract(e, vocabularyMap, errors);
+  checkPartners(partnersFile.partners, config, extractMap, errors);
+  const feeds = compileFeeds(indicators, extractMap, errors);
+  if (indicators.length === 0) {
+    errors.push({
+      file: rel(indicatorDir),
+      line: null,
+      key: null,
+      message: "the indicator catalog is empty.",
+      fix: "Add one YAML file per indicator, or remove the folder to use c2c's defaults.",
+    });
+  }
+  if (errors.length > 0) throw new ProjectError(errors);
+
+  const order = (i: Indicator) => MILESTONES.indexOf(i.milestone);
+  return {
+    root,
+    config,
+    partners: partnersFile.partners,
+    indicators: indicators.map((i) => i.value).sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id)),
+    extracts: extractMap,
+    vocabularies: vocabularyMap,
+    feeds,
+    configHash: hash.digest("hex"),
+    definitionFiles: [...vocabularies, ...extracts, ...indicators].map((l) => l.file),
+  };
+}
+
+function checkIdsMatchFileNames(items: Loaded<{ id: string }>[], errors: ConfigError[]): void {
+  for (const { file, value } of items) {
+    const base = path.posix.basename(file).replace(/\.ya?ml$/, "");
+    if (base !== value.id) {
+      errors.push({
+        file,
+        line: null,
+        key: "id",
+        message: `the id \`${value.id}\` differs from the file name \`${base}\`.`,
+        fix: `Rename the file to ${value.id}.yaml or change the id to \`${base}\`.`,
+      });
+    }
+  }
+}
+
+function checkExtract(
+  { file, value: schema }: Loaded<ExtractSchema>,
+  vocabularies: ReadonlyMap<string, Vocabulary>,
+  errors: ConfigError[],
+): void {
+  const names = new Set(schema.fields.map((f) => f.name));
+  const known = [...names].join(", ");
+  const need = (key: string, name: string | undefined) => {
+    if (name !== undefined && !names.has(name)) {
+      errors.push({
+        file,
+        line: null,
+        key,
+        message: `\`${name}\` is not a field of this schema.`,
+        fix: `Use one of: ${known}.`,
+      });
+    }
+  };
+  schema.fields.forEach((f, i) => {
+    if (f.vocabulary !== undefined && !vocabularies.has(f.vocabulary)) {
+      errors.push({
+        file,
+        line: null,
+        key: `fields[${i}].vocabulary`,
+        message: `there is no vocabulary \`${f.vocabulary}\`.`,
+        fix: `Use one of: ${[...vocabularies.keys()].join(", ")}.`,
+      });
+    }
+  });
+  need("roles.year", schema.roles.year);
+  need("roles.district", schema.roles.district);
+  need("roles.school", schema.roles.school);
+  need("roles.recordId", schema.roles.recordId);
+  need("roles.groupDimension", schema.roles.groupDimension);
+  need("roles.group", schema.roles.group);
+  for (const [dim, field] of Object.entries(schema.roles.dimensions)) need(`roles.dimensions.${dim}`, field);
+  schema.primaryKey.forEach((k, i) => need(`primaryKey[${i}]`, k));
+  schema.checks.forEach((c, i) => {
+    need(`checks[${i}].field`, c.field);
+    need(`checks[${i}].limit`, c.limit);
+  });
+  if (schema.kind === "aggregate" && schema.roles.group === undefined && schema.roles.groupDimension !== undefined) {
+    errors.push({
+      file,
+      line: null,
+      key: "roles.group",
+      message: "an aggregate schema with a `groupDimension` needs a `group` field.",
+      fix: "Name the field that holds the group.",
+    });
+  }
+}
+
+function checkPartners(
+  partners: Partner[],
+  config: Config,
+  extracts: ReadonlyMap<string, ExtractSchema>,
+  errors: ConfigError[],
+): void {
+  const file = "partners.yaml";
+  const seen = new Set<string>();
+  const districts = new Set(config.districts.map((d) => d.id));
+  partners.forEach((p, i) => {
+    if (seen.has(p.id))
+      errors.push({
+        file,
+        line: null,
+        key: `partners[${i}].id`,
+        message: `the partner id \`${p.id}\` is used twice.`,
+        fix: "Give each partner its own id.",
+      });
+    seen.add(p.id);
+    if (p.district !== undefined && !districts.has(p.district)) {
+      errors.push({
+        file,
+        line: null,
+        key: `partners[${i}].district`,
+        message: `\`${p.district}\` is not a district in c2c.config.yaml.`,
+        fix: `Use one of: ${[...districts].join(", ") || "(none: add districts to c2c.config.yaml)"}.`,
+      });
+    }
+    p.extracts.forEach((x, j) => {
+      if (!extracts.has(x.schema)) {
+        errors.push({
+          file,
+          line: null,
+          key: `partners[${i}].extracts[${j}].schema`,
+          message: `there is no extract schema \`${x.schema}\`.`,
+          fix: `Use one of: ${[...extracts.keys()].join(", ")}.`,
+        });
+      }
+    });
+  });
+}
+
+function compileFeeds(
+  indicators: Loaded<Indicator>[],
+  extracts: ReadonlyMap<string, ExtractSchema>,
+  errors: ConfigError[],
+): Map<string, Feed[]> {
+  const feeds = new Map<string, Feed[]>();
+  const seen = new Set<string>();
+  for (const { file, value: indicator } of indicators) {
+    if (seen.has(indicator.id))
+      errors.push({
+        file,
+        line: null,
+        key: "id",
+        message: `the indicator id \`${indicator.id}\` is used twice.`,
+        fix: "Give each indicator its own id.",
+      });
+    seen.add(indicator.id);
+    indicator.sources.forEach((source, i) => {
+      const key = `sources[${i}]`;
+      const schema = extracts.get(source.schema);
+      if (!schema) {
+        errors.push({
+          file,
+          line: null,
+          key: `${key}.schema`,
+          message: `there is no extract schema \`${source.schema}\`.`,
+          fix: `Use one of: ${[...extracts.keys()].join(", ")}.`,
+        });
+        return;
+      }
+      if (schema.kind !== source.kind) {
+        errors.push({
+          file,
+          line: null,
+          key: `${key}.kind`,
+          message: `the schema \`${schema.id}\` is ${schema.kind}-level, not ${source.kind}.`,
+          fix: `Write \`kind: ${schema.kind}\`.`,
+        });
+        return;
+      }
+      const fields = new Set(schema.fields.map((f) => f.name));
+      const compile = (rule: string | undefined, ruleKey: string): CompiledExpression | null => {
+        if (rule === undefined) return null;
+        const result = compileExpression(rule, { fields });
+        if (result.ok) return result.expression;
+        errors.push({
+          file,
+          line: null,
+          key: `${key}.${ruleKey}`,
+          message: `the rule \`${rule}\` is not valid: ${result.error.message}.`,
+          fix: "Rules compare fields with ==, !=, <, >, in [...], and combine them with and, or, not.",
+        });
+        return null;
+      };
+      let feed: Feed;
+      if (source.kind === "record") {
+        feed = {
+          indicator,
+          source,
+          denominator: compile(source.denominator, "denominator"),
+          numerator: compile(source.numerator, "numerator"),
+          filter: null,
+        };
+      } else {
+        for (const col of ["numerator", "denominator"] as const) {
+          const field = schema.fields.find((f) => f.name === source[col]);
+          if (!field || field.type !== "count") {
+            errors.push({
+              file,
+              line: null,
+              key: `${key}.${col}`,
+              message: `\`${source[col]}\` is not a count field of \`${schema.id}\`.`,
+              fix: `Use one of: ${schema.fields
+                .filter((f) => f.type === "count")
+                .map((f) => f.name)
+                .join(", ")}.`,
+            });
+          }
+        }
+        feed = { indicator, source, denominator: null, numerator: null, filter: compile(source.filter, "filter") };
+      }
+      const list = feeds.get(schema.id) ?? [];
+      list.push(feed);
+      feeds.set(schema.id, list);
+    });
+  }
+  return feeds;
+}

@@ -1,0 +1,174 @@
+import type { Config, Dimension, ExtractSchema, Partner, Vocabulary } from "../../schemas/index.ts";
+import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
+import type { Value } from "../validate/field-schema.ts";
+import { normalizeLabel } from "../validate/parse-values.ts";
+import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
+import { indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
+
+/** A row in c2c's own vocabulary: canonical codes, a known district, a year, and for aggregate files its group. */
+export interface NormalizedRow {
+  line: number;
+  year: number;
+  /** The district's id in c2c.config.yaml; null for a source that covers the whole community. */
+  district: string | null;
+  school: string | null;
+  values: Record<string, Value>;
+  withheld: Record<string, Withheld> | null;
+  /** Aggregate rows: the dimension and canonical group the row counts. */
+  dimension: Dimension | "all" | null;
+  group: string | null;
+}
+
+/** Everything normalization needs for one file, built once. */
+export interface Normalizer {
+  schema: ExtractSchema;
+  where: IssueLocation;
+  folderYear: number | null;
+  codeFields: { name: string; index: VocabularyIndex }[];
+  districts: Map<string, string>;
+  districtChoices: string;
+  defaultDistrict: string | null;
+  groupIndexes: ReadonlyMap<string, VocabularyIndex>;
+  allLabels: VocabularyIndex;
+}
+
+export function createNormalizer(
+  schema: ExtractSchema,
+  partner: Partner,
+  config: Config,
+  vocabularies: ReadonlyMap<string, Vocabulary>,
+  where: IssueLocation,
+  folderYear: number | null,
+): Normalizer {
+  const vocab = (id: string) => {
+    const v = vocabularies.get(id);
+    if (!v) throw new Error(`vocabulary \`${id}\` is missing`);
+    return indexVocabulary(v);
+  };
+  const districts = new Map<string, string>();
+  for (const d of config.districts)
+    for (const code of [d.id, d.name, ...d.codes]) districts.set(normalizeLabel(code), d.id);
+  const groupIndexes = new Map<string, VocabularyIndex>();
+  for (const v of vocabularies.values()) groupIndexes.set(v.id, indexVocabulary(v));
+  return {
+    schema,
+    where,
+    folderYear,
+    codeFields: schema.fields
+      .filter((f) => f.type === "code" && f.vocabulary !== undefined)
+      .map((f) => ({ name: f.name, index: vocab(f.vocabulary!) })),
+    districts,
+    districtChoices: config.districts.map((d) => [d.id, ...d.codes].join(" or ")).join("; "),
+    defaultDistrict: partner.district ?? null,
+    groupIndexes,
+    allLabels: vocab("dimension"),
+  };
+}
+
+/**
+ * Stage 5: maps partner codes to c2c's canonical vocabulary (race/ethnicity, gender, ...), district
+ * codes to the partnership's districts, and an aggregate row's group label to its dimension's code.
+ * A row with a code c2c cannot place is left out with an issue that suggests the nearest code.
+ */
+export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows: NormalizedRow[]; issues: Issue[] } {
+  const out: NormalizedRow[] = [];
+  const issues: Issue[] = [];
+  const roles = n.schema.roles;
+  for (const row of rows) {
+    const values = { ...row.values };
+    let bad = false;
+    for (const { name, index } of n.codeFields) {
+      const raw = values[name];
+      if (typeof raw !== "string") continue;
+      const code = index.lookup(raw);
+      if (code === undefined) {
+        bad = true;
+        const suggestion = index.suggest(raw);
+        issues.push(
+          makeIssue(
+            "unknown-code",
+            { ...n.where, line: row.line, column: name },
+            { column: name, value: raw, expected: index.choices, ...(suggestion ? { detail: suggestion } : {}) },
+          ),
+        );
+      } else {
+        values[name] = code;
+      }
+    }
+
+    let district = n.defaultDistrict;
+    if (roles.district !== undefined) {
+      const raw = values[roles.district];
+      const id = typeof raw === "string" ? n.districts.get(normalizeLabel(raw)) : undefined;
+      if (id === undefined) {
+        bad = true;
+        issues.push(
+          makeIssue(
+            "unknown-geography",
+            { ...n.where, line: row.line, column: roles.district },
+            { column: roles.district, value: String(raw ?? ""), expected: n.districtChoices },
+          ),
+        );
+      } else district = id;
+    }
+
+    let dimension: NormalizedRow["dimension"] = null;
+    let group: string | null = null;
+    if (n.schema.kind === "aggregate") {
+      const label = roles.group !== undefined ? values[roles.group] : null;
+      const declared = roles.groupDimension !== undefined ? values[roles.groupDimension] : roles.fixedDimension;
+      const isTotal = typeof label === "string" && n.allLabels.lookup(label) === "all";
+      if (declared === "all" || isTotal || label === null) {
+        dimension = "all";
+        group = "all";
+      } else if (typeof declared === "string" && typeof label === "string") {
+        const index = n.groupIndexes.get(declared);
+        const code = index?.lookup(label);
+        if (index === undefined || code === undefined) {
+          bad = true;
+          const suggestion = index?.suggest(label);
+          issues.push(
+            makeIssue(
+              "unknown-code",
+              { ...n.where, line: row.line, column: roles.group ?? null },
+              {
+                column: roles.group ?? "group",
+                value: label,
+                expected: index?.choices ?? "a known group",
+                ...(suggestion ? { detail: suggestion } : {}),
+              },
+            ),
+          );
+        } else {
+          dimension = declared as Dimension;
+          group = code;
+        }
+      }
+    }
+    if (bad) continue;
+
+    const year = values[roles.year];
+    if (typeof year !== "number") continue;
+    if (n.folderYear !== null && year !== n.folderYear) {
+      issues.push(
+        makeIssue(
+          "year-mismatch",
+          { ...n.where, line: row.line, column: roles.year },
+          { column: roles.year, value: String(year), expected: String(n.folderYear) },
+        ),
+      );
+    }
+    const school = roles.school !== undefined ? values[roles.school] : null;
+    out.push({
+      line: row.line,
+      year,
+      district,
+      school: typeof school === "string" ? school : null,
+      values,
+      withheld: row.withheld,
+      dimension,
+      group,
+    });
+  }
+  return { rows: out, issues };
+}

@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import type { Partner } from "../schemas/index.ts";
+import { aggregateRows } from "./aggregate/aggregate-rows.ts";
+import { PartialAccumulator, type PartialCounts } from "./aggregate/partial-counts.ts";
+import type { PartnerFile } from "./discover/discover-files.ts";
+import type { Effects } from "./effects.ts";
+import type { FileResult } from "./file-result.ts";
+import { type Issue, makeIssue } from "./issues/catalogue.ts";
+import type { Project } from "./load/load-project.ts";
+import { createNormalizer, normalizeRows } from "./normalize/normalize-rows.ts";
+import { readPartnerFile } from "./read/read-partner-file.ts";
+import { createRowValidator, newValidationState, validateRows } from "./validate/validate-rows.ts";
+
+export interface ProcessedFile {
+  result: FileResult;
+  partials: PartialCounts;
+}
+
+/**
+ * Stages 3 to 6 for one partner file, as it streams: each chunk of rows is read, validated,
+ * normalized and counted before the next is read, so memory depends on the number of cells, not
+ * rows. A file that fails costs only its own rows.
+ */
+export async function processPartnerFile(
+  file: PartnerFile,
+  project: Project,
+  effects: Effects,
+): Promise<ProcessedFile> {
+  const partner = project.partners.find((p) => p.id === file.partner) as Partner;
+  const schema = project.extracts.get(file.extract.schema)!;
+  const feeds = project.feeds.get(schema.id) ?? [];
+  const where = { partner: partner.id, file: file.path };
+  const absolute = `${project.root}/${file.path}`;
+  const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
+  const normalizer = createNormalizer(schema, partner, project.config, project.vocabularies, where, file.year);
+  const state = newValidationState();
+  const issues: Issue[] = [];
+  const accumulator = new PartialAccumulator();
+  let accepted = 0;
+
+  const base = { partner: partner.id, path: file.path, schema: schema.id, year: file.year };
+  let outcome: Awaited<ReturnType<typeof readPartnerFile>>;
+  try {
+    outcome = await readPartnerFile(
+      effects.readStream(absolute),
+      { schema, where, delimiter: file.extract.delimiter },
+      (raw) => {
+        const validated = validateRows(raw, validator, state);
+        const normalized = normalizeRows(validated.rows, normalizer);
+        issues.push(...validated.issues, ...normalized.issues);
+        accepted += normalized.rows.length;
+        for (const part of aggregateRows(normalized.rows, feeds, schema.kind, schema.roles.dimensions, file.path))
+          accumulator.add(part);
+      },
+    );
+  } catch (e) {
+    const detail = e instanceof Error ? e.message.replace(/^[A-Z]+: /, "") : String(e);
+    return {
+      result: {
+        ...base,
+        sha256: "",
+        bytes: 0,
+        rowsRead: 0,
+        rowsAccepted: 0,
+        rowsRejected: 0,
+        issues: [makeIssue("file-unreadable", where, { detail })],
+      },
+      partials: new PartialAccumulator().result(),
+    };
+  }
+
+  if (outcome.failed) accepted = 0;
+  const markers = [...state.markers.entries()];
+  if (markers.length > 0) {
+    const count = markers.reduce((n, [, c]) => n + c, 0);
+    issues.push(
+      makeIssue("source-suppressed", where, { count, value: markers.map(([m, c]) => `\`${m}\` ×${c}`).join(", ") }),
+    );
+  }
+  const allIssues = [...outcome.issues, ...issues];
+  const blank = allIssues.filter((i) => i.code === "blank-row").length;
+  return {
+    result: {
+      ...base,
+      sha256: outcome.sha256 ?? (await hashFile(absolute, effects)),
+      bytes: outcome.bytes,
+      rowsRead: outcome.rowsRead - blank,
+      rowsAccepted: accepted,
+      rowsRejected: Math.max(0, outcome.rowsRead - blank - accepted),
+      issues: allIssues,
+    },
+    partials: outcome.failed ? new PartialAccumulator().result() : accumulator.result(),
+  };
+}
+
+/** The sha256 of a file, streamed; used when reading stopped early. */
+export async function hashFile(path: string, effects: Effects): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of effects.readStream(path)) hash.update(chunk);
+  return hash.digest("hex");
+}

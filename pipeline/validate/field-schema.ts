@@ -1,0 +1,120 @@
+import { z } from "zod";
+import type { ExtractField, Vocabulary } from "../../schemas/index.ts";
+import type { IssueCode } from "../issues/catalogue.ts";
+import {
+  normalizeLabel,
+  parseDate,
+  parseDecimal,
+  parseInteger,
+  parsePercent,
+  parseSchoolYear,
+} from "./parse-values.ts";
+
+/** A typed cell value. Blanks are null, never 0. */
+export type Value = string | number | boolean | null;
+
+/** What a zod issue raised by a field schema carries, so the catalogue can word it. */
+export interface FieldIssueParams {
+  code: IssueCode;
+  expected: string;
+  detail?: string;
+}
+
+const EXPECTED: Record<ExtractField["type"], string> = {
+  id: "an identifier",
+  text: "text",
+  integer: "a whole number",
+  count: "a count (a whole number, 0 or more)",
+  number: "a number",
+  percent: "a percent",
+  boolean: "yes or no (Y or N)",
+  year: "a school year such as 2024-25 or a year such as 2025",
+  date: "a date such as 2025-09-01 or 9/1/2025",
+  code: "a code",
+};
+
+/** How a field's type is written, in the words of a fix. */
+export function expectedFor(field: ExtractField): string {
+  return EXPECTED[field.type];
+}
+
+/**
+ * The zod schema for one cell of a field: text in, typed value out, with issues that carry a
+ * catalogue code. This is the single source of truth for what a valid cell is.
+ */
+export function fieldValueSchema(field: ExtractField, booleans: Vocabulary): z.ZodType<Value, string> {
+  const expected = EXPECTED[field.type];
+  const fail = (ctx: z.RefinementCtx, code: IssueCode, params: Omit<FieldIssueParams, "code">) => {
+    ctx.addIssue({ code: "custom", message: code, params: { code, ...params } satisfies FieldIssueParams });
+    return z.NEVER;
+  };
+  const inRange = (n: number, ctx: z.RefinementCtx): number => {
+    if ((field.minimum !== undefined && n < field.minimum) || (field.maximum !== undefined && n > field.maximum)) {
+      return fail(ctx, "out-of-range", { expected: rangeText(field) });
+    }
+    return n;
+  };
+  const booleanLookup = new Map<string, boolean>();
+  for (const g of booleans.groups)
+    for (const a of [g.code, g.label, ...g.aliases]) booleanLookup.set(normalizeLabel(a), g.code === "yes");
+
+  return z.string().transform((raw, ctx): Value => {
+    const text = raw.trim();
+    if (text === "") {
+      if (!field.allowBlank) return fail(ctx, "required-value", { expected });
+      return null;
+    }
+    switch (field.type) {
+      case "id":
+        // Excel turns long ids into 1.23457E+11 and drops leading zeros; both are unrecoverable.
+        if (/^\d(\.\d+)?E\+\d+$/i.test(text))
+          return fail(ctx, "type-error", {
+            expected,
+            detail: "format the column as Text in Excel before typing or pasting ids",
+          });
+        return text;
+      case "text":
+      case "code":
+        return text;
+      case "integer":
+      case "count": {
+        const n = parseInteger(text);
+        if (n === undefined)
+          return fail(ctx, "type-error", { expected, detail: "digits only, with no words or symbols" });
+        if (field.type === "count" && n < 0) return fail(ctx, "out-of-range", { expected: "0 or more" });
+        return inRange(n, ctx);
+      }
+      case "number": {
+        const n = parseDecimal(text);
+        if (n === undefined) return fail(ctx, "type-error", { expected });
+        return inRange(n, ctx);
+      }
+      case "percent": {
+        const n = parsePercent(text);
+        if (n === undefined) return fail(ctx, "type-error", { expected, detail: "such as 42 or 42%" });
+        return n;
+      }
+      case "boolean": {
+        const b = booleanLookup.get(normalizeLabel(text));
+        if (b === undefined) return fail(ctx, "type-error", { expected });
+        return b;
+      }
+      case "year": {
+        const y = parseSchoolYear(text);
+        if (y === null) return fail(ctx, "type-error", { expected });
+        return inRange(y, ctx);
+      }
+      case "date": {
+        const d = parseDate(text);
+        if (d === undefined) return fail(ctx, "type-error", { expected });
+        return d;
+      }
+    }
+  });
+}
+
+function rangeText(field: ExtractField): string {
+  if (field.minimum !== undefined && field.maximum !== undefined) return `${field.minimum} to ${field.maximum}`;
+  if (field.minimum !== undefined) return `${field.minimum} or more`;
+  return `${field.maximum} or less`;
+}
