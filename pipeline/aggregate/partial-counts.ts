@@ -49,13 +49,11 @@ export function mergePartials(parts: readonly PartialCounts[]): PartialCounts {
   if (nonEmpty.length === 0) return partialTable(emptyPartialColumns());
   const [first, ...rest] = nonEmpty as [PartialCounts, ...PartialCounts[]];
   const all = rest.length > 0 ? first.concat(...rest) : first;
-  return all
-    .groupby(...PARTIAL_KEYS)
-    .rollup({
-      numerator: aq.op.sum("numerator"),
-      denominator: aq.op.sum("denominator"),
-      withheld: aq.op.sum("withheld"),
-    });
+  return all.groupby(...PARTIAL_KEYS).rollup({
+    numerator: aq.op.sum("numerator"),
+    denominator: aq.op.sum("denominator"),
+    withheld: aq.op.sum("withheld"),
+  });
 }
 
 /** Keeps a running list of partials short by merging whenever it grows, so memory tracks cells, not rows. */

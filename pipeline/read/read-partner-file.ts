@@ -150,6 +150,8 @@ export async function readPartnerFile(
       delimiter,
       skipEmptyLines: false,
       chunk(results, parser) {
+        // After bad bytes, what papaparse flushes is a cut-off row: nothing to report about it.
+        if (decodeFailure) return;
         for (const chunk of results.errors) {
           if (chunk.code === "MissingQuotes") {
             failed = true;

@@ -135,7 +135,7 @@ export function validateRows(
     }
     if (bad) continue;
 
-    const key = v.keyIndexes.map((k) => (k === -1 ? "" : (row.cells[k] ?? "").trim().toLowerCase())).join("\u0000");
+    const key = v.schema.primaryKey.map((k) => String(values[k] ?? "").toLowerCase()).join("\u0000");
     const whole = fnv1a(row.cells.join("\u0000"));
     const seen = state.keys.get(key);
     if (seen) {

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { smallRecordSchema } from "../test-support/small-schema.ts";
+import { detectDelimiter, type RawRow, readPartnerFile } from "./read-partner-file.ts";
+
+async function* chunks(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+async function read(bytes: Uint8Array | string, size?: number, maxFieldChars?: number) {
+  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+  const rows: RawRow[] = [];
+  const outcome = await readPartnerFile(
+    chunks(data, size),
+    { schema: smallRecordSchema(), where: { file: "f.csv" }, ...(maxFieldChars ? { maxFieldChars } : {}) },
+    (r) => rows.push(...r),
+  );
+  return { rows, outcome, triples: outcome.issues.map((i) => [i.line, i.column, i.code]) };
+}
+
+const HEADER = "student_id,school_year,district_id,grade,race_ethnicity,proficient\n";
+
+describe("readPartnerFile", () => {
+  it("hands on rows in schema order with spreadsheet line numbers", async () => {
+    const { rows, outcome } = await read(`${HEADER}001,2024-25,0601,3,H,Y\n002,2024-25,0601,3,B,N\n`);
+    expect(rows).toEqual([
+      { line: 2, cells: ["001", "2024-25", "0601", "3", "H", "Y"] },
+      { line: 3, cells: ["002", "2024-25", "0601", "3", "B", "N"] },
+    ]);
+    expect(outcome.rowsRead).toBe(2);
+    expect(outcome.failed).toBe(false);
+    expect(outcome.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("matches headers by alias, case and punctuation, in any order", async () => {
+    const { rows } = await read("Proficient,Student ID,YEAR,district-id,Grade,Race\nY,007,2025,0601,3,W\n");
+    expect(rows[0]?.cells).toEqual(["007", "2025", "0601", "3", "W", "Y"]);
+  });
+
+  it("keeps a quoted value with commas, quotes and a line break as one cell", async () => {
+    const { rows } = await read(`${HEADER}"0,1","2024-25",0601,3,"say ""hi""\nthere",Y\n003,2025,0601,3,H,N\n`, 3);
+    expect(rows[0]?.cells[0]).toBe("0,1");
+    expect(rows[0]?.cells[4]).toBe('say "hi"\nthere');
+    expect(rows[1]?.line).toBe(3);
+  });
+
+  it("detects semicolons, tabs and pipes", async () => {
+    expect(detectDelimiter("a;b;c")).toBe(";");
+    expect(detectDelimiter("a\tb\tc")).toBe("\t");
+    expect(detectDelimiter("a|b|c")).toBe("|");
+    expect(detectDelimiter('"a,b";c;d')).toBe(";");
+    const { rows } = await read("student_id;school_year;district_id;grade;race;proficient\r\n1;2025;0601;3;H;Y\r\n");
+    expect(rows[0]?.cells).toEqual(["1", "2025", "0601", "3", "H", "Y"]);
+  });
+
+  it("reads UTF-8 with a BOM, UTF-16 LE with a BOM and Windows-1252", async () => {
+    const text = `${HEADER}001,2025,0601,3,Hispánico,Y\n`;
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+    expect((await read(bom)).rows[0]?.cells[4]).toBe("Hispánico");
+    const utf16 = new Uint8Array(2 + text.length * 2);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) utf16[2 + i * 2] = text.charCodeAt(i);
+    const r16 = await read(utf16);
+    expect(r16.outcome.encoding).toBe("utf-16le");
+    expect(r16.rows[0]?.cells[4]).toBe("Hispánico");
+    const cp1252 = Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
+    const r1252 = await read(cp1252);
+    expect(r1252.outcome.encoding).toBe("windows-1252");
+    expect(r1252.rows[0]?.cells[4]).toBe("Hispánico");
+  });
+
+  it("fails a UTF-8 file with a bad byte after the first 64 KiB, naming its line", async () => {
+    const good = `${HEADER}${"001,2025,0601,3,H,Y\n".repeat(4000)}`;
+    const bytes = new Uint8Array([...new TextEncoder().encode(good), 0xff, 0x0a]);
+    const { outcome, triples } = await read(bytes, 65536);
+    expect(outcome.failed).toBe(true);
+    expect(triples).toEqual([[4002, null, "encoding-error"]]);
+  });
+
+  it("reports a missing required column once and reads no rows", async () => {
+    const { rows, outcome, triples } = await read(
+      "student_id,school_year,district_id,race,proficient\n1,2025,0601,H,Y\n2,2025,0601,H,Y\n",
+    );
+    expect(rows).toEqual([]);
+    expect(outcome.failed).toBe(true);
+    expect(triples).toEqual([[1, "grade", "missing-column"]]);
+  });
+
+  it("reports blank, duplicate and unknown headers", async () => {
+    const { triples } = await read(
+      "student_id,school_year,district_id,grade,race,proficient,,Grade,notes\n1,2025,0601,3,H,Y,,4,x\n",
+    );
+    expect(triples).toEqual([
+      [1, "G", "blank-header"],
+      [1, "Grade", "duplicate-header"],
+      [1, "notes", "unknown-column"],
+    ]);
+  });
+
+  it("reports ragged rows and blank rows, ignoring trailing empty cells and trailing blank lines", async () => {
+    const { rows, triples } = await read(
+      `${HEADER}1,2025,0601,3,H,Y,,\n\n2,2025,0601,3,H\n3,2025,0601,3,H,Y,extra\n4,2025,0601,3,H,N\n\n\n`,
+    );
+    expect(rows.map((r) => r.line)).toEqual([2, 6]);
+    expect(triples).toEqual([
+      [3, null, "blank-row"],
+      [4, null, "missing-cell"],
+      [5, null, "extra-cell"],
+    ]);
+  });
+
+  it("fails an empty file and a binary file", async () => {
+    expect((await read("")).triples).toEqual([[1, null, "empty-file"]]);
+    expect((await read(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]))).triples).toEqual([
+      [1, null, "encoding-error"],
+    ]);
+  });
+
+  it("fails a quote that never closes, in bounded memory", async () => {
+    const runaway = `${HEADER}1,2025,0601,3,"H,Y\n${"x".repeat(300_000)}\n`;
+    const { outcome, rows } = await read(runaway, 4096, 100_000);
+    expect(outcome.failed).toBe(true);
+    expect(rows).toEqual([]);
+    expect(outcome.issues.map((i) => i.code)).toContain("parse-error");
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { booleanVocabulary, extract, smallAggregateSchema, smallRecordSchema } from "../test-support/small-schema.ts";
+import { parseDecimal, parseInteger, parseSchoolYear } from "./parse-values.ts";
+import { createRowValidator, newValidationState, validateRows } from "./validate-rows.ts";
+
+const vocabularies = new Map([["boolean", booleanVocabulary]]);
+const triples = (issues: { line: number | null; column: string | null; code: string }[]) =>
+  issues.map((i) => [i.line, i.column, i.code]);
+
+describe("parse values", () => {
+  it("reads school years the ways partners write them", () => {
+    for (const t of ["2023-24", "2023-2024", "2024", "SY2023-24", "2023–24", " 2023/24 "])
+      expect(parseSchoolYear(t)).toBe(2024);
+    expect(parseSchoolYear("1999-00")).toBe(2000);
+    for (const t of ["2023-25", "24", "2023-", "twenty"]) expect(parseSchoolYear(t)).toBeNull();
+  });
+  it("reads numbers with thousands separators and never turns a blank into 0", () => {
+    expect(parseInteger("1,059")).toBe(1059);
+    expect(parseInteger(" 42 ")).toBe(42);
+    expect(parseInteger("")).toBeUndefined();
+    expect(parseInteger("12 students")).toBeUndefined();
+    expect(parseDecimal("37.200000000000003")).toBeCloseTo(37.2);
+    expect(parseDecimal("")).toBeUndefined();
+  });
+});
+
+describe("validateRows", () => {
+  it("types every cell and keeps ids as text with their leading zeros", () => {
+    const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
+    const { rows, issues } = validateRows(
+      [{ line: 2, cells: ["000123", "2024-25", "0601", "3", "H", "Y"] }],
+      v,
+      newValidationState(),
+    );
+    expect(issues).toEqual([]);
+    expect(rows[0]?.values).toEqual({
+      student_id: "000123",
+      school_year: 2025,
+      district_id: "0601",
+      grade: 3,
+      race_ethnicity: "H",
+      proficient: true,
+    });
+  });
+
+  it("reports every bad cell of a row with line, column, value and a fix, and drops the row", () => {
+    const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
+    const { rows, issues } = validateRows(
+      [{ line: 7, cells: ["", "2025", "0601", "3rd", "H", "maybe"] }],
+      v,
+      newValidationState(),
+    );
+    expect(rows).toEqual([]);
+    expect(triples(issues)).toEqual([
+      [7, "student_id", "required-value"],
+      [7, "grade", "type-error"],
+      [7, "proficient", "type-error"],
+    ]);
+    expect(issues[1]?.value).toBe("3rd");
+    expect(issues[1]?.message).toContain("`3rd` is not a whole number");
+    expect(issues[2]?.fix).toContain("yes or no");
+  });
+
+  it("reports out-of-range values and Excel-mangled ids", () => {
+    const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
+    const { issues } = validateRows(
+      [{ line: 2, cells: ["1.23457E+11", "2025", "0601", "13", "H", "Y"] }],
+      v,
+      newValidationState(),
+    );
+    expect(triples(issues)).toEqual([
+      [2, "student_id", "type-error"],
+      [2, "grade", "out-of-range"],
+    ]);
+  });
+
+  it("finds exact repeats and conflicting rows with the same key, across chunks", () => {
+    const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
+    const state = newValidationState();
+    const first = validateRows([{ line: 2, cells: ["1", "2025", "0601", "3", "H", "Y"] }], v, state);
+    const second = validateRows(
+      [
+        { line: 3, cells: ["1", "2025", "0601", "3", "H", "Y"] },
+        { line: 4, cells: ["1", "2024-25", "0601", "3", "H", "N"] },
+      ],
+      v,
+      state,
+    );
+    expect(first.rows).toHaveLength(1);
+    expect(second.rows).toEqual([]);
+    expect(triples(second.issues)).toEqual([
+      [3, null, "duplicate-row"],
+      [4, "student_id, school_year", "duplicate-key"],
+    ]);
+  });
+
+  it("turns the partner's markers into withheld nulls, never 0, and checks numerator against denominator", () => {
+    const v = createRowValidator(
+      smallAggregateSchema(),
+      extract({ schema: "small-counts", suppressed: ["*", "n<10"], notApplicable: ["N/A"] }),
+      vocabularies,
+      { file: "f.csv" },
+    );
+    const { rows, issues } = validateRows(
+      [
+        { line: 2, cells: ["2025", "Race", "Asian", "*", "*"] },
+        { line: 3, cells: ["2025", "Race", "Black", "N<10", "n/a"] },
+        { line: 4, cells: ["2025", "Race", "White", "40", "41"] },
+        { line: 5, cells: ["2025", "Race", "Hispanic", "1,204", ""] },
+      ],
+      v,
+      newValidationState(),
+    );
+    expect(rows.map((r) => [r.line, r.values.total, r.values.met, r.withheld])).toEqual([
+      [2, null, null, { total: "suppressed", met: "suppressed" }],
+      [3, null, null, { total: "suppressed", met: "not-applicable" }],
+      [5, 1204, null, null],
+    ]);
+    expect(triples(issues)).toEqual([[4, "met", "numerator-exceeds-denominator"]]);
+  });
+});
