@@ -27,7 +27,7 @@ export function parseYamlDocument<S extends z.ZodType>(
       })),
     };
   }
-  const parsed = schema.safeParse(doc.toJS());
+  const parsed = schema.safeParse(doc.toJS(), { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data };
 
   const lineOf = (path: readonly PropertyKey[]): number | null => {
