@@ -3,9 +3,14 @@ import { ConfigSchema } from "../../schemas/index.ts";
 import { buildObservations } from "./build-observations.ts";
 import { emptyPartialColumns, mergePartials, type PartialColumns, partialTable } from "./partial-counts.ts";
 
-const config = ConfigSchema.parse({ partnership: { name: "P", introduction: "I" }, community: { id: "town", name: "Town" } });
+const config = ConfigSchema.parse({
+  partnership: { name: "P", introduction: "I" },
+  community: { id: "town", name: "Town" },
+});
 
-function partial(rows: [district: string, school: string, group: string, num: number, den: number, withheld: number, source: string][]) {
+function partial(
+  rows: [district: string, school: string, group: string, num: number, den: number, withheld: number, source: string][],
+) {
   const c: PartialColumns = emptyPartialColumns();
   for (const [district, school, group, num, den, withheld, source] of rows) {
     c.indicator.push("reading");
@@ -72,6 +77,8 @@ describe("buildObservations", () => {
 
   it("counts community-wide sources at the community level only", () => {
     const obs = buildObservations(mergePartials([partial([["", "", "all", 180, 2400, 0, "births.csv"]])]), config);
-    expect(obs.map((o) => [o.geo_level, o.geo_id, o.numerator, o.denominator])).toEqual([["community", "town", 180, 2400]]);
+    expect(obs.map((o) => [o.geo_level, o.geo_id, o.numerator, o.denominator])).toEqual([
+      ["community", "town", 180, 2400],
+    ]);
   });
 });

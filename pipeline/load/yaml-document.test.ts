@@ -4,12 +4,17 @@ import { parseYamlDocument } from "./yaml-document.ts";
 
 describe("parseYamlDocument", () => {
   it("returns the validated value with defaults filled in", () => {
-    const r = parseYamlDocument("partnership:\n  name: P\n  introduction: I\ncommunity:\n  id: town\n  name: Town\n", "c2c.config.yaml", ConfigSchema);
+    const r = parseYamlDocument(
+      "partnership:\n  name: P\n  introduction: I\ncommunity:\n  id: town\n  name: Town\n",
+      "c2c.config.yaml",
+      ConfigSchema,
+    );
     expect(r.ok && r.value.privacy.minimumCount).toBe(10);
   });
 
   it("names the file, line and key of every mistake, with a fix", () => {
-    const text = "partnership:\n  name: P\n  introduction: I\ncommunity:\n  id: Town Name\n  name: Town\nprivacy:\n  minimumCount: ten\n  minimumCuont: 5\n";
+    const text =
+      "partnership:\n  name: P\n  introduction: I\ncommunity:\n  id: Town Name\n  name: Town\nprivacy:\n  minimumCount: ten\n  minimumCuont: 5\n";
     const r = parseYamlDocument(text, "c2c.config.yaml", ConfigSchema);
     expect(r.ok).toBe(false);
     if (r.ok) return;
