@@ -7,6 +7,7 @@ import type { Logger } from "../effects.ts";
 import { nodeEffects } from "../effects-node.ts";
 import { packageRoot } from "../package-root.ts";
 import { BUILD_HELP, runBuild } from "./build-command.ts";
+import { CHECK_HELP, runCheck } from "./check-command.ts";
 
 const HELP = `c2c: turn a cradle-to-career partnership's data into a public outcomes dashboard.
 
@@ -14,6 +15,7 @@ Usage: c2c <command> [options]
 
 Commands:
   build    validate partner files, aggregate indicators, protect small numbers, write the site
+  check    check one partner file before sending it, with the build's own validator
 
 Options:
   -h, --help      show help (also: c2c <command> --help)
@@ -63,6 +65,51 @@ export async function main(argv: string[]): Promise<number> {
         {
           project: values.project,
           out: values.out,
+          c2cRoot: root,
+          version,
+          buildDate: buildDate(process.env.SOURCE_DATE_EPOCH),
+        },
+        nodeEffects(log),
+        stdout,
+      );
+    }
+    if (command === "check") {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          schema: { type: "string" },
+          partner: { type: "string" },
+          project: { type: "string" },
+          suppressed: { type: "string" },
+          json: { type: "boolean" },
+          report: { type: "string" },
+          "max-lines": { type: "string", default: "50" },
+          help: { type: "boolean", short: "h" },
+          debug: { type: "boolean" },
+        },
+        strict: true,
+        allowPositionals: true,
+      });
+      debug = values.debug === true;
+      if (values.help) {
+        stdout(CHECK_HELP);
+        return 0;
+      }
+      const maxLines = Number(values["max-lines"]);
+      if (positionals.length !== 1 || !Number.isInteger(maxLines) || maxLines < 0) {
+        stderr(positionals.length !== 1 ? "c2c check: name one file to check, e.g. `c2c check outcomes-2025.csv`.\n" : "c2c check: --max-lines takes a whole number, 0 or more.\n");
+        return 2;
+      }
+      return await runCheck(
+        {
+          file: positionals[0]!,
+          schema: values.schema,
+          partner: values.partner,
+          project: values.project,
+          suppressed: (values.suppressed ?? "").split(",").map((m) => m.trim()).filter((m) => m !== ""),
+          json: values.json === true,
+          report: values.report,
+          maxLines,
           c2cRoot: root,
           version,
           buildDate: buildDate(process.env.SOURCE_DATE_EPOCH),

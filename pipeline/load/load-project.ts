@@ -58,7 +58,12 @@ interface Loaded<T> {
  * vocabularies (the project's own, else c2c's defaults in `c2cRoot`), validates each with its zod
  * schema and checks every cross-reference. Throws a ProjectError listing every mistake found.
  */
-export async function loadProject(root: string, c2cRoot: string, effects: Effects): Promise<Project> {
+export async function loadProject(
+  root: string,
+  c2cRoot: string,
+  effects: Effects,
+  standalone?: { config: Config; partners: Partner[] },
+): Promise<Project> {
   const errors: ConfigError[] = [];
   const hash = createHash("sha256");
   const rel = (p: string) => (p.startsWith(root) ? path.relative(root, p).split(path.sep).join("/") : p);
@@ -106,19 +111,21 @@ export async function loadProject(root: string, c2cRoot: string, effects: Effect
   };
 
   const configPath = path.join(root, "c2c.config.yaml");
-  if (!(await effects.exists(configPath))) {
+  if (!standalone && !(await effects.exists(configPath))) {
     throw new ProjectError([
       {
         file: rel(configPath),
         line: null,
         key: null,
         message: `there is no c2c.config.yaml in ${root}.`,
-        fix: "Run c2c in the partnership's project folder, pass --project DIR, or create one with `c2c init`.",
+        fix: "Run c2c in the partnership's project folder, or pass --project DIR naming the folder that holds c2c.config.yaml.",
       },
     ]);
   }
-  const config = await readYaml(configPath, ConfigSchema);
-  const partnersFile = await readYaml(path.join(root, "partners.yaml"), PartnersFileSchema);
+  const config = standalone ? standalone.config : await readYaml(configPath, ConfigSchema);
+  const partnersFile = standalone
+    ? { partners: standalone.partners }
+    : await readYaml(path.join(root, "partners.yaml"), PartnersFileSchema);
   const vocabularies = await readFolder(
     [path.join(root, "schemas", "vocabularies"), path.join(c2cRoot, "schemas", "vocabularies")],
     VocabularySchema,

@@ -1,0 +1,194 @@
+import path from "node:path";
+import type { Config, ExtractSchema, Partner, PartnerExtract } from "../../schemas/index.ts";
+import { ConfigSchema, PartnerSchema } from "../../schemas/index.ts";
+import { fileNamePattern } from "../discover/discover-files.ts";
+import type { Effects } from "../effects.ts";
+import type { FileResult } from "../file-result.ts";
+import { formatIssue, type Issue } from "../issues/catalogue.ts";
+import { ProjectError } from "../load/config-error.ts";
+import { loadProject, type Project } from "../load/load-project.ts";
+import { processPartnerFile } from "../process-partner-file.ts";
+import { decodeChunks } from "../read/decode-text.ts";
+import { detectDelimiter } from "../read/read-partner-file.ts";
+import { mapHeader } from "../read/map-header.ts";
+import { parseSchoolYear } from "../validate/parse-values.ts";
+import { plural } from "./format.ts";
+
+export const CHECK_HELP = `Usage: c2c check FILE [options]
+
+Checks one partner file exactly as the build would, on your own machine, and prints every problem
+as FILE:LINE: severity: message [code]. Nothing is sent anywhere.
+
+Exit status: 0 when every row would be accepted, 1 when any row would be left out or the file
+cannot be read, 2 for a mistake in the command itself.
+
+Options:
+  --schema ID       the extract the file follows (default: from the partner's files: pattern,
+                    else guessed from the header row)
+  --partner ID      the partner sending the file (default: from data/<year>/<partner>/ in the path)
+  --project DIR     the partnership's folder (default: found above FILE, if any); without one, the
+                    file is checked against c2c's built-in extract schemas
+  --suppressed M,M  markers that mean "withheld to protect privacy" when there is no project,
+                    e.g. --suppressed '*,n<10'
+  --json            print the result as JSON on stdout
+  --report FILE     also write a page to read or send (HTML)
+  --max-lines N     issues printed per code before summarising the rest (default 50; 0 = all)
+  -h, --help        show this help
+
+Examples:
+  c2c check assessment-2025.csv
+  c2c check data/2025/cedar-hills-sd/outcomes-2025.csv --project fixtures/sample-community
+  c2c check counts.csv --schema outcome-counts --suppressed '*' --json
+`;
+
+export interface CheckOptions {
+  file: string;
+  schema: string | undefined;
+  partner: string | undefined;
+  project: string | undefined;
+  suppressed: string[];
+  json: boolean;
+  report: string | undefined;
+  maxLines: number;
+  c2cRoot: string;
+  version: string;
+  buildDate: string;
+}
+
+export interface CheckResult {
+  file: string;
+  schema: string;
+  partner: string | null;
+  result: FileResult;
+}
+
+/** Runs `c2c check`: the build's own stages 1–6 on one file, reported for the partner. */
+export async function runCheck(options: CheckOptions, effects: Effects, stdout: (text: string) => void): Promise<number> {
+  const file = path.resolve(options.file);
+  if (!(await effects.exists(file))) {
+    effects.log.warn(`check: there is no file ${options.file}.`);
+    return 2;
+  }
+  let project: Project;
+  let partner: Partner;
+  let year: number | null = null;
+  try {
+    const root = options.project !== undefined ? path.resolve(options.project) : await findProjectRoot(path.dirname(file), effects);
+    if (root !== null) {
+      project = await loadProject(root, options.c2cRoot, effects);
+      const rel = path.relative(root, file).split(path.sep);
+      const inferred = rel[0] === "data" && rel.length === 4 ? rel[2] : undefined;
+      if (rel[0] === "data" && rel.length === 4) year = parseSchoolYear(rel[1] ?? "");
+      const id = options.partner ?? inferred;
+      const found = project.partners.find((p) => p.id === id);
+      if (!found) {
+        effects.log.warn(
+          id === undefined
+            ? `check: which partner sends this file? Pass --partner with one of: ${project.partners.map((p) => p.id).join(", ")}.`
+            : `check: there is no partner \`${id}\` in partners.yaml; use one of: ${project.partners.map((p) => p.id).join(", ")}.`,
+        );
+        return 2;
+      }
+      partner = found;
+    } else {
+      partner = PartnerSchema.parse({ id: "partner", name: "Partner", kind: "service-provider", extracts: [{ schema: options.schema ?? "outcome-counts", files: "*", suppressed: options.suppressed }] });
+      const config: Config = ConfigSchema.parse({ partnership: { name: "c2c check", introduction: "A file checked on its own." }, community: { id: "community", name: "Community" } });
+      project = await loadProject(path.dirname(file), options.c2cRoot, effects, { config, partners: [partner] });
+    }
+  } catch (e) {
+    if (e instanceof ProjectError) {
+      effects.log.warn("check: the project's own files have problems to fix first:");
+      for (const line of e.message.split("\n")) effects.log.warn(`  ${line}`);
+      return 1;
+    }
+    throw e;
+  }
+
+  const name = path.basename(file);
+  let extract: PartnerExtract | undefined = options.schema !== undefined ? partner.extracts.find((x) => x.schema === options.schema) : partner.extracts.find((x) => fileNamePattern(x.files).test(name));
+  if (!extract) {
+    const schemaId = options.schema ?? (await guessSchema(file, [...project.extracts.values()], effects));
+    if (schemaId === null || !project.extracts.has(schemaId)) {
+      effects.log.warn(
+        schemaId === null
+          ? `check: c2c cannot tell which extract ${name} follows from its header. Pass --schema with one of: ${[...project.extracts.keys()].join(", ")}.`
+          : `check: there is no extract schema \`${schemaId}\`; use one of: ${[...project.extracts.keys()].join(", ")}.`,
+      );
+      return 2;
+    }
+    extract = { schema: schemaId, files: "*", suppressed: partner.extracts[0]?.suppressed ?? options.suppressed, notApplicable: partner.extracts[0]?.notApplicable ?? [] };
+  }
+
+  const display = path.relative(process.cwd(), file) || name;
+  const processed = await processPartnerFile({ path: path.relative(project.root, file).split(path.sep).join("/"), partner: partner.id, year, extract }, project, effects);
+  const result: FileResult = { ...processed.result, path: display, issues: processed.result.issues.map((i) => ({ ...i, file: display })) };
+  const errors = result.issues.filter((i) => i.severity === "error").length;
+
+  if (options.json) {
+    stdout(`${JSON.stringify({ file: display, schema: extract.schema, partner: partner.id, accepted: errors === 0, ...result }, null, 2)}\n`);
+  } else {
+    stdout(formatCheck(result, extract.schema, options.maxLines));
+  }
+  if (options.report !== undefined) {
+    const { writeCheckReport } = await import("./check-report.ts");
+    await writeCheckReport(options.report, partner, result, options, effects);
+    effects.log.info(`report written to ${options.report}`);
+  }
+  return errors === 0 && result.rowsRejected === 0 ? 0 : 1;
+}
+
+/** The lines a partner reads: one per issue, in line order, at most `maxLines` per code, then a summary. */
+export function formatCheck(result: FileResult, schema: string, maxLines: number): string {
+  const sorted = [...result.issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const shown = new Map<string, number>();
+  const lines: string[] = [];
+  const held = new Map<string, number>();
+  for (const issue of sorted) {
+    const n = (shown.get(issue.code) ?? 0) + 1;
+    shown.set(issue.code, n);
+    if (maxLines > 0 && n > maxLines) held.set(issue.code, (held.get(issue.code) ?? 0) + 1);
+    else lines.push(formatIssue(issue));
+  }
+  for (const [code, n] of held) lines.push(`${result.path}: ... and ${plural(n, "more issue")} [${code}] not printed; --max-lines 0 prints all, --json or --report lists all.`);
+  const count = (s: Issue["severity"]) => result.issues.filter((i) => i.severity === s).length;
+  const errors = count("error");
+  lines.push("");
+  lines.push(
+    `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
+  );
+  lines.push(errors === 0 && result.rowsRejected === 0 ? "The file is ready to send." : "Fix the errors above and check the file again before sending it.");
+  return `${lines.join("\n")}\n`;
+}
+
+async function findProjectRoot(start: string, effects: Effects): Promise<string | null> {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (await effects.exists(path.join(dir, "c2c.config.yaml"))) return dir;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+/** The extract whose required columns the header holds, with the most columns matched; null when unclear. */
+async function guessSchema(file: string, extracts: ExtractSchema[], effects: Effects): Promise<string | null> {
+  let head = "";
+  try {
+    for await (const text of decodeChunks(effects.readStream(file), () => {})) {
+      head += text;
+      if (head.includes("\n") || head.length > 65536) break;
+    }
+  } catch {
+    return null;
+  }
+  const first = head.split(/\r?\n/)[0] ?? "";
+  const delimiter = detectDelimiter(first);
+  const cells = first.split(delimiter).map((c) => c.replace(/^"|"$/g, ""));
+  const scored = extracts
+    .map((schema) => {
+      const { mapping, ok } = mapHeader(cells, schema, {});
+      return { id: schema.id, ok, matched: mapping.columnOfField.filter((c) => c !== -1).length };
+    })
+    .filter((s) => s.ok)
+    .sort((a, b) => b.matched - a.matched);
+  if (scored.length === 0) return null;
+  if (scored.length > 1 && scored[0]!.matched === scored[1]!.matched) return null;
+  return scored[0]!.id;
+}
