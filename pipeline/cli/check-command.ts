@@ -125,7 +125,7 @@ export async function runCheck(options: CheckOptions, effects: Effects, stdout: 
   const errors = result.issues.filter((i) => i.severity === "error").length;
 
   if (options.json) {
-    stdout(`${JSON.stringify({ file: display, schema: extract.schema, partner: partner.id, accepted: errors === 0, ...result }, null, 2)}\n`);
+    stdout(`${JSON.stringify({ ...result, file: display, accepted: errors === 0 && result.rowsRejected === 0 }, null, 2)}\n`);
   } else {
     stdout(formatCheck(result, extract.schema, options.maxLines));
   }

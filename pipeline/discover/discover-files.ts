@@ -9,7 +9,7 @@ export interface PartnerFile {
   /** Project-relative path with `/` separators. */
   path: string;
   partner: string;
-  year: number;
+  year: number | null;
   extract: PartnerExtract;
 }
 
