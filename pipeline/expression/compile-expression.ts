@@ -1,92 +1,198 @@
 import { editDistance } from "../normalize/vocabulary-index.ts";
-import { type ExpressionError, type ExpressionNode, type Literal, parseExpression } from "./parse-expression.ts";
+import type { Value } from "../validate/field-schema.ts";
+import {
+  type ComparisonOperator,
+  type ExpressionError,
+  type ExpressionNode,
+  parseExpression,
+} from "./parse-expression.ts";
 
-/** A row as rules see it: field name to typed value. */
-export type ExpressionRow = Readonly<Record<string, Literal>>;
+/** A row as rules see it: field name to typed value; a field the row lacks reads as null. */
+export type ExpressionRow = Readonly<Record<string, Value>>;
 
-/** A compiled rule: a fast test over rows, and the fields it reads. */
+/** A compiled rule: its source, the fields it reads (sorted, unique) and a fast test over rows. */
 export interface CompiledExpression {
   source: string;
   fields: string[];
   test(row: ExpressionRow): boolean;
 }
 
+/** The compiled rule, or the first error in it. */
 export type CompileResult = { ok: true; expression: CompiledExpression } | { ok: false; error: ExpressionError };
 
-type Evaluator = (row: ExpressionRow) => Literal;
+/** What a rule may refer to: the fields of the extract it runs over. */
+export interface CompileOptions {
+  fields: ReadonlySet<string>;
+}
 
-/**
- * Compiles a rule to nested closures, once; no JavaScript is ever evaluated. Every field must be
- * one of `options.fields`. Never throws.
- */
-export function compileExpression(source: string, options: { fields: ReadonlySet<string> }): CompileResult {
+type Test = (row: ExpressionRow) => boolean;
+type Read = (row: ExpressionRow) => Value;
+type FieldNode = Extract<ExpressionNode, { kind: "field" }>;
+
+/** Compiles a rule to nested closures, once, checking every field against `options.fields`; never throws. */
+export function compileExpression(source: string, options: CompileOptions): CompileResult {
   const parsed = parseExpression(source);
   if (!parsed.ok) return parsed;
-  const used = new Set<string>();
-  const unknown: { name: string; position: number }[] = [];
-  const build = (node: ExpressionNode): Evaluator => {
-    switch (node.kind) {
-      case "literal": {
-        const v = node.value;
-        return () => v;
-      }
-      case "field": {
-        if (!options.fields.has(node.name)) unknown.push(node);
-        used.add(node.name);
-        const name = node.name;
-        return (row) => row[name] ?? null;
-      }
-      case "not": {
-        const operand = build(node.operand);
-        return (row) => operand(row) !== true;
-      }
-      case "logical": {
-        const left = build(node.left);
-        const right = build(node.right);
-        return node.op === "and"
-          ? (row) => left(row) === true && right(row) === true
-          : (row) => left(row) === true || right(row) === true;
-      }
-      case "compare": {
-        const left = build(node.left);
-        const right = build(node.right);
-        switch (node.op) {
-          case "==":
-            return (row) => left(row) === right(row);
-          case "!=":
-            return (row) => left(row) !== right(row);
-          default: {
-            const op = node.op;
-            return (row) => {
-              const a = left(row);
-              const b = right(row);
-              if (a === null || b === null || typeof a !== typeof b || typeof a === "boolean") return false;
-              return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
-            };
-          }
-        }
-      }
-      case "in": {
-        const operand = build(node.operand);
-        const values = new Set(node.values);
-        return node.negated ? (row) => !values.has(operand(row)) : (row) => values.has(operand(row));
-      }
-    }
+  const used: FieldNode[] = [];
+  collectFields(parsed.node, used);
+  const unknown = used.find((f) => !options.fields.has(f.name));
+  if (unknown) return { ok: false, error: describeUnknownField(unknown, options.fields) };
+  const fields = [...new Set(used.map((f) => f.name))].sort();
+  return { ok: true, expression: { source, fields, test: compileTest(parsed.node) } };
+}
+
+/** Field references in source order. */
+function collectFields(node: ExpressionNode, out: FieldNode[]): void {
+  switch (node.kind) {
+    case "literal":
+      return;
+    case "field":
+      out.push(node);
+      return;
+    case "not":
+    case "in":
+      collectFields(node.operand, out);
+      return;
+    case "and":
+    case "or":
+      for (const operand of node.operands) collectFields(operand, out);
+      return;
+    case "compare":
+      collectFields(node.left, out);
+      collectFields(node.right, out);
+      return;
+  }
+}
+
+function describeUnknownField(field: FieldNode, known: ReadonlySet<string>): ExpressionError {
+  const names = [...known].sort();
+  const nearest = suggestField(field.name, names);
+  const hint = nearest === undefined ? "" : ` (did you mean \`${nearest}\`?)`;
+  return {
+    message: `unknown field \`${field.name}\` at ${field.position}${hint}; known fields: ${names.join(", ") || "none"}`,
+    position: field.position,
   };
-  const evaluate = build(parsed.node);
-  const first = unknown[0];
-  if (first) {
-    const known = [...options.fields].sort();
-    const near = known.map((f) => [f, editDistance(first.name, f)] as const).sort((a, b) => a[1] - b[1])[0];
-    const hint =
-      near && near[1] <= Math.max(2, Math.floor(first.name.length / 3)) ? ` (did you mean \`${near[0]}\`?)` : "";
-    return {
-      ok: false,
-      error: {
-        message: `unknown field \`${first.name}\` at ${first.position}${hint}; known fields: ${known.join(", ")}`,
-        position: first.position,
-      },
+}
+
+/** The closest known field within a third of the name's length in edits (at least one). */
+function suggestField(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const candidate of names) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+const always: Test = () => true;
+const never: Test = () => false;
+
+/** A node as a condition: true only when it evaluates to `true`. */
+function compileTest(node: ExpressionNode): Test {
+  switch (node.kind) {
+    case "literal":
+      return node.value === true ? always : never;
+    case "field": {
+      // no inherited property (`constructor`) is `true`, so the direct read is safe here
+      const name = node.name;
+      return (row) => row[name] === true;
+    }
+    case "not": {
+      const operand = compileTest(node.operand);
+      return (row) => !operand(row);
+    }
+    case "and":
+      return compileAll(node.operands.map(compileTest));
+    case "or":
+      return compileAny(node.operands.map(compileTest));
+    case "compare":
+      return compileComparison(node.op, node.left, node.right);
+    case "in": {
+      const values = new Set(node.values);
+      const read = compileRead(node.operand);
+      return node.negated ? (row) => !values.has(read(row)) : (row) => values.has(read(row));
+    }
+  }
+}
+
+/** A node as a value: literals and fields as they are, conditions as booleans. */
+function compileRead(node: ExpressionNode): Read {
+  if (node.kind === "literal") {
+    const value = node.value;
+    return () => value;
+  }
+  if (node.kind === "field") return compileFieldRead(node.name);
+  return compileTest(node);
+}
+
+function compileFieldRead(name: string): Read {
+  // rows are plain objects: a field named like an inherited property must not read that property
+  if (name in Object.prototype) return (row) => (Object.hasOwn(row, name) ? (row[name] ?? null) : null);
+  return (row) => row[name] ?? null;
+}
+
+function compileAll(tests: Test[]): Test {
+  const [a, b, c] = tests;
+  // unrolled for the short conjunctions rules are made of
+  if (tests.length === 2) return (row) => a!(row) && b!(row);
+  if (tests.length === 3) return (row) => a!(row) && b!(row) && c!(row);
+  return (row) => {
+    for (const test of tests) if (!test(row)) return false;
+    return true;
+  };
+}
+
+function compileAny(tests: Test[]): Test {
+  const [a, b, c] = tests;
+  if (tests.length === 2) return (row) => a!(row) || b!(row);
+  if (tests.length === 3) return (row) => a!(row) || b!(row) || c!(row);
+  return (row) => {
+    for (const test of tests) if (test(row)) return true;
+    return false;
+  };
+}
+
+type Ordered = number | string;
+const ORDER: Record<Exclude<ComparisonOperator, "==" | "!=">, (a: Ordered, b: Ordered) => boolean> = {
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+};
+
+/** `==` and `!=` compare type and value; ordered comparisons hold only between two numbers or two strings. */
+function compileComparison(op: ComparisonOperator, leftNode: ExpressionNode, rightNode: ExpressionNode): Test {
+  const left = compileRead(leftNode);
+  const right = compileRead(rightNode);
+  if (op === "==" || op === "!=") {
+    const equal = compileEquality(leftNode, rightNode) ?? ((row: ExpressionRow) => left(row) === right(row));
+    return op === "==" ? equal : (row) => !equal(row);
+  }
+  const order = ORDER[op];
+  return (row) => {
+    const a = left(row);
+    const b = right(row);
+    return (typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string")
+      ? order(a, b)
+      : false;
+  };
+}
+
+/** `field == literal`, nearly every comparison in the catalog, as a single closure. */
+function compileEquality(leftNode: ExpressionNode, rightNode: ExpressionNode): Test | undefined {
+  const [field, literal] = leftNode.kind === "field" ? [leftNode, rightNode] : [rightNode, leftNode];
+  if (field.kind !== "field" || literal.kind !== "literal" || field.name in Object.prototype) return undefined;
+  const name = field.name;
+  const value = literal.value;
+  if (value === null) {
+    return (row) => {
+      const v = row[name];
+      return v === null || v === undefined;
     };
   }
-  return { ok: true, expression: { source, fields: [...used].sort(), test: (row) => evaluate(row) === true } };
+  return (row) => row[name] === value;
 }

@@ -1,7 +1,14 @@
 export {
   type CompiledExpression,
+  type CompileOptions,
   type CompileResult,
   compileExpression,
   type ExpressionRow,
 } from "./compile-expression.ts";
-export { type ExpressionError, type ExpressionNode, type Literal, parseExpression } from "./parse-expression.ts";
+export {
+  type ComparisonOperator,
+  type ExpressionError,
+  type ExpressionNode,
+  type ParseResult,
+  parseExpression,
+} from "./parse-expression.ts";
