@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Effects } from "./effects.ts";
 import { memoryLogger } from "./effects.ts";
@@ -10,8 +10,8 @@ export interface MemoryEffects extends Effects {
 
 /**
  * Effects over an in-memory file tree, so a whole build runs without touching the disk.
- * Reads of paths not in memory fall through to the disk (c2c's own templates and scripts) when
- * `readDisk` is set; writes never reach the disk.
+ * Reads, listings and existence checks of paths not in memory fall through to the disk (c2c's own
+ * templates, catalog and scripts) when `readDisk` is set; writes never reach the disk.
  */
 export function memoryEffects(
   initial: Record<string, string | Uint8Array> = {},
@@ -42,8 +42,12 @@ export function memoryEffects(
       const chunk = 64 * 1024;
       for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
     },
-    listFiles: async (dir) => under(dir).sort(),
-    exists: async (p) => files.has(norm(p)) || under(p).length > 0,
+    listFiles: async (dir) => {
+      const inMemory = under(dir);
+      if (inMemory.length > 0 || !options.readDisk) return inMemory.sort();
+      return diskFiles(dir);
+    },
+    exists: async (p) => files.has(norm(p)) || under(p).length > 0 || (options.readDisk === true && (await onDisk(p))),
     writeFile: async (p, d) => {
       files.set(norm(p), encode(d));
     },
@@ -62,4 +66,25 @@ export function memoryEffects(
       }
     },
   };
+}
+
+async function diskFiles(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+async function onDisk(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,8 +9,8 @@ import { ProjectError } from "../load/config-error.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
 import { decodeChunks } from "../read/decode-text.ts";
-import { detectDelimiter } from "../read/read-partner-file.ts";
 import { mapHeader } from "../read/map-header.ts";
+import { detectDelimiter } from "../read/read-partner-file.ts";
 import { parseSchoolYear } from "../validate/parse-values.ts";
 import { plural } from "./format.ts";
 
@@ -63,7 +63,11 @@ export interface CheckResult {
 }
 
 /** Runs `c2c check`: the build's own stages 1–6 on one file, reported for the partner. */
-export async function runCheck(options: CheckOptions, effects: Effects, stdout: (text: string) => void): Promise<number> {
+export async function runCheck(
+  options: CheckOptions,
+  effects: Effects,
+  stdout: (text: string) => void,
+): Promise<number> {
   const file = path.resolve(options.file);
   if (!(await effects.exists(file))) {
     effects.log.warn(`check: there is no file ${options.file}.`);
@@ -73,7 +77,10 @@ export async function runCheck(options: CheckOptions, effects: Effects, stdout: 
   let partner: Partner;
   let year: number | null = null;
   try {
-    const root = options.project !== undefined ? path.resolve(options.project) : await findProjectRoot(path.dirname(file), effects);
+    const root =
+      options.project !== undefined
+        ? path.resolve(options.project)
+        : await findProjectRoot(path.dirname(file), effects);
     if (root !== null) {
       project = await loadProject(root, options.c2cRoot, effects);
       const rel = path.relative(root, file).split(path.sep);
@@ -91,8 +98,16 @@ export async function runCheck(options: CheckOptions, effects: Effects, stdout: 
       }
       partner = found;
     } else {
-      partner = PartnerSchema.parse({ id: "partner", name: "Partner", kind: "service-provider", extracts: [{ schema: options.schema ?? "outcome-counts", files: "*", suppressed: options.suppressed }] });
-      const config: Config = ConfigSchema.parse({ partnership: { name: "c2c check", introduction: "A file checked on its own." }, community: { id: "community", name: "Community" } });
+      partner = PartnerSchema.parse({
+        id: "partner",
+        name: "Partner",
+        kind: "service-provider",
+        extracts: [{ schema: options.schema ?? "outcome-counts", files: "*", suppressed: options.suppressed }],
+      });
+      const config: Config = ConfigSchema.parse({
+        partnership: { name: "c2c check", introduction: "A file checked on its own." },
+        community: { id: "community", name: "Community" },
+      });
       project = await loadProject(path.dirname(file), options.c2cRoot, effects, { config, partners: [partner] });
     }
   } catch (e) {
@@ -105,7 +120,10 @@ export async function runCheck(options: CheckOptions, effects: Effects, stdout: 
   }
 
   const name = path.basename(file);
-  let extract: PartnerExtract | undefined = options.schema !== undefined ? partner.extracts.find((x) => x.schema === options.schema) : partner.extracts.find((x) => fileNamePattern(x.files).test(name));
+  let extract: PartnerExtract | undefined =
+    options.schema !== undefined
+      ? partner.extracts.find((x) => x.schema === options.schema)
+      : partner.extracts.find((x) => fileNamePattern(x.files).test(name));
   if (!extract) {
     const schemaId = options.schema ?? (await guessSchema(file, [...project.extracts.values()], effects));
     if (schemaId === null || !project.extracts.has(schemaId)) {
@@ -116,16 +134,31 @@ export async function runCheck(options: CheckOptions, effects: Effects, stdout: 
       );
       return 2;
     }
-    extract = { schema: schemaId, files: "*", suppressed: partner.extracts[0]?.suppressed ?? options.suppressed, notApplicable: partner.extracts[0]?.notApplicable ?? [] };
+    extract = {
+      schema: schemaId,
+      files: "*",
+      suppressed: partner.extracts[0]?.suppressed ?? options.suppressed,
+      notApplicable: partner.extracts[0]?.notApplicable ?? [],
+    };
   }
 
   const display = path.relative(process.cwd(), file) || name;
-  const processed = await processPartnerFile({ path: path.relative(project.root, file).split(path.sep).join("/"), partner: partner.id, year, extract }, project, effects);
-  const result: FileResult = { ...processed.result, path: display, issues: processed.result.issues.map((i) => ({ ...i, file: display })) };
+  const processed = await processPartnerFile(
+    { path: path.relative(project.root, file).split(path.sep).join("/"), partner: partner.id, year, extract },
+    project,
+    effects,
+  );
+  const result: FileResult = {
+    ...processed.result,
+    path: display,
+    issues: processed.result.issues.map((i) => ({ ...i, file: display })),
+  };
   const errors = result.issues.filter((i) => i.severity === "error").length;
 
   if (options.json) {
-    stdout(`${JSON.stringify({ ...result, file: display, accepted: errors === 0 && result.rowsRejected === 0 }, null, 2)}\n`);
+    stdout(
+      `${JSON.stringify({ ...result, file: display, accepted: errors === 0 && result.rowsRejected === 0 }, null, 2)}\n`,
+    );
   } else {
     stdout(formatCheck(result, extract.schema, options.maxLines));
   }
@@ -149,14 +182,21 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
     if (maxLines > 0 && n > maxLines) held.set(issue.code, (held.get(issue.code) ?? 0) + 1);
     else lines.push(formatIssue(issue));
   }
-  for (const [code, n] of held) lines.push(`${result.path}: ... and ${plural(n, "more issue")} [${code}] not printed; --max-lines 0 prints all, --json or --report lists all.`);
+  for (const [code, n] of held)
+    lines.push(
+      `${result.path}: ... and ${plural(n, "more issue")} [${code}] not printed; --max-lines 0 prints all, --json or --report lists all.`,
+    );
   const count = (s: Issue["severity"]) => result.issues.filter((i) => i.severity === s).length;
   const errors = count("error");
   lines.push("");
   lines.push(
     `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
   );
-  lines.push(errors === 0 && result.rowsRejected === 0 ? "The file is ready to send." : "Fix the errors above and check the file again before sending it.");
+  lines.push(
+    errors === 0 && result.rowsRejected === 0
+      ? "The file is ready to send."
+      : "Fix the errors above and check the file again before sending it.",
+  );
   return `${lines.join("\n")}\n`;
 }
 

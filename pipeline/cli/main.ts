@@ -97,7 +97,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       const maxLines = Number(values["max-lines"]);
       if (positionals.length !== 1 || !Number.isInteger(maxLines) || maxLines < 0) {
-        stderr(positionals.length !== 1 ? "c2c check: name one file to check, e.g. `c2c check outcomes-2025.csv`.\n" : "c2c check: --max-lines takes a whole number, 0 or more.\n");
+        stderr(
+          positionals.length !== 1
+            ? "c2c check: name one file to check, e.g. `c2c check outcomes-2025.csv`.\n"
+            : "c2c check: --max-lines takes a whole number, 0 or more.\n",
+        );
         return 2;
       }
       return await runCheck(
@@ -106,7 +110,10 @@ export async function main(argv: string[]): Promise<number> {
           schema: values.schema,
           partner: values.partner,
           project: values.project,
-          suppressed: (values.suppressed ?? "").split(",").map((m) => m.trim()).filter((m) => m !== ""),
+          suppressed: (values.suppressed ?? "")
+            .split(",")
+            .map((m) => m.trim())
+            .filter((m) => m !== ""),
           json: values.json === true,
           report: values.report,
           maxLines,

@@ -224,7 +224,9 @@ function checkExtract(
   need("roles.groupDimension", schema.roles.groupDimension);
   need("roles.group", schema.roles.group);
   for (const [dim, field] of Object.entries(schema.roles.dimensions)) need(`roles.dimensions.${dim}`, field);
-  schema.primaryKey.forEach((k, i) => need(`primaryKey[${i}]`, k));
+  schema.primaryKey.forEach((k, i) => {
+    need(`primaryKey[${i}]`, k);
+  });
   schema.checks.forEach((c, i) => {
     need(`checks[${i}].field`, c.field);
     need(`checks[${i}].limit`, c.limit);
@@ -348,7 +350,7 @@ function compileFeeds(
       } else {
         for (const col of ["numerator", "denominator"] as const) {
           const field = schema.fields.find((f) => f.name === source[col]);
-          if (!field || field.type !== "count") {
+          if (field?.type !== "count") {
             errors.push({
               file,
               line: null,

@@ -8,18 +8,54 @@ const config = ConfigSchema.parse({
   community: { id: "town", name: "Town" },
   districts: [{ id: "north", name: "North Unified", codes: ["0601"] }],
 });
-const partner = PartnerSchema.parse({ id: "north-usd", name: "North", kind: "school-district", extracts: [{ schema: "small-records", files: "*.csv" }] });
-const vocab = (id: string, groups: [string, string, string[]][]) => VocabularySchema.parse({ id, title: id, groups: groups.map(([code, label, aliases]) => ({ code, label, aliases })) });
+const partner = PartnerSchema.parse({
+  id: "north-usd",
+  name: "North",
+  kind: "school-district",
+  extracts: [{ schema: "small-records", files: "*.csv" }],
+});
+const vocab = (id: string, groups: [string, string, string[]][]) =>
+  VocabularySchema.parse({ id, title: id, groups: groups.map(([code, label, aliases]) => ({ code, label, aliases })) });
 const vocabularies = new Map([
-  ["race_ethnicity", vocab("race_ethnicity", [["asian", "Asian", ["A"]], ["hispanic", "Hispanic or Latino", ["H", "Latino"]], ["white", "White", ["W"]]])],
-  ["dimension", vocab("dimension", [["all", "All students", ["Total", "All"]], ["race_ethnicity", "Race/ethnicity", ["Race"]]])],
+  [
+    "race_ethnicity",
+    vocab("race_ethnicity", [
+      ["asian", "Asian", ["A"]],
+      ["hispanic", "Hispanic or Latino", ["H", "Latino"]],
+      ["white", "White", ["W"]],
+    ]),
+  ],
+  [
+    "dimension",
+    vocab("dimension", [
+      ["all", "All students", ["Total", "All"]],
+      ["race_ethnicity", "Race/ethnicity", ["Race"]],
+    ]),
+  ],
 ]);
-const triples = (issues: { line: number | null; column: string | null; code: string }[]) => issues.map((i) => [i.line, i.column, i.code]);
+const triples = (issues: { line: number | null; column: string | null; code: string }[]) =>
+  issues.map((i) => [i.line, i.column, i.code]);
 
 describe("normalizeRows", () => {
   it("maps partner codes to canonical ones and district codes to the partnership's districts", () => {
     const n = createNormalizer(smallRecordSchema(), partner, config, vocabularies, { file: "f.csv" }, 2025);
-    const { rows, issues } = normalizeRows([{ line: 2, values: { student_id: "1", school_year: 2025, district_id: "0601", grade: 3, race_ethnicity: "latino", proficient: true }, withheld: null }], n);
+    const { rows, issues } = normalizeRows(
+      [
+        {
+          line: 2,
+          values: {
+            student_id: "1",
+            school_year: 2025,
+            district_id: "0601",
+            grade: 3,
+            race_ethnicity: "latino",
+            proficient: true,
+          },
+          withheld: null,
+        },
+      ],
+      n,
+    );
     expect(issues).toEqual([]);
     expect(rows[0]).toMatchObject({ year: 2025, district: "north", values: { race_ethnicity: "hispanic" } });
   });
@@ -28,8 +64,30 @@ describe("normalizeRows", () => {
     const n = createNormalizer(smallRecordSchema(), partner, config, vocabularies, { file: "f.csv" }, 2025);
     const { rows, issues } = normalizeRows(
       [
-        { line: 2, values: { student_id: "1", school_year: 2025, district_id: "0601", grade: 3, race_ethnicity: "Asain", proficient: true }, withheld: null },
-        { line: 3, values: { student_id: "2", school_year: 2025, district_id: "0699", grade: 3, race_ethnicity: "W", proficient: true }, withheld: null },
+        {
+          line: 2,
+          values: {
+            student_id: "1",
+            school_year: 2025,
+            district_id: "0601",
+            grade: 3,
+            race_ethnicity: "Asain",
+            proficient: true,
+          },
+          withheld: null,
+        },
+        {
+          line: 3,
+          values: {
+            student_id: "2",
+            school_year: 2025,
+            district_id: "0699",
+            grade: 3,
+            race_ethnicity: "W",
+            proficient: true,
+          },
+          withheld: null,
+        },
       ],
       n,
     );
@@ -43,17 +101,48 @@ describe("normalizeRows", () => {
 
   it("warns when a row's year is not its folder's", () => {
     const n = createNormalizer(smallRecordSchema(), partner, config, vocabularies, { file: "f.csv" }, 2025);
-    const { rows, issues } = normalizeRows([{ line: 2, values: { student_id: "1", school_year: 2024, district_id: "0601", grade: 3, race_ethnicity: "A", proficient: true }, withheld: null }], n);
+    const { rows, issues } = normalizeRows(
+      [
+        {
+          line: 2,
+          values: {
+            student_id: "1",
+            school_year: 2024,
+            district_id: "0601",
+            grade: 3,
+            race_ethnicity: "A",
+            proficient: true,
+          },
+          withheld: null,
+        },
+      ],
+      n,
+    );
     expect(rows).toHaveLength(1);
     expect(triples(issues)).toEqual([[2, "school_year", "year-mismatch"]]);
   });
 
   it("resolves an aggregate row's group within its dimension, and total rows to all/all", () => {
-    const n = createNormalizer(smallAggregateSchema(), { ...partner, district: "north" }, config, vocabularies, { file: "f.csv" }, 2025);
+    const n = createNormalizer(
+      smallAggregateSchema(),
+      { ...partner, district: "north" },
+      config,
+      vocabularies,
+      { file: "f.csv" },
+      2025,
+    );
     const { rows } = normalizeRows(
       [
-        { line: 2, values: { year: 2025, group_type: "race_ethnicity", group: "Latino", total: 40, met: 20 }, withheld: null },
-        { line: 3, values: { year: 2025, group_type: "all", group: "All Students", total: 90, met: 45 }, withheld: null },
+        {
+          line: 2,
+          values: { year: 2025, group_type: "race_ethnicity", group: "Latino", total: 40, met: 20 },
+          withheld: null,
+        },
+        {
+          line: 3,
+          values: { year: 2025, group_type: "all", group: "All Students", total: 90, met: 45 },
+          withheld: null,
+        },
       ],
       n,
     );

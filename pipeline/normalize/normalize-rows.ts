@@ -100,7 +100,8 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     if (roles.district !== undefined) {
       const raw = values[roles.district];
       // With no districts configured (a partner checking a file alone), any code stands for itself.
-      const id = typeof raw === "string" ? (n.districts.size === 0 ? raw : n.districts.get(normalizeLabel(raw))) : undefined;
+      const id =
+        typeof raw === "string" ? (n.districts.size === 0 ? raw : n.districts.get(normalizeLabel(raw))) : undefined;
       if (id === undefined) {
         bad = true;
         issues.push(
