@@ -103,6 +103,29 @@ export function summarize(result: BuildResult, outDir: string): string {
       true,
     ]),
   );
+  lines.push("");
+  const indicatorRows = project.indicators.map((indicator) => {
+    const cells = result.protection.published.filter((o) => o.indicator === indicator.id);
+    const summary = result.summaries.find((s) => s.indicator === indicator.id);
+    const latest =
+      summary?.latestValue != null && summary.latestYear !== null
+        ? `${Math.round(summary.latestValue * 100)}% (${summary.latestYear})`
+        : "none published";
+    return [
+      indicator.id,
+      latest,
+      fmt(cells.filter((o) => o.value !== null).length),
+      fmt(cells.filter((o) => o.value === null).length),
+    ];
+  });
+  lines.push(
+    formatTable(["indicator", "latest, community", "cells shown", "cells hidden"], indicatorRows, [
+      false,
+      true,
+      true,
+      true,
+    ]),
+  );
   const c = manifest.counts;
   lines.push("");
   lines.push(

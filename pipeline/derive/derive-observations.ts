@@ -32,7 +32,7 @@ export function summarizeIndicators(
     let direction: IndicatorSummary["direction"] = "unknown";
     if (change !== null) {
       const better = indicator.polarity === "higher-is-better" ? change > 0 : change < 0;
-      direction = Math.abs(change) < 0.0005 ? "no-change" : better ? "better" : "worse";
+      direction = Math.abs(change) < 0.005 ? "no-change" : better ? "better" : "worse";
     }
     return {
       indicator: indicator.id,

@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { build } from "./build.ts";
+import { type Observation, observationKey } from "./observation.ts";
+import { loadFixtureProject, REPO_ROOT, readFixtureCsv } from "./test-support/load-fixture.ts";
+
+/**
+ * The whole flow on the sample community, in memory: its partner files in, a site and partner
+ * reports out. The figures checked here are counted straight from the fixture's CSV files in the
+ * test, not taken from any stage of the pipeline.
+ */
+async function buildSample() {
+  const effects = loadFixtureProject("sample-community");
+  const result = await build(
+    { projectDir: "/project", outDir: "/out", c2cRoot: REPO_ROOT, version: "0.0.0-test", buildDate: "2026-01-15" },
+    effects,
+  );
+  const text = (p: string) => {
+    const bytes = effects.files.get(p);
+    if (!bytes) throw new Error(`${p} was not written`);
+    return new TextDecoder().decode(bytes);
+  };
+  return { result, effects, text };
+}
+
+const built = buildSample();
+
+function published(list: readonly Observation[], key: Parameters<typeof observationKey>[0]): Observation {
+  const found = list.find((o) => observationKey(o) === observationKey(key));
+  if (!found) throw new Error(`no published cell ${observationKey(key)}`);
+  return found;
+}
+
+/** Third graders tested in ELA in Riverside's 2025 file, and how many of them were proficient. */
+function riversideReading(filter: (row: Record<string, string>) => boolean = () => true) {
+  const rows = readFixtureCsv("sample-community", "data/2025/riverside-usd/assessment-2025.csv").filter(
+    (r) => r.grade === "3" && r.subject?.toLowerCase() === "ela" && r.tested === "Y" && filter(r),
+  );
+  return { numerator: rows.filter((r) => r.proficient === "Y").length, denominator: rows.length };
+}
+
+/** Cedar Hills' own district-wide row for a measure and group in its 2025 counts file. */
+function cedarHillsRow(measure: string, groupType: string, group: string) {
+  const row = readFixtureCsv("sample-community", "data/2025/cedar-hills-sd/outcome-counts-2025.csv").find(
+    (r) =>
+      r.school_id === "" && r.measure === measure && r.student_group_type === groupType && r.student_group === group,
+  );
+  if (!row) throw new Error(`no Cedar Hills row for ${measure} / ${group}`);
+  return { numerator: Number(row.met_count), denominator: Number(row.total_count) };
+}
+
+const cell = (
+  geo_level: Observation["geo_level"],
+  geo_id: string,
+  dimension: Observation["dimension"],
+  group: string,
+) => ({
+  indicator: "early-grade-reading",
+  year: 2025,
+  geo_level,
+  geo_id,
+  dimension,
+  group,
+});
+
+describe("building the sample community", () => {
+  it("counts a record-level district's third-grade reading from its students", async () => {
+    const { result } = await built;
+    const expected = riversideReading();
+    const o = published(result.protection.published, cell("district", "riverside", "all", "all"));
+    expect({ numerator: o.numerator, denominator: o.denominator }).toEqual(expected);
+    expect(o.value).toBeCloseTo(expected.numerator / expected.denominator, 10);
+    expect(o.lower).toBeLessThan(o.value as number);
+    expect(o.upper).toBeGreaterThan(o.value as number);
+  });
+
+  it("counts a subgroup from the records", async () => {
+    const { result } = await built;
+    const expected = riversideReading((r) => r.economic_disadvantage === "Y");
+    const o = published(result.protection.published, cell("district", "riverside", "economic_disadvantage", "yes"));
+    expect({ numerator: o.numerator, denominator: o.denominator }).toEqual(expected);
+  });
+
+  it("takes an aggregate district's own district-wide row", async () => {
+    const { result } = await built;
+    const expected = cedarHillsRow("Grade 3 Reading", "All Students", "All Students");
+    const o = published(result.protection.published, cell("district", "cedar-hills", "all", "all"));
+    expect({ numerator: o.numerator, denominator: o.denominator }).toEqual(expected);
+  });
+
+  it("adds the districts up for the community", async () => {
+    const { result } = await built;
+    const a = riversideReading();
+    const b = cedarHillsRow("Grade 3 Reading", "All Students", "All Students");
+    const o = published(result.protection.published, cell("community", "river-valley", "all", "all"));
+    expect({ numerator: o.numerator, denominator: o.denominator }).toEqual({
+      numerator: a.numerator + b.numerator,
+      denominator: a.denominator + b.denominator,
+    });
+  });
+
+  it("hides a group with fewer than 10 children, and publishes it as hidden, never as 0", async () => {
+    const { result } = await built;
+    const small = riversideReading((r) => r.race_ethnicity === "PI");
+    expect(small.denominator).toBeGreaterThan(0);
+    expect(small.denominator).toBeLessThan(10);
+    const o = published(
+      result.protection.published,
+      cell("district", "riverside", "race_ethnicity", "pacific_islander"),
+    );
+    expect(o).toMatchObject({ numerator: null, denominator: null, value: null, flag: "suppressed" });
+  });
+
+  it("writes an index, a page per indicator, downloads, partner reports and a manifest", async () => {
+    const { result, effects } = await built;
+    for (const p of ["/out/site/index.html", "/out/site/data/observations.csv", "/out/build.json"])
+      expect(effects.files.has(p), p).toBe(true);
+    for (const i of result.project.indicators)
+      expect(effects.files.has(`/out/site/indicators/${i.id}.html`)).toBe(true);
+    for (const p of result.project.partners) {
+      expect(effects.files.has(`/out/partners/${p.id}/report.html`), p.id).toBe(true);
+      expect(effects.files.has(`/out/partners/${p.id}/report.json`), p.id).toBe(true);
+    }
+    expect(result.manifest.inputs).toHaveLength(35);
+    expect(result.manifest.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
+  });
+
+  it("tells Cedar Hills about every mistake in its 2025 file, and the other partners that theirs are clean", async () => {
+    const { result } = await built;
+    const broken = result.files.find((f) => f.path === "data/2025/cedar-hills-sd/outcome-counts-2025.csv");
+    expect(broken?.issues.filter((i) => i.severity === "error").length).toBeGreaterThan(0);
+    for (const f of result.files) {
+      if (f === broken) continue;
+      expect(
+        f.issues.filter((i) => i.severity === "error"),
+        f.path,
+      ).toEqual([]);
+    }
+  });
+});
+
+/** Every published count in the downloads and in the pages' tables, with the threshold it must meet. */
+describe("the published site never shows a count below the threshold", () => {
+  it("holds in the CSV downloads: children counted, reaching the outcome, and not reaching it", async () => {
+    const { result, text } = await built;
+    const minimum = new Map(
+      result.project.indicators.map((i) => [i.id, i.minimumN ?? result.project.config.privacy.minimumCount]),
+    );
+    const [header, ...lines] = text("/out/site/data/observations.csv").trimEnd().split("\n");
+    const cols = (header ?? "").split(",");
+    const at = (name: string) => cols.indexOf(name);
+    let checked = 0;
+    for (const line of lines) {
+      const cells = line.split(",");
+      const indicator = cells[at("indicator")] ?? "";
+      const [n, d] = [cells[at("numerator")], cells[at("denominator")]];
+      if (n === "" && d === "") continue;
+      const min = minimum.get(indicator) ?? 10;
+      expect(Number(d), line).toBeGreaterThanOrEqual(min);
+      expect(Number(n), line).toBeGreaterThanOrEqual(min);
+      expect(Number(d) - Number(n), line).toBeGreaterThanOrEqual(min);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it("holds in every page's tables", async () => {
+    const { effects } = await built;
+    let checked = 0;
+    for (const [p, bytes] of effects.files) {
+      if (!p.startsWith("/out/site/") || !p.endsWith(".html")) continue;
+      const html = new TextDecoder().decode(bytes);
+      for (const m of html.matchAll(/([\d,]+) of ([\d,]+)/g)) {
+        const n = Number((m[1] ?? "").replace(/,/g, ""));
+        const d = Number((m[2] ?? "").replace(/,/g, ""));
+        expect(Math.min(n, d, d - n), `${p}: ${m[0]}`).toBeGreaterThanOrEqual(10);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it("holds in the JSON download, which has the same cells as the CSV", async () => {
+    const { result, text } = await built;
+    const json = JSON.parse(text("/out/site/data/observations.json")) as Observation[];
+    expect(json).toEqual(result.protection.published);
+  });
+});
