@@ -32,7 +32,15 @@ export async function processPartnerFile(
   const where = { partner: partner.id, file: file.path };
   const absolute = `${project.root}/${file.path}`;
   const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
-  const normalizer = createNormalizer(schema, partner, project.config, project.vocabularies, where, file.year);
+  const normalizer = createNormalizer(
+    schema,
+    partner,
+    project.config,
+    project.vocabularies,
+    where,
+    file.year,
+    file.extract.years,
+  );
   const state = newValidationState();
   const issues: Issue[] = [];
   const accumulator = new PartialAccumulator();
@@ -74,8 +82,13 @@ export async function processPartnerFile(
   if (markers.length > 0) {
     const count = markers.reduce((n, [, c]) => n + c, 0);
     issues.push(
-      makeIssue("source-suppressed", where, { count, value: markers.map(([m, c]) => `\`${m}\` ×${c}`).join(", ") }),
+      makeIssue("source-suppressed", where, { count, value: markers.map(([m, c]) => `${m} ×${c}`).join(", ") }),
     );
+  }
+  const ranges = [...state.ranges.entries()];
+  if (ranges.length > 0) {
+    const count = ranges.reduce((n, [, c]) => n + c, 0);
+    issues.push(makeIssue("value-bounded", where, { count, value: ranges.map(([m, c]) => `${m} ×${c}`).join(", ") }));
   }
   const allIssues = [...outcome.issues, ...issues];
   const blank = allIssues.filter((i) => i.code === "blank-row").length;

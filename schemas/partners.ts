@@ -13,6 +13,16 @@ export const PartnerExtractSchema = z.strictObject({
   suppressed: z.array(z.string()).default([]),
   /** Values that mean "does not apply", e.g. `N/A`. */
   notApplicable: z.array(z.string()).default([]),
+  /**
+   * How the partner writes a percent without a `%` sign: `percent` (42 means 42%) or `fraction`
+   * (0.42 means 42%). A value written with `%` is always a percent.
+   */
+  percentScale: z.enum(["percent", "fraction"]).default("percent"),
+  /**
+   * `folder`: every row is of the year of the folder the file sits in (a row of another year is an
+   * error). `any`: the file is a time series and each row counts under its own year.
+   */
+  years: z.enum(["folder", "any"]).default("folder"),
 });
 export type PartnerExtract = z.output<typeof PartnerExtractSchema>;
 

@@ -644,7 +644,7 @@ function plantMistakes(rows: string[][]): { rows: string[][]; mistakes: SampleMi
   plant(
     lastYear,
     "year-mismatch",
-    "a row with school_year `2023-24` in the 2025 file; only a warning, so the row is kept as a 2024 school row (2024's own district rows win, so no published figure changes)",
+    "a row with school_year `2023-24` in the 2025 file; the row is left out, since a 2024 figure does not belong in the 2025 file",
   );
 
   const letters = find("Grade 8 Math", "201", "Female");

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Config, ExtractSchema, Partner, PartnerExtract } from "../../schemas/index.ts";
-import { ConfigSchema, PartnerSchema } from "../../schemas/index.ts";
+import { ConfigSchema, PartnerExtractSchema, PartnerSchema } from "../../schemas/index.ts";
 import { fileNamePattern } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
@@ -134,12 +134,12 @@ export async function runCheck(
       );
       return 2;
     }
-    extract = {
+    extract = PartnerExtractSchema.parse({
       schema: schemaId,
       files: "*",
       suppressed: partner.extracts[0]?.suppressed ?? options.suppressed,
       notApplicable: partner.extracts[0]?.notApplicable ?? [],
-    };
+    });
   }
 
   const display = path.relative(process.cwd(), file) || name;

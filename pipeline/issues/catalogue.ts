@@ -119,10 +119,11 @@ export const ISSUE_CATALOGUE = {
     fix: (p) => `Use a district code from c2c.config.yaml: ${p.expected}.`,
   },
   "year-mismatch": {
-    severity: "warning",
+    severity: "error",
     message: (p) =>
-      `The ${q(p.column)} value ${q(p.value)} is not the year of the folder the file is in (${p.expected}).`,
-    fix: () => "Move the file into the folder for its year, or correct the year column.",
+      `The ${q(p.column)} value ${q(p.value)} is not the year of the folder the file is in (${p.expected}); the row was not used.`,
+    fix: (p) =>
+      `Correct the year to ${p.expected}, or move the row to that year's file. If the file holds several years on purpose, set \`years: any\` on the extract in partners.yaml${p.other ? ` (partner ${q(p.other)})` : ""}.`,
   },
   "duplicate-row": {
     severity: "error",
@@ -140,6 +141,51 @@ export const ISSUE_CATALOGUE = {
     message: (p) =>
       `The ${q(p.column)} value ${q(p.value)} is larger than ${q(p.other)} (${p.expected}); the row was not used.`,
     fix: (p) => `Check both counts: ${q(p.column)} counts a part of ${q(p.other)} and cannot be larger.`,
+  },
+  "value-bounded": {
+    severity: "info",
+    message: (p) =>
+      `${p.count} cells were given as a range by the partner (${p.value}); each is kept as its bounds and treated as withheld, never as a number.`,
+    fix: () => "Nothing to do; send exact counts instead if you can share them.",
+  },
+  "id-mangled": {
+    severity: "warning",
+    message: (p) => `The ${q(p.column)} value ${q(p.value)} looks changed by a spreadsheet: ${p.detail}.`,
+    fix: (p) =>
+      `Export ${q(p.column)} again with the column formatted as Text in Excel (or straight from your data system), so ids keep every digit${p.expected ? `, e.g. ${q(p.expected)}` : ""}.`,
+  },
+  "parts-exceed-total": {
+    severity: "warning",
+    message: (p) => `${p.detail}: the groups add up to more than the total (${p.value}).`,
+    fix: () =>
+      "Check the total row and the group rows of this measure: a student belongs to one group of each kind, so the groups cannot add up to more than the total.",
+  },
+  "conflicting-submission": {
+    severity: "error",
+    message: (p) =>
+      `${p.detail}: this file says ${p.value}, but ${q(p.other)} says ${p.expected}. Figures sent twice must agree, so ${p.count === 1 ? "this file's figure was published (the partnership gives it precedence)" : "neither was published"}.`,
+    fix: (p) =>
+      p.count === 1
+        ? "Nothing to do unless this figure is wrong; tell the partnership's analyst if it is."
+        : "Agree with the other sender on the right figure and send a corrected file; the analyst may instead list the partner to prefer under `precedence` in c2c.config.yaml.",
+  },
+  "repeated-submission": {
+    severity: "info",
+    message: (p) => `${p.detail}: the same figure (${p.value}) also came from ${q(p.other)}; it was counted once.`,
+    fix: () => "Nothing to do.",
+  },
+  "superseded-file": {
+    severity: "warning",
+    message: (p) =>
+      `This file was replaced by ${q(p.other)}, a newer file of the same kind for the same year; its rows were not used.`,
+    fix: () => "Nothing to do if the newer file is the right one; otherwise remove it from the folder.",
+  },
+  "implausible-change": {
+    severity: "warning",
+    message: (p) =>
+      `${p.detail}: ${p.value}, against ${p.expected} the year before, a change by a factor of more than ${p.other}.`,
+    fix: () =>
+      "Check that this file holds every school and student it should (and none twice); if the change is real, nothing to do.",
   },
   "source-suppressed": {
     severity: "info",

@@ -52,6 +52,8 @@ describe("normalizeRows", () => {
             proficient: true,
           },
           withheld: null,
+          bounds: null,
+          raw: [],
         },
       ],
       n,
@@ -75,6 +77,8 @@ describe("normalizeRows", () => {
             proficient: true,
           },
           withheld: null,
+          bounds: null,
+          raw: [],
         },
         {
           line: 3,
@@ -87,6 +91,8 @@ describe("normalizeRows", () => {
             proficient: true,
           },
           withheld: null,
+          bounds: null,
+          raw: [],
         },
       ],
       n,
@@ -99,7 +105,7 @@ describe("normalizeRows", () => {
     expect(issues[0]?.fix).toContain("Did you mean `Asian`?");
   });
 
-  it("warns when a row's year is not its folder's", () => {
+  it("leaves out a row whose year is not its folder's, quoting the year as written", () => {
     const n = createNormalizer(smallRecordSchema(), partner, config, vocabularies, { file: "f.csv" }, 2025);
     const { rows, issues } = normalizeRows(
       [
@@ -114,12 +120,15 @@ describe("normalizeRows", () => {
             proficient: true,
           },
           withheld: null,
+          bounds: null,
+          raw: ["1", "2023-24", "0601", "3", "A", "Y"],
         },
       ],
       n,
     );
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(0);
     expect(triples(issues)).toEqual([[2, "school_year", "year-mismatch"]]);
+    expect(issues[0]?.message).toContain("`2023-24`");
   });
 
   it("resolves an aggregate row's group within its dimension, and total rows to all/all", () => {
@@ -137,11 +146,15 @@ describe("normalizeRows", () => {
           line: 2,
           values: { year: 2025, group_type: "race_ethnicity", group: "Latino", total: 40, met: 20 },
           withheld: null,
+          bounds: null,
+          raw: [],
         },
         {
           line: 3,
           values: { year: 2025, group_type: "all", group: "All Students", total: 90, met: 45 },
           withheld: null,
+          bounds: null,
+          raw: [],
         },
       ],
       n,

@@ -24,6 +24,13 @@ export interface Normalizer {
   schema: ExtractSchema;
   where: IssueLocation;
   folderYear: number | null;
+  /** Whether rows may be of other years than the folder's (a time-series file). */
+  anyYear: boolean;
+  partnerId: string;
+  yearIndex: number;
+  districtIndex: number;
+  /** District codes with their leading zeros removed, to recognise ids a spreadsheet shortened. */
+  unpadded: Map<string, { id: string; code: string }>;
   codeFields: { name: string; index: VocabularyIndex }[];
   districts: Map<string, string>;
   districtChoices: string;
@@ -39,6 +46,7 @@ export function createNormalizer(
   vocabularies: ReadonlyMap<string, Vocabulary>,
   where: IssueLocation,
   folderYear: number | null,
+  years: "folder" | "any" = "folder",
 ): Normalizer {
   const vocab = (id: string) => {
     const v = vocabularies.get(id);
@@ -46,14 +54,23 @@ export function createNormalizer(
     return indexVocabulary(v);
   };
   const districts = new Map<string, string>();
+  const unpadded = new Map<string, { id: string; code: string }>();
   for (const d of config.districts)
-    for (const code of [d.id, d.name, ...d.codes]) districts.set(normalizeLabel(code), d.id);
+    for (const code of [d.id, d.name, ...d.codes]) {
+      districts.set(normalizeLabel(code), d.id);
+      if (/^0+\d+$/.test(code)) unpadded.set(code.replace(/^0+/, ""), { id: d.id, code });
+    }
   const groupIndexes = new Map<string, VocabularyIndex>();
   for (const v of vocabularies.values()) groupIndexes.set(v.id, indexVocabulary(v));
   return {
     schema,
     where,
     folderYear,
+    anyYear: years === "any",
+    partnerId: partner.id,
+    yearIndex: schema.fields.findIndex((f) => f.name === schema.roles.year),
+    districtIndex: schema.fields.findIndex((f) => f.name === schema.roles.district),
+    unpadded,
     codeFields: schema.fields
       .filter((f) => f.type === "code" && f.vocabulary !== undefined)
       .map((f) => ({ name: f.name, index: vocab(f.vocabulary!) })),
@@ -100,8 +117,24 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     if (roles.district !== undefined) {
       const raw = values[roles.district];
       // With no districts configured (a partner checking a file alone), any code stands for itself.
-      const id =
+      let id =
         typeof raw === "string" ? (n.districts.size === 0 ? raw : n.districts.get(normalizeLabel(raw))) : undefined;
+      const shortened = id === undefined && typeof raw === "string" ? n.unpadded.get(raw) : undefined;
+      if (shortened) {
+        id = shortened.id;
+        issues.push(
+          makeIssue(
+            "id-mangled",
+            { ...n.where, line: row.line, column: roles.district },
+            {
+              column: roles.district,
+              value: raw as string,
+              detail: `it matches the district code ${shortened.code} without its leading zeros, so it was read as that district`,
+              expected: shortened.code,
+            },
+          ),
+        );
+      }
       if (id === undefined) {
         bad = true;
         issues.push(
@@ -151,14 +184,20 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
 
     const year = values[roles.year];
     if (typeof year !== "number") continue;
-    if (n.folderYear !== null && year !== n.folderYear) {
+    if (n.folderYear !== null && year !== n.folderYear && !n.anyYear) {
       issues.push(
         makeIssue(
           "year-mismatch",
           { ...n.where, line: row.line, column: roles.year },
-          { column: roles.year, value: String(year), expected: String(n.folderYear) },
+          {
+            column: roles.year,
+            value: row.raw[n.yearIndex]?.trim() || String(year),
+            expected: String(n.folderYear),
+            other: n.partnerId,
+          },
         ),
       );
+      continue;
     }
     const school = roles.school !== undefined ? values[roles.school] : null;
     out.push({

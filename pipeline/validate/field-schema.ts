@@ -42,7 +42,11 @@ export function expectedFor(field: ExtractField): string {
  * The zod schema for one cell of a field: text in, typed value out, with issues that carry a
  * catalogue code. This is the single source of truth for what a valid cell is.
  */
-export function fieldValueSchema(field: ExtractField, booleans: Vocabulary): z.ZodType<Value, string> {
+export function fieldValueSchema(
+  field: ExtractField,
+  booleans: Vocabulary,
+  options: { percentScale?: "percent" | "fraction" } = {},
+): z.ZodType<Value, string> {
   const expected = EXPECTED[field.type];
   const fail = (ctx: z.RefinementCtx, code: IssueCode, params: Omit<FieldIssueParams, "code">) => {
     ctx.addIssue({ code: "custom", message: code, params: { code, ...params } satisfies FieldIssueParams });
@@ -66,12 +70,7 @@ export function fieldValueSchema(field: ExtractField, booleans: Vocabulary): z.Z
     }
     switch (field.type) {
       case "id":
-        // Excel turns long ids into 1.23457E+11 and drops leading zeros; both are unrecoverable.
-        if (/^\d(\.\d+)?E\+\d+$/i.test(text))
-          return fail(ctx, "type-error", {
-            expected,
-            detail: "format the column as Text in Excel before typing or pasting ids",
-          });
+        // Ids stay text, leading zeros and all; ids a spreadsheet mangled are warned about by the row check.
         return text;
       case "text":
       case "code":
@@ -90,8 +89,20 @@ export function fieldValueSchema(field: ExtractField, booleans: Vocabulary): z.Z
         return inRange(n, ctx);
       }
       case "percent": {
-        const n = parsePercent(text);
-        if (n === undefined) return fail(ctx, "type-error", { expected, detail: "such as 42 or 42%" });
+        const scale = options.percentScale ?? "percent";
+        const n = parsePercent(text, scale);
+        if (n === undefined)
+          return fail(ctx, "type-error", {
+            expected,
+            detail: scale === "percent" ? "such as 42 or 42%" : "such as 0.42 or 42%",
+          });
+        if (n < 0 || n > 1)
+          return fail(ctx, "out-of-range", {
+            expected:
+              scale === "percent"
+                ? "0 to 100 (this partner writes percents)"
+                : "0 to 1 (this partner writes fractions)",
+          });
         return n;
       }
       case "boolean": {

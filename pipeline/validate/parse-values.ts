@@ -38,11 +38,19 @@ export function parseDecimal(text: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** A percent as a share: `42%` and `42` (on a 0–100 scale) are 0.42. */
-export function parsePercent(text: string): number | undefined {
+/**
+ * A percent as a share: `42%` is 0.42; so is `42` when the partner writes percents, and `0.42` when
+ * it writes fractions.
+ */
+export function parsePercent(text: string, scale: "percent" | "fraction" = "percent"): number | undefined {
   const t = text.trim();
-  const n = parseDecimal(t.endsWith("%") ? t.slice(0, -1) : t);
-  return n === undefined ? undefined : n / 100;
+  if (t.endsWith("%")) {
+    const n = parseDecimal(t.slice(0, -1));
+    return n === undefined ? undefined : n / 100;
+  }
+  const n = parseDecimal(t);
+  if (n === undefined) return undefined;
+  return scale === "percent" ? n / 100 : n;
 }
 
 /** A date as `YYYY-MM-DD`, from ISO dates or US `M/D/YYYY`. */
@@ -70,4 +78,53 @@ export function normalizeLabel(text: string): string {
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "");
+}
+
+/** A value the partner gave only as a range: `90-94`, `GE95`, `LT50`, `<10`, `>95%`. Either end may be open. */
+export interface Bounds {
+  lower: number | null;
+  upper: number | null;
+}
+
+/**
+ * A range or a top/bottom code, in the units of the field: counts as whole numbers (`<10` is 0 to
+ * 9), percents as shares (`GE95` is 0.95 to 1). Returns undefined for anything that is not a range.
+ */
+export function parseBounds(
+  text: string,
+  kind: "count" | "percent",
+  scale: "percent" | "fraction" = "percent",
+): Bounds | undefined {
+  const t = text.trim().replace(/\s+/g, "").toUpperCase();
+  const hasPercent = t.endsWith("%");
+  const body = hasPercent ? t.slice(0, -1) : t;
+  const toUnit = (n: number) => (kind === "percent" ? (hasPercent || scale === "percent" ? n / 100 : n) : n);
+  const number = "(\\d+(?:\\.\\d+)?|\\.\\d+)";
+  const range = new RegExp(`^${number}[-–]${number}$`).exec(body);
+  if (range) {
+    const [a, b] = [Number(range[1]), Number(range[2])];
+    if (!(a < b)) return undefined;
+    return { lower: toUnit(a), upper: toUnit(b) };
+  }
+  const coded = new RegExp(`^(GE|GT|LE|LT|>=|<=|≥|≤|>|<)${number}$`).exec(body);
+  if (!coded) return undefined;
+  const op = coded[1] as string;
+  const n = Number(coded[2]);
+  const max = kind === "percent" ? 1 : null;
+  const step = kind === "count" ? 1 : 0;
+  switch (op) {
+    case "GE":
+    case ">=":
+    case "≥":
+      return { lower: toUnit(n), upper: max };
+    case "GT":
+    case ">":
+      return { lower: toUnit(n) + step, upper: max };
+    case "LE":
+    case "<=":
+    case "≤":
+      return { lower: 0, upper: toUnit(n) };
+    default:
+      return { lower: 0, upper: toUnit(n) - step };
+  }
 }

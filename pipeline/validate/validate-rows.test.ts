@@ -69,9 +69,41 @@ describe("validateRows", () => {
       newValidationState(),
     );
     expect(triples(issues)).toEqual([
-      [2, "student_id", "type-error"],
       [2, "grade", "out-of-range"],
+      [2, "student_id", "id-mangled"],
     ]);
+  });
+
+  it("warns about an id that lost its leading zeros, and keeps the row", () => {
+    const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
+    const ids = ["000101", "000102", "000103", "101104"];
+    const { rows, issues } = validateRows(
+      [...ids, "105"].map((id, i) => ({ line: i + 2, cells: [id, "2025", "0601", "3", "H", "Y"] })),
+      v,
+      newValidationState(),
+    );
+    expect(rows).toHaveLength(5);
+    expect(triples(issues)).toEqual([[6, "student_id", "id-mangled"]]);
+    expect(issues[0]?.fix).toContain("`000105`");
+  });
+
+  it("keeps a range or a top/bottom code as bounds, never as a number or an error", () => {
+    const v = createRowValidator(smallAggregateSchema(), extract(), vocabularies, { file: "f.csv" });
+    const { rows, issues } = validateRows(
+      [
+        { line: 2, cells: ["2025", "All", "All", "<10", "3"] },
+        { line: 3, cells: ["2025", "Race", "Hispanic", "120", "GE95"] },
+      ],
+      v,
+      newValidationState(),
+    );
+    expect(issues).toEqual([]);
+    expect(rows[0]).toMatchObject({
+      values: { total: null },
+      withheld: { total: "bounded" },
+      bounds: { total: { lower: 0, upper: 9 } },
+    });
+    expect(rows[1]?.withheld).toEqual({ met: "bounded" });
   });
 
   it("finds exact repeats and conflicting rows with the same key, across chunks", () => {

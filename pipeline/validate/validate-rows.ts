@@ -2,9 +2,13 @@ import type { ExtractSchema, PartnerExtract, Vocabulary } from "../../schemas/in
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
 import type { RawRow } from "../read/read-partner-file.ts";
 import { expectedFor, type FieldIssueParams, fieldValueSchema, type Value } from "./field-schema.ts";
+import { type Bounds, parseBounds } from "./parse-values.ts";
 
-/** Why a cell holds no number although the partner wrote something: the partner's own markers. */
-export type Withheld = "suppressed" | "not-applicable";
+/**
+ * Why a cell holds no number although the partner wrote something: one of the partner's own
+ * markers, or a range (`<10`, `GE95`) whose bounds are kept beside the row.
+ */
+export type Withheld = "suppressed" | "not-applicable" | "bounded";
 
 /** A row whose every cell is typed. `values` is keyed by field name. */
 export interface TypedRow {
@@ -12,6 +16,10 @@ export interface TypedRow {
   values: Record<string, Value>;
   /** Fields the partner withheld with a marker (their value is null), or null when none. */
   withheld: Record<string, Withheld> | null;
+  /** The bounds of fields given as a range, or null when none. */
+  bounds: Record<string, Bounds> | null;
+  /** The cells as the partner wrote them, in schema field order, for messages that quote them. */
+  raw: readonly string[];
 }
 
 /** What validation remembers across chunks of one file: the keys seen, to find duplicates. */
@@ -19,17 +27,30 @@ export interface ValidationState {
   keys: Map<string, { line: number; row: number }>;
   /** Markers seen, by marker text, for the partner report. */
   markers: Map<string, number>;
+  /** Ranges seen, by their text, for the partner report. */
+  ranges: Map<string, number>;
+  /** For each id field, how many zero-padded ids of each length were seen: to spot ids that lost their zeros. */
+  idWidths: Map<string, Map<number, number>>;
 }
 
 export function newValidationState(): ValidationState {
-  return { keys: new Map(), markers: new Map() };
+  return { keys: new Map(), markers: new Map(), ranges: new Map(), idWidths: new Map() };
 }
 
 /** The per-file validator: the schema's zod field schemas compiled once. */
 export interface RowValidator {
   schema: ExtractSchema;
   where: IssueLocation;
-  fields: { name: string; parse: ReturnType<typeof fieldValueSchema>; markable: boolean; expected: string }[];
+  fields: {
+    name: string;
+    parse: ReturnType<typeof fieldValueSchema>;
+    markable: boolean;
+    /** What a range in this field bounds, or null where ranges are not allowed. */
+    bounds: "count" | "percent" | null;
+    isId: boolean;
+    expected: string;
+  }[];
+  percentScale: "percent" | "fraction";
   suppressed: Set<string>;
   notApplicable: Set<string>;
   keyIndexes: number[];
@@ -50,10 +71,13 @@ export function createRowValidator(
     where,
     fields: schema.fields.map((f) => ({
       name: f.name,
-      parse: fieldValueSchema(f, booleans),
+      parse: fieldValueSchema(f, booleans, { percentScale: extract.percentScale }),
       markable: MARKABLE.has(f.type),
+      bounds: f.type === "count" || f.type === "integer" ? "count" : f.type === "percent" ? "percent" : null,
+      isId: f.type === "id",
       expected: expectedFor(f),
     })),
+    percentScale: extract.percentScale,
     suppressed: new Set(extract.suppressed.map((m) => m.trim().toLowerCase())),
     notApplicable: new Set(extract.notApplicable.map((m) => m.trim().toLowerCase())),
     keyIndexes: schema.primaryKey.map((k) => schema.fields.findIndex((f) => f.name === k)),
@@ -75,7 +99,9 @@ export function validateRows(
   for (const row of rows) {
     const values: Record<string, Value> = {};
     let withheld: Record<string, Withheld> | null = null;
+    let bounds: Record<string, Bounds> | null = null;
     let bad = false;
+    const warnings: Issue[] = [];
     for (let i = 0; i < v.fields.length; i++) {
       const f = v.fields[i]!;
       const cell = row.cells[i] ?? "";
@@ -97,6 +123,27 @@ export function validateRows(
       const parsed = f.parse.safeParse(cell);
       if (parsed.success) {
         values[f.name] = parsed.data;
+        if (f.isId && typeof parsed.data === "string") {
+          const mangled = idLooksMangled(f.name, parsed.data, state);
+          if (mangled)
+            warnings.push(
+              makeIssue(
+                "id-mangled",
+                { ...v.where, line: row.line, column: f.name },
+                { column: f.name, value: cell.trim(), ...mangled },
+              ),
+            );
+        }
+        continue;
+      }
+      const range = f.bounds !== null ? parseBounds(cell, f.bounds, v.percentScale) : undefined;
+      if (range) {
+        values[f.name] = null;
+        withheld ??= {};
+        withheld[f.name] = "bounded";
+        bounds ??= {};
+        bounds[f.name] = range;
+        state.ranges.set(cell.trim(), (state.ranges.get(cell.trim()) ?? 0) + 1);
         continue;
       }
       bad = true;
@@ -117,6 +164,7 @@ export function validateRows(
         );
       }
     }
+    issues.push(...warnings);
     if (bad) continue;
 
     for (const check of v.schema.checks) {
@@ -157,9 +205,40 @@ export function validateRows(
       continue;
     }
     state.keys.set(key, { line: row.line, row: whole });
-    out.push({ line: row.line, values, withheld });
+    out.push({ line: row.line, values, withheld, bounds, raw: row.cells });
   }
   return { rows: out, issues };
+}
+
+/**
+ * Whether an id looks changed by a spreadsheet: shown in scientific notation (its last digits are
+ * gone), or shorter than the zero-padded ids already seen in the column (its leading zeros are gone).
+ */
+function idLooksMangled(
+  field: string,
+  id: string,
+  state: ValidationState,
+): { detail: string; expected?: string } | null {
+  if (/^\d(\.\d+)?E\+?\d+$/i.test(id))
+    return { detail: "it is in scientific notation, as Excel shows long numbers, so its last digits are lost" };
+  if (!/^\d+$/.test(id)) return null;
+  let widths = state.idWidths.get(field);
+  if (!widths) {
+    widths = new Map();
+    state.idWidths.set(field, widths);
+  }
+  if (id.startsWith("0")) {
+    widths.set(id.length, (widths.get(id.length) ?? 0) + 1);
+    return null;
+  }
+  let common = 0;
+  let seen = 0;
+  for (const [width, count] of widths) if (count > seen) [common, seen] = [width, count];
+  if (seen < 3 || id.length >= common) return null;
+  return {
+    detail: `it has ${id.length} digits where the column's other ids have ${common}, with leading zeros, so its zeros may have been dropped`,
+    expected: id.padStart(common, "0"),
+  };
 }
 
 /** A 32-bit FNV-1a hash: enough to tell an exact repeat from a conflicting one without keeping the row. */

@@ -16,7 +16,16 @@ const partner: Partner = {
   id: "riverside-usd",
   name: "Riverside Unified School District",
   kind: "school-district",
-  extracts: [{ schema: "student-assessment", files: "assessment-*.csv", suppressed: [], notApplicable: [] }],
+  extracts: [
+    {
+      schema: "student-assessment",
+      files: "assessment-*.csv",
+      suppressed: [],
+      notApplicable: [],
+      percentScale: "percent",
+      years: "folder",
+    },
+  ],
 };
 const path = "data/2025/riverside-usd/assessment-2025.csv";
 const where = { partner: partner.id, file: path };
@@ -60,9 +69,9 @@ function messyIssues(): Issue[] {
     );
   issues.push(
     makeIssue(
-      "year-mismatch",
-      { ...where, line: 7, column: "school_year" },
-      { column: "school_year", value: "2023-24", expected: "2025" },
+      "id-mangled",
+      { ...where, line: 7, column: "student_id" },
+      { column: "student_id", value: "1.23457E+11", detail: "it is in scientific notation" },
     ),
   );
   issues.push(makeIssue("missing-column", where, { column: "scale_score" }));
@@ -85,7 +94,7 @@ describe("buildPartnerReport", () => {
     expect(file.issues.map((g) => [g.severity, g.code, g.lines[0] ?? null])).toEqual([
       ["error", "missing-column", null],
       ["error", "type-error", 2],
-      ["warning", "year-mismatch", 7],
+      ["warning", "id-mangled", 7],
       ["info", "unknown-column", null],
     ]);
   });

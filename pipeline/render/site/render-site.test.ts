@@ -25,7 +25,16 @@ const partners: Partner[] = [
     id: "north-sd",
     name: "North School District",
     kind: "school-district",
-    extracts: [{ schema: "student-assessment", files: "a-*.csv", suppressed: [], notApplicable: [] }],
+    extracts: [
+      {
+        schema: "student-assessment",
+        files: "a-*.csv",
+        suppressed: [],
+        notApplicable: [],
+        percentScale: "percent",
+        years: "folder",
+      },
+    ],
   },
 ];
 
