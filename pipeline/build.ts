@@ -22,11 +22,13 @@
  */
 import path from "node:path";
 import { buildObservations } from "./aggregate/build-observations.ts";
+import { findImplausibleChanges, resolveConflicts } from "./aggregate/cross-checks.ts";
 import { mergePartials } from "./aggregate/partial-counts.ts";
 import { deriveObservations, summarizeIndicators } from "./derive/derive-observations.ts";
-import { type Discovery, discoverFiles, listDataFiles } from "./discover/discover-files.ts";
+import { type Discovery, dataFileTimes, discoverFiles, listDataFiles } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
 import type { FileResult } from "./file-result.ts";
+import type { Issue } from "./issues/catalogue.ts";
 import { loadProject, type Project } from "./load/load-project.ts";
 import type { IndicatorSummary, Observation } from "./observation.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
@@ -71,7 +73,8 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
   // 1. load config
   const project = await loadProject(root, options.c2cRoot, effects);
   // 2. discover
-  const discovery = discoverFiles(await listDataFiles(root, effects), project);
+  const dataFiles = await listDataFiles(root, effects);
+  const discovery = discoverFiles(dataFiles, project, await dataFileTimes(root, dataFiles, effects));
   // 3–6. read, validate, normalize, aggregate each file as it streams
   const files: FileResult[] = [];
   const partials = [];
@@ -82,7 +85,13 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
     options.onFile?.(processed.result);
   }
   // 6. roll the partial counts up into the observation table
-  const all = buildObservations(mergePartials(partials), project.config);
+  // 6. cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins
+  const resolved = resolveConflicts(mergePartials(partials), project.indicators, project.precedence);
+  const all = buildObservations(resolved.partials, project.config);
+  attachIssues(files, [
+    ...resolved.issues,
+    ...findImplausibleChanges(all, project.indicators, project.config.checks.changeFactor),
+  ]);
   const reportingYear = project.config.reportingYear ?? (all.length > 0 ? Math.max(...all.map((o) => o.year)) : null);
   const inRange = sortObservations(all.filter((o) => reportingYear === null || o.year <= reportingYear));
   // 7. derive rates and intervals
@@ -124,6 +133,14 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
     partnerReports,
     manifest,
   };
+}
+
+/** Adds cross-file findings to the results of the files they concern, so partner reports show them. */
+function attachIssues(files: FileResult[], issues: readonly Issue[]): void {
+  for (const issue of issues) {
+    const file = files.find((f) => f.path === issue.file);
+    if (file) file.issues.push(issue);
+  }
 }
 
 /** Indicator (catalog order), year, geography, dimension, group: the order every output uses. */

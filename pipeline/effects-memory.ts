@@ -15,7 +15,7 @@ export interface MemoryEffects extends Effects {
  */
 export function memoryEffects(
   initial: Record<string, string | Uint8Array> = {},
-  options: { readDisk?: boolean } = {},
+  options: { readDisk?: boolean; modified?: Record<string, number> } = {},
 ): MemoryEffects {
   const files = new Map<string, Uint8Array>();
   const norm = (p: string) => path.posix.normalize(p.split(path.sep).join("/"));
@@ -48,6 +48,10 @@ export function memoryEffects(
       return diskFiles(dir);
     },
     exists: async (p) => files.has(norm(p)) || under(p).length > 0 || (options.readDisk === true && (await onDisk(p))),
+    modifiedTime: async (p) => {
+      if (!files.has(norm(p))) await read(p);
+      return options.modified?.[norm(p)] ?? 0;
+    },
     writeFile: async (p, d) => {
       files.set(norm(p), encode(d));
     },

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { access, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Effects, Logger } from "./effects.ts";
 
@@ -20,6 +20,7 @@ export function nodeEffects(log: Logger): Effects {
         () => true,
         () => false,
       ),
+    modifiedTime: async (p) => (await stat(p)).mtimeMs,
     writeFile: async (p, data) => {
       await mkdir(path.dirname(p), { recursive: true });
       await writeFile(p, data);

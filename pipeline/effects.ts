@@ -11,6 +11,8 @@ export interface Effects {
   /** Every file below `dir`, recursively, as paths relative to `dir` with `/` separators, sorted. */
   listFiles(dir: string): Promise<string[]>;
   exists(path: string): Promise<boolean>;
+  /** When a file was last changed, in milliseconds since 1970; used to tell a corrected file from the one it replaces. */
+  modifiedTime(path: string): Promise<number>;
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   /** Removes a file or folder tree if present. */
   remove(path: string): Promise<void>;

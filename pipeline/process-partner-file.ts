@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Partner } from "../schemas/index.ts";
 import { aggregateRows } from "./aggregate/aggregate-rows.ts";
+import { findPartsExceedTotal } from "./aggregate/cross-checks.ts";
 import { PartialAccumulator, type PartialCounts } from "./aggregate/partial-counts.ts";
 import type { PartnerFile } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
@@ -90,6 +91,8 @@ export async function processPartnerFile(
     const count = ranges.reduce((n, [, c]) => n + c, 0);
     issues.push(makeIssue("value-bounded", where, { count, value: ranges.map(([m, c]) => `${m} ×${c}`).join(", ") }));
   }
+  const partials = outcome.failed ? new PartialAccumulator().result() : accumulator.result();
+  if (schema.kind === "aggregate") issues.push(...findPartsExceedTotal(partials, project.indicators, where));
   const allIssues = [...outcome.issues, ...issues];
   const blank = allIssues.filter((i) => i.code === "blank-row").length;
   return {
@@ -102,7 +105,7 @@ export async function processPartnerFile(
       rowsRejected: Math.max(0, outcome.rowsRead - blank - accepted),
       issues: allIssues,
     },
-    partials: outcome.failed ? new PartialAccumulator().result() : accumulator.result(),
+    partials,
   };
 }
 

@@ -22,6 +22,16 @@ export const ConfigSchema = z.strictObject({
   districts: z.array(DistrictSchema).default([]),
   /** The latest year to publish; defaults to the latest year with data. */
   reportingYear: YearSchema.optional(),
+  /** Checks on partners' figures beyond what any one row shows. */
+  checks: z
+    .strictObject({
+      /**
+       * Warn the partner when a district's count of children for an indicator grows or shrinks by
+       * more than this factor from one year to the next (2 means doubling or halving).
+       */
+      changeFactor: z.number().gt(1).default(2),
+    })
+    .prefault({}),
   privacy: z
     .strictObject({
       /** No published count (children, cases) may be below this. */

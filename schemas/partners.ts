@@ -23,6 +23,12 @@ export const PartnerExtractSchema = z.strictObject({
    * error). `any`: the file is a time series and each row counts under its own year.
    */
   years: z.enum(["folder", "any"]).default("folder"),
+  /**
+   * When two or more files of this extract arrive for the same year: `replace` reads only the newest
+   * (a corrected file replaces the first; the report says so), `combine` reads them all (a partner
+   * that sends one file per school).
+   */
+  versions: z.enum(["replace", "combine"]).default("replace"),
 });
 export type PartnerExtract = z.output<typeof PartnerExtractSchema>;
 
@@ -40,4 +46,9 @@ export type Partner = z.output<typeof PartnerSchema>;
 /** `partners.yaml`: who sends which files. */
 export const PartnersFileSchema = z.strictObject({
   partners: z.array(PartnerSchema).min(1),
+  /**
+   * Whose figures to publish when two partners send different figures for the same cell, first
+   * listed first. Without it, conflicting figures are not published at all.
+   */
+  precedence: z.array(KebabIdSchema).default([]),
 });

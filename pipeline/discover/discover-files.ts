@@ -34,7 +34,11 @@ export function fileNamePattern(pattern: string): RegExp {
  * Stage 2: lists `data/<year>/<partner>/*` and matches each file to its partner and extract. Pure
  * over the list of paths; the listing itself is done by `listDataFiles`.
  */
-export function discoverFiles(paths: readonly string[], project: Project): Discovery {
+export function discoverFiles(
+  paths: readonly string[],
+  project: Project,
+  modified: ReadonlyMap<string, number> = new Map(),
+): Discovery {
   const partners = new Map(project.partners.map((p) => [p.id, p]));
   const files: PartnerFile[] = [];
   const issues: Issue[] = [];
@@ -65,7 +69,38 @@ export function discoverFiles(paths: readonly string[], project: Project): Disco
     }
     files.push({ path, partner: partner.id, year, extract });
   }
-  return { files, issues, skipped };
+  const superseded = supersededFiles(files, modified);
+  for (const [old, newer] of superseded) {
+    issues.push(makeIssue("superseded-file", { partner: old.partner, file: old.path }, { other: newer.path }));
+    skipped.push({ path: old.path, partner: old.partner });
+  }
+  return { files: files.filter((f) => !superseded.has(f)), issues, skipped };
+}
+
+/**
+ * Files replaced by a newer one: of a partner's files of one `versions: replace` extract in one
+ * year, all but the most recently changed (ties go to the name that sorts last, so the choice is
+ * the same on every machine).
+ */
+function supersededFiles(
+  files: readonly PartnerFile[],
+  modified: ReadonlyMap<string, number>,
+): Map<PartnerFile, PartnerFile> {
+  const groups = new Map<string, PartnerFile[]>();
+  for (const f of files) {
+    if (f.extract.versions !== "replace") continue;
+    const key = `${f.partner}\u0000${f.year}\u0000${f.extract.schema}\u0000${f.extract.files}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const out = new Map<PartnerFile, PartnerFile>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const newest = [...group].sort(
+      (a, b) => (modified.get(b.path) ?? 0) - (modified.get(a.path) ?? 0) || (a.path < b.path ? 1 : -1),
+    )[0] as PartnerFile;
+    for (const f of group) if (f !== newest) out.set(f, newest);
+  }
+  return out;
 }
 
 /** Lists the project's data folder (paths relative to `data/`). */
@@ -73,4 +108,21 @@ export async function listDataFiles(projectRoot: string, effects: Effects): Prom
   const dir = `${projectRoot}/data`;
   if (!(await effects.exists(dir))) return [];
   return effects.listFiles(dir);
+}
+
+/** When each data file was last changed, by project-relative path (`data/...`), for `discoverFiles`. */
+export async function dataFileTimes(
+  projectRoot: string,
+  paths: readonly string[],
+  effects: Effects,
+): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  for (const rel of paths) {
+    try {
+      times.set(`data/${rel}`, await effects.modifiedTime(`${projectRoot}/data/${rel}`));
+    } catch {
+      // an unreadable file is reported when it is read
+    }
+  }
+  return times;
 }

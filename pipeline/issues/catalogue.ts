@@ -167,7 +167,7 @@ export const ISSUE_CATALOGUE = {
     fix: (p) =>
       p.count === 1
         ? "Nothing to do unless this figure is wrong; tell the partnership's analyst if it is."
-        : "Agree with the other sender on the right figure and send a corrected file; the analyst may instead list the partner to prefer under `precedence` in c2c.config.yaml.",
+        : "Agree with the other sender on the right figure and send a corrected file; the analyst may instead list the partner to prefer under `precedence` in partners.yaml.",
   },
   "repeated-submission": {
     severity: "info",

@@ -36,6 +36,8 @@ export interface Project {
   root: string;
   config: Config;
   partners: Partner[];
+  /** Whose figures win when partners send different figures for the same cell (partner ids, first wins). */
+  precedence: string[];
   /** In continuum order: by milestone, then id. */
   indicators: Indicator[];
   extracts: ReadonlyMap<string, ExtractSchema>;
@@ -124,7 +126,7 @@ export async function loadProject(
   }
   const config = standalone ? standalone.config : await readYaml(configPath, ConfigSchema);
   const partnersFile = standalone
-    ? { partners: standalone.partners }
+    ? { partners: standalone.partners, precedence: [] }
     : await readYaml(path.join(root, "partners.yaml"), PartnersFileSchema);
   const vocabularies = await readFolder(
     [path.join(root, "schemas", "vocabularies"), path.join(c2cRoot, "schemas", "vocabularies")],
@@ -147,6 +149,16 @@ export async function loadProject(
   const extractMap = new Map(extracts.map((e) => [e.value.id, e.value]));
   for (const e of extracts) checkExtract(e, vocabularyMap, errors);
   checkPartners(partnersFile.partners, config, extractMap, errors);
+  partnersFile.precedence.forEach((id, i) => {
+    if (!partnersFile.partners.some((p) => p.id === id))
+      errors.push({
+        file: "partners.yaml",
+        line: null,
+        key: `precedence[${i}]`,
+        message: `\`${id}\` is not a partner listed in partners.yaml.`,
+        fix: `Use one of: ${partnersFile.partners.map((p) => p.id).join(", ")}.`,
+      });
+  });
   const feeds = compileFeeds(indicators, extractMap, errors);
   if (indicators.length === 0) {
     errors.push({
@@ -164,6 +176,7 @@ export async function loadProject(
     root,
     config,
     partners: partnersFile.partners,
+    precedence: partnersFile.precedence,
     indicators: indicators.map((i) => i.value).sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id)),
     extracts: extractMap,
     vocabularies: vocabularyMap,

@@ -24,6 +24,7 @@ const partner: Partner = {
       notApplicable: [],
       percentScale: "percent",
       years: "folder",
+      versions: "replace",
     },
   ],
 };

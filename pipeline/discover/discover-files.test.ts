@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { ConfigSchema, PartnerSchema } from "../../schemas/index.ts";
+import { memoryEffects } from "../effects-memory.ts";
+import { loadProject } from "../load/load-project.ts";
+import { REPO_ROOT } from "../test-support/load-fixture.ts";
+import { discoverFiles } from "./discover-files.ts";
+
+async function project(versions: "replace" | "combine" = "replace") {
+  const config = ConfigSchema.parse({
+    partnership: { name: "P", introduction: "I" },
+    community: { id: "town", name: "Town" },
+    districts: [{ id: "north", name: "North", codes: ["01"] }],
+  });
+  const partners = [
+    PartnerSchema.parse({
+      id: "north-sd",
+      name: "North",
+      kind: "school-district",
+      extracts: [{ schema: "outcome-counts", files: "outcomes*.csv", versions }],
+    }),
+  ];
+  return loadProject("/project", REPO_ROOT, memoryEffects({}, { readDisk: true }), { config, partners });
+}
+
+const paths = [
+  "2025/north-sd/outcomes-2025.csv",
+  "2025/north-sd/outcomes-2025-corrected.csv",
+  "2025/north-sd/notes.docx",
+];
+
+describe("discoverFiles", () => {
+  it("matches files to partners and extracts, and reports what it cannot place", async () => {
+    const d = discoverFiles([...paths, "2025/unknown/x.csv", "loose.csv"], await project("combine"));
+    expect(d.files.map((f) => f.path)).toEqual([
+      "data/2025/north-sd/outcomes-2025-corrected.csv",
+      "data/2025/north-sd/outcomes-2025.csv",
+    ]);
+    expect(d.issues.map((i) => [i.file, i.code])).toEqual([
+      ["data/2025/north-sd/notes.docx", "unmatched-file"],
+      ["data/2025/unknown/x.csv", "unknown-partner"],
+      ["data/loose.csv", "unknown-partner"],
+    ]);
+  });
+
+  it("reads only the newest of a partner's files of one extract and year, and says which it replaced", async () => {
+    const modified = new Map([
+      ["data/2025/north-sd/outcomes-2025.csv", 2_000],
+      ["data/2025/north-sd/outcomes-2025-corrected.csv", 1_000],
+    ]);
+    const d = discoverFiles(paths, await project(), modified);
+    expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025.csv"]);
+    const replaced = d.issues.find((i) => i.code === "superseded-file");
+    expect(replaced?.file).toBe("data/2025/north-sd/outcomes-2025-corrected.csv");
+    expect(replaced?.message).toContain("`data/2025/north-sd/outcomes-2025.csv`");
+    expect(d.skipped.map((s) => s.path)).toContain("data/2025/north-sd/outcomes-2025-corrected.csv");
+  });
+
+  it("breaks a tie in modification time by name, the same on every machine", async () => {
+    const d = discoverFiles(paths, await project());
+    expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025.csv"]);
+  });
+});
