@@ -200,7 +200,7 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   return `${lines.join("\n")}\n`;
 }
 
-async function findProjectRoot(start: string, effects: Effects): Promise<string | null> {
+export async function findProjectRoot(start: string, effects: Effects): Promise<string | null> {
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (await effects.exists(path.join(dir, "c2c.config.yaml"))) return dir;
     if (path.dirname(dir) === dir) return null;

@@ -8,6 +8,7 @@ import { nodeEffects } from "../effects-node.ts";
 import { packageRoot } from "../package-root.ts";
 import { BUILD_HELP, runBuild } from "./build-command.ts";
 import { CHECK_HELP, runCheck } from "./check-command.ts";
+import { runTemplate, TEMPLATE_HELP } from "./template-command.ts";
 
 const HELP = `c2c: turn a cradle-to-career partnership's data into a public outcomes dashboard.
 
@@ -16,6 +17,7 @@ Usage: c2c <command> [options]
 Commands:
   build    validate partner files, aggregate indicators, protect small numbers, write the site
   check    check one partner file before sending it, with the build's own validator
+  template write a CSV template, schemas and a data dictionary for an extract, for partners
 
 Options:
   -h, --help      show help (also: c2c <command> --help)
@@ -120,6 +122,36 @@ export async function main(argv: string[]): Promise<number> {
           c2cRoot: root,
           version,
           buildDate: buildDate(process.env.SOURCE_DATE_EPOCH),
+        },
+        nodeEffects(log),
+        stdout,
+      );
+    }
+    if (command === "template") {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          all: { type: "boolean" },
+          project: { type: "string" },
+          out: { type: "string", default: "templates" },
+          help: { type: "boolean", short: "h" },
+          debug: { type: "boolean" },
+        },
+        strict: true,
+        allowPositionals: true,
+      });
+      debug = values.debug === true;
+      if (values.help) {
+        stdout(TEMPLATE_HELP);
+        return 0;
+      }
+      return await runTemplate(
+        {
+          schemas: positionals,
+          all: values.all === true,
+          project: values.project,
+          out: values.out,
+          c2cRoot: root,
         },
         nodeEffects(log),
         stdout,
