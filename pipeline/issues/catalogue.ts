@@ -116,7 +116,8 @@ export const ISSUE_CATALOGUE = {
     severity: "error",
     message: (p) =>
       `The ${q(p.column)} value ${q(p.value)} is not a district of this partnership; the row was not used.`,
-    fix: (p) => `Use a district code from c2c.config.yaml: ${p.expected}.`,
+    fix: (p) =>
+      `Use one of the partnership's district codes: ${p.expected}.${p.detail ? ` Did you mean ${q(p.detail)}?` : ""}`,
   },
   "year-mismatch": {
     severity: "error",

@@ -3,7 +3,7 @@ import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.t
 import type { Value } from "../validate/field-schema.ts";
 import { normalizeLabel } from "../validate/parse-values.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
-import { indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
+import { editDistance, indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
 
 /** A row in c2c's own vocabulary: canonical codes, a known district, a year, and for aggregate files its group. */
 export interface NormalizedRow {
@@ -34,6 +34,7 @@ export interface Normalizer {
   codeFields: { name: string; index: VocabularyIndex }[];
   districts: Map<string, string>;
   districtChoices: string;
+  districtCodes: string[];
   defaultDistrict: string | null;
   groupIndexes: ReadonlyMap<string, VocabularyIndex>;
   allLabels: VocabularyIndex;
@@ -76,6 +77,7 @@ export function createNormalizer(
       .map((f) => ({ name: f.name, index: vocab(f.vocabulary!) })),
     districts,
     districtChoices: config.districts.map((d) => [d.id, ...d.codes].join(" or ")).join("; "),
+    districtCodes: config.districts.flatMap((d) => [d.id, ...d.codes]),
     defaultDistrict: partner.district ?? null,
     groupIndexes,
     allLabels: vocab("dimension"),
@@ -141,7 +143,12 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
           makeIssue(
             "unknown-geography",
             { ...n.where, line: row.line, column: roles.district },
-            { column: roles.district, value: String(raw ?? ""), expected: n.districtChoices },
+            {
+              column: roles.district,
+              value: String(raw ?? ""),
+              expected: n.districtChoices,
+              ...nearestCode(String(raw ?? ""), n.districtCodes),
+            },
           ),
         );
       } else district = id;
@@ -212,4 +219,14 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     });
   }
   return { rows: out, issues };
+}
+
+/** The district code a mistyped one most likely meant: within two edits, and closer than any other. */
+function nearestCode(raw: string, codes: readonly string[]): { detail?: string } {
+  const scored = codes
+    .map((code) => ({ code, d: editDistance(normalizeLabel(raw), normalizeLabel(code)) }))
+    .sort((a, b) => a.d - b.d);
+  const [best, next] = scored;
+  if (!best || best.d > 2 || best.d === 0 || (next && next.d === best.d)) return {};
+  return { detail: best.code };
 }
