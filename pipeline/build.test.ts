@@ -1,17 +1,28 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Indicator } from "../schemas/index.ts";
 import { build } from "./build.ts";
 import { type Observation, observationKey } from "./observation.ts";
 import { loadFixtureProject, REPO_ROOT, readFixtureCsv } from "./test-support/load-fixture.ts";
+import { type AuditOptions, auditSite, type Quantity } from "./test-support/privacy-audit.ts";
 
 /**
  * The whole flow on the sample community, in memory: its partner files in, a site and partner
  * reports out. The figures checked here are counted straight from the fixture's CSV files in the
  * test, not taken from any stage of the pipeline.
  */
-async function buildSample() {
+async function buildSample(options: { complementarySuppression?: boolean } = {}) {
   const effects = loadFixtureProject("sample-community");
   const result = await build(
-    { projectDir: "/project", outDir: "/out", c2cRoot: REPO_ROOT, version: "0.0.0-test", buildDate: "2026-01-15" },
+    {
+      projectDir: "/project",
+      outDir: "/out",
+      c2cRoot: REPO_ROOT,
+      version: "0.0.0-test",
+      buildDate: "2026-01-15",
+      ...options,
+    },
     effects,
   );
   const text = (p: string) => {
@@ -138,6 +149,57 @@ describe("building the sample community", () => {
   });
 });
 
+/** The privacy policy as the catalog and config state it, read here rather than from the protect stage. */
+function auditOptions(
+  indicators: readonly Indicator[],
+  minimumCount: number,
+  counted: readonly Quantity[],
+): AuditOptions {
+  const byId = new Map(indicators.map((i) => [i.id, i]));
+  // Indicators that take their denominator from the same column of the same extract count the same people.
+  const families = new Map<string, string[]>();
+  for (const i of indicators)
+    for (const s of i.sources) {
+      const key = `${s.schema}|${s.kind === "aggregate" ? `${s.filter ?? ""}|${s.denominator}` : s.denominator}`;
+      families.set(key, [...(families.get(key) ?? []), i.id]);
+    }
+  return {
+    policy: (id: string) => {
+      const i = byId.get(id);
+      return {
+        minimumCount: i?.privacy?.minimumCount ?? i?.minimumN ?? minimumCount,
+        counted: i?.privacy?.counted ?? counted,
+      };
+    },
+    sameDenominators: [...families.values()].filter((ids) => ids.length > 1),
+  };
+}
+
+describe("no hidden cell can be worked out from what the site publishes", () => {
+  it("holds for the sample community's site", async () => {
+    const { result } = await built;
+    const { config, indicators } = result.project;
+    const report = auditSite(
+      result.site,
+      auditOptions(indicators, config.privacy.minimumCount, config.privacy.counted),
+    );
+    expect(report.findings).toEqual([]);
+    expect(report.published).toBeGreaterThan(100);
+    expect(report.hidden.length).toBeGreaterThan(100);
+  });
+
+  it("fails for the same site built without complementary suppression", async () => {
+    const { result } = await buildSample({ complementarySuppression: false });
+    const { config, indicators } = result.project;
+    const report = auditSite(
+      result.site,
+      auditOptions(indicators, config.privacy.minimumCount, config.privacy.counted),
+    );
+    expect(report.findings.filter((f) => f.kind === "determined").length).toBeGreaterThan(10);
+    expect(report.findings.every((f) => f.kind === "determined" || f.kind === "narrowed")).toBe(true);
+  });
+});
+
 /** Every published count in the downloads and in the pages' tables, with the threshold it must meet. */
 describe("the published site never shows a count below the threshold", () => {
   it("holds in the CSV downloads: children counted, reaching the outcome, and not reaching it", async () => {
@@ -177,6 +239,72 @@ describe("the published site never shows a count below the threshold", () => {
       }
     }
     expect(checked).toBeGreaterThan(50);
+  });
+
+  it("holds in every file of the site: CSV and JSON downloads, pages, chart specs", async () => {
+    const { result, effects } = await built;
+    const minimum = (id: unknown) => {
+      const i = result.project.indicators.find((x) => x.id === id);
+      return i?.privacy?.minimumCount ?? i?.minimumN ?? result.project.config.privacy.minimumCount;
+    };
+    const problems: string[] = [];
+    let checked = 0;
+    const check = (where: string, indicator: unknown, n: unknown, d: unknown) => {
+      if (n === null && d === null) return;
+      const [num, den] = [Number(n), Number(d)];
+      if (Math.min(num, den, den - num) < minimum(indicator) || !Number.isInteger(num) || !Number.isInteger(den))
+        problems.push(`${where}: ${n} of ${d}`);
+      checked++;
+    };
+    const walk = (where: string, node: unknown): void => {
+      if (Array.isArray(node)) for (const x of node) walk(where, x);
+      else if (node && typeof node === "object") {
+        const o = node as Record<string, unknown>;
+        if ("numerator" in o || "denominator" in o)
+          check(where, o.indicator, o.numerator ?? null, o.denominator ?? null);
+        for (const v of Object.values(o)) walk(where, v);
+      }
+    };
+    for (const [p, bytes] of effects.files) {
+      if (!p.startsWith("/out/site/")) continue;
+      const content = new TextDecoder().decode(bytes);
+      if (p.endsWith(".csv")) {
+        const [header, ...lines] = content.trimEnd().split("\n");
+        const cols = (header ?? "").split(",");
+        for (const line of lines) {
+          const cells = line.split(",");
+          const [n, d] = [cells[cols.indexOf("numerator")], cells[cols.indexOf("denominator")]];
+          check(p, cells[cols.indexOf("indicator")], n === "" ? null : n, d === "" ? null : d);
+        }
+      } else if (p.endsWith(".json")) walk(p, JSON.parse(content));
+      else if (p.endsWith(".html")) {
+        const indicator = /indicators\/([^/]+)\.html$/.exec(p)?.[1];
+        for (const m of content.matchAll(/(\d[\d,]*) of (\d[\d,]*)/g))
+          check(p, indicator, (m[1] ?? "").replace(/,/g, ""), (m[2] ?? "").replace(/,/g, ""));
+        for (const m of content.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g))
+          walk(p, { indicator, spec: JSON.parse(m[1] ?? "") });
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("never carries a student's id from the partner files", async () => {
+    const { effects } = await built;
+    const ids = new Set<string>();
+    const base = path.join(REPO_ROOT, "fixtures/sample-community/data");
+    for (const year of readdirSync(base))
+      for (const file of readdirSync(path.join(base, year, "riverside-usd")))
+        for (const row of readFixtureCsv("sample-community", `data/${year}/riverside-usd/${file}`))
+          if (row.student_id) ids.add(row.student_id);
+    expect(ids.size).toBeGreaterThan(1000);
+    const found: string[] = [];
+    for (const [p, bytes] of effects.files) {
+      if (!p.startsWith("/out/site/")) continue;
+      for (const token of new TextDecoder().decode(bytes).match(/[A-Za-z0-9_]+/g) ?? [])
+        if (ids.has(token)) found.push(`${p}: ${token}`);
+    }
+    expect(found).toEqual([]);
   });
 
   it("holds in the JSON download, which has the same cells as the CSV", async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KebabIdSchema, YearSchema } from "./common.ts";
+import { PrivacyPolicySchema } from "./privacy.ts";
 
 export const DistrictSchema = z.strictObject({
   id: KebabIdSchema,
@@ -32,12 +33,8 @@ export const ConfigSchema = z.strictObject({
       changeFactor: z.number().gt(1).default(2),
     })
     .prefault({}),
-  privacy: z
-    .strictObject({
-      /** No published count (children, cases) may be below this. */
-      minimumCount: z.number().int().min(1).default(10),
-    })
-    .default({ minimumCount: 10 }),
+  /** The small-number policy: minimum count, which counts it applies to, and the reliability rule. */
+  privacy: PrivacyPolicySchema.prefault({}),
   site: z
     .strictObject({
       title: z.string().min(1).optional(),

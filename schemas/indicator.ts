@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DimensionSchema, KebabIdSchema, MilestoneSchema, SnakeIdSchema, YearSchema } from "./common.ts";
+import { PrivacyOverrideSchema } from "./privacy.ts";
 
 /** How a record-level extract feeds an indicator: safe expressions over the row's fields. */
 export const RecordSourceSchema = z.strictObject({
@@ -44,8 +45,10 @@ export const IndicatorSchema = z
       value: z.number().min(0).max(1),
       year: YearSchema,
     }),
-    /** Overrides the partnership's minimum count for this indicator. */
+    /** Overrides the partnership's minimum count for this indicator; the same as `privacy.minimumCount`. */
     minimumN: z.number().int().min(1).optional(),
+    /** Overrides any part of the partnership's privacy policy for this indicator. */
+    privacy: PrivacyOverrideSchema.optional(),
     dimensions: z.array(DimensionSchema).default([]),
     sources: z.array(IndicatorSourceSchema).min(1),
     notes: z.array(z.string()).default([]),
@@ -53,6 +56,10 @@ export const IndicatorSchema = z
   .refine((i) => i.target.year >= i.baselineYear, {
     message: "the target year must not be before the baseline year",
     path: ["target", "year"],
+  })
+  .refine((i) => i.minimumN === undefined || i.privacy?.minimumCount === undefined, {
+    message: "give the minimum count once: `privacy.minimumCount` (or the older `minimumN`), not both",
+    path: ["minimumN"],
   });
 export type Indicator = z.output<typeof IndicatorSchema>;
 

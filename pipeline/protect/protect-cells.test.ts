@@ -1,13 +1,20 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigSchema, type Indicator } from "../../schemas/index.ts";
+import { deriveObservations } from "../derive/derive-observations.ts";
 import { type Observation, observationKey } from "../observation.ts";
-import { linkedSets, protectCells } from "./protect-cells.ts";
+import { observationsCsv } from "../render/site/downloads.ts";
+import { auditSite } from "../test-support/privacy-audit.ts";
+import { linkedSets } from "./linked-sets.ts";
+import { protectCells } from "./protect-cells.ts";
 
 const config = ConfigSchema.parse({
   partnership: { name: "P", introduction: "I" },
   community: { id: "town", name: "Town" },
 });
-const indicator = { id: "reading", minimumN: undefined } as unknown as Indicator;
+const indicator = (id: string, schema = "student-assessment") =>
+  ({ id, sources: [{ kind: "record", schema, denominator: "true", numerator: "x" }] }) as unknown as Indicator;
+const reading = indicator("reading");
 
 function cell(
   geo: string,
@@ -26,7 +33,7 @@ function cell(
     group,
     numerator: flag === "ok" ? numerator : null,
     denominator: flag === "ok" ? denominator : null,
-    value: flag === "ok" ? numerator / denominator : null,
+    value: flag === "ok" && denominator > 0 ? numerator / denominator : null,
     lower: null,
     upper: null,
     flag,
@@ -37,104 +44,194 @@ function cell(
 const shown = (published: Observation[]) =>
   published.filter((o) => o.value !== null).map((o) => `${o.geo_id}/${o.dimension}/${o.group}`);
 
+/** What a reader can work out from the CSV download of a protected table. */
+function audit(published: readonly Observation[], sameDenominators: string[][] = []) {
+  const site = new Map([["data/observations.csv", observationsCsv(published)]]);
+  return auditSite(site, {
+    policy: () => ({ minimumCount: config.privacy.minimumCount, counted: config.privacy.counted }),
+    sameDenominators,
+  });
+}
+
+/** Protects the cells and expects the audit to find nothing in what is published. */
+function protect(cells: Observation[], indicators = [reading]) {
+  const result = protectCells(cells, indicators, config);
+  const report = audit(result.published);
+  expect(report.findings).toEqual([]);
+  expect(report.conflicts).toEqual([]);
+  return result;
+}
+
 describe("protectCells", () => {
   it("hides a small group and the smallest other group beside a published total", () => {
-    const { published, hidden } = protectCells(
-      [
-        cell("town", "all", "all", 200, 400),
-        cell("town", "gender", "female", 100, 210),
-        cell("town", "gender", "male", 96, 184),
-        cell("town", "gender", "nonbinary", 4, 6),
-      ],
-      [indicator],
-      config,
-    );
+    const { published, hidden } = protect([
+      cell("town", "all", "all", 200, 400),
+      cell("town", "gender", "female", 100, 210),
+      cell("town", "gender", "male", 96, 184),
+      cell("town", "gender", "nonbinary", 4, 6),
+    ]);
     expect(shown(published)).toEqual(["town/all/all", "town/gender/female"]);
     expect([...hidden.values()].sort()).toEqual(["complementary", "primary"]);
   });
 
+  it("leaks the small group when complementary suppression is off, and the audit says so", () => {
+    const cells = [
+      cell("town", "all", "all", 200, 400),
+      cell("town", "gender", "female", 100, 210),
+      cell("town", "gender", "male", 96, 184),
+      cell("town", "gender", "nonbinary", 4, 6),
+    ];
+    const { published } = protectCells(cells, [reading], config, { complementary: false });
+    expect(audit(published).findings.map((f) => [f.kind, f.where])).toEqual([
+      ["determined", "reading|2025|community|town|gender|nonbinary"],
+    ]);
+  });
+
   it("counts the outcome and its complement: 0%, 100% and near-100% of a large group are hidden", () => {
-    const { published } = protectCells(
-      [
-        cell("town", "all", "all", 0, 50),
-        cell("town", "race_ethnicity", "asian", 50, 50),
-        cell("town", "race_ethnicity", "white", 95, 100),
-      ],
-      [indicator],
-      config,
-    );
+    const { published } = protect([
+      cell("town", "all", "all", 0, 50),
+      cell("town", "race_ethnicity", "asian", 50, 50),
+      cell("town", "race_ethnicity", "white", 95, 100),
+    ]);
     expect(shown(published)).toEqual([]);
   });
 
+  it("hides a 0% group's complement so that the hidden cells hold some who reached the outcome", () => {
+    const { published } = protect([
+      cell("town", "all", "all", 150, 300),
+      cell("town", "race_ethnicity", "asian", 0, 40),
+      cell("town", "race_ethnicity", "black", 30, 60),
+      cell("town", "race_ethnicity", "white", 120, 200),
+    ]);
+    expect(shown(published)).toEqual(["town/all/all", "town/race_ethnicity/white"]);
+  });
+
   it("protects both sides of a yes/no dimension", () => {
-    const { published } = protectCells(
-      [
-        cell("town", "all", "all", 50, 100),
-        cell("town", "english_learner", "yes", 3, 8),
-        cell("town", "english_learner", "no", 47, 92),
-      ],
-      [indicator],
-      config,
-    );
+    const { published } = protect([
+      cell("town", "all", "all", 50, 100),
+      cell("town", "english_learner", "yes", 3, 8),
+      cell("town", "english_learner", "no", 47, 92),
+    ]);
     expect(shown(published)).toEqual(["town/all/all"]);
   });
 
-  it("needs no complement when two groups are small", () => {
-    const { published, hidden } = protectCells(
-      [
-        cell("town", "all", "all", 60, 120),
-        cell("town", "race_ethnicity", "asian", 3, 7),
-        cell("town", "race_ethnicity", "black", 4, 8),
-        cell("town", "race_ethnicity", "white", 53, 105),
-      ],
-      [indicator],
-      config,
-    );
+  it("hides a third group when two small groups together are still fewer than the minimum", () => {
+    const { published, hidden } = protect([
+      cell("town", "all", "all", 80, 160),
+      cell("town", "race_ethnicity", "asian", 3, 7),
+      cell("town", "race_ethnicity", "black", 4, 8),
+      cell("town", "race_ethnicity", "hispanic", 20, 40),
+      cell("town", "race_ethnicity", "white", 53, 105),
+    ]);
     expect(shown(published)).toEqual(["town/all/all", "town/race_ethnicity/white"]);
+    expect([...hidden.values()].sort()).toEqual(["complementary", "primary", "primary"]);
+  });
+
+  it("needs no complement when two small groups hide enough between them", () => {
+    const { hidden } = protect([
+      cell("town", "all", "all", 80, 160),
+      cell("town", "race_ethnicity", "asian", 8, 12),
+      cell("town", "race_ethnicity", "black", 5, 18),
+      cell("town", "race_ethnicity", "white", 67, 130),
+    ]);
     expect([...hidden.values()]).toEqual(["primary", "primary"]);
   });
 
   it("stops a district's hidden cell being recovered from the community and the other district", () => {
-    const { published } = protectCells(
-      [
-        cell("town", "race_ethnicity", "asian", 20, 45),
-        cell("north", "race_ethnicity", "asian", 17, 39),
-        cell("south", "race_ethnicity", "asian", 3, 6),
-      ],
-      [indicator],
-      config,
-    );
+    const { published } = protect([
+      cell("town", "race_ethnicity", "asian", 20, 45),
+      cell("north", "race_ethnicity", "asian", 17, 39),
+      cell("south", "race_ethnicity", "asian", 3, 6),
+    ]);
     expect(shown(published)).toEqual(["town/race_ethnicity/asian"]);
   });
 
+  it("protects a small group in a district whose other figures are all published", () => {
+    const cells = [
+      cell("town", "all", "all", 300, 600),
+      cell("town", "gender", "female", 150, 290),
+      cell("town", "gender", "male", 146, 302),
+      cell("town", "gender", "nonbinary", 4, 8),
+      cell("north", "all", "all", 200, 400),
+      cell("north", "gender", "female", 100, 190),
+      cell("north", "gender", "male", 96, 202),
+      cell("north", "gender", "nonbinary", 4, 8),
+      cell("south", "all", "all", 100, 200),
+      cell("south", "gender", "female", 50, 100),
+      cell("south", "gender", "male", 50, 100),
+    ];
+    const { published } = protect(cells);
+    expect(shown(published)).toContain("town/all/all");
+    expect(shown(published)).not.toContain("town/gender/nonbinary");
+    expect(shown(published)).not.toContain("north/gender/nonbinary");
+  });
+
+  it("publishes a group that is everyone, and hides it with its total when both are small", () => {
+    const big = protect([cell("town", "all", "all", 40, 80), cell("town", "gender", "female", 40, 80)]);
+    expect(shown(big.published)).toEqual(["town/all/all", "town/gender/female"]);
+    const small = protect([cell("town", "all", "all", 4, 8), cell("town", "gender", "female", 4, 8)]);
+    expect(shown(small.published)).toEqual([]);
+  });
+
   it("treats a partner-withheld cell as hidden, so one more is hidden beside it", () => {
-    const { published } = protectCells(
-      [
-        cell("north", "all", "all", 100, 200),
-        cell("north", "gender", "female", 0, 0, "source-suppressed"),
-        cell("north", "gender", "male", 45, 90),
-        cell("north", "gender", "nonbinary", 0, 0, "source-suppressed"),
-      ],
-      [indicator],
-      config,
-    );
+    const { published } = protect([
+      cell("north", "all", "all", 100, 200),
+      cell("north", "gender", "female", 0, 0, "source-suppressed"),
+      cell("north", "gender", "male", 45, 90),
+      cell("north", "gender", "nonbinary", 0, 0, "source-suppressed"),
+    ]);
     expect(shown(published)).toEqual(["north/all/all", "north/gender/male"]);
-    const { published: one } = protectCells(
-      [
-        cell("north", "all", "all", 100, 200),
-        cell("north", "gender", "female", 0, 0, "source-suppressed"),
-        cell("north", "gender", "male", 45, 90),
-      ],
-      [indicator],
-      config,
-    );
+    const { published: one } = protect([
+      cell("north", "all", "all", 100, 200),
+      cell("north", "gender", "female", 0, 0, "source-suppressed"),
+      cell("north", "gender", "male", 45, 90),
+    ]);
     expect(shown(one)).toEqual(["north/all/all"]);
   });
 
   it("publishes a cell hidden one year when the next year's counts are large enough", () => {
     const y2024 = { ...cell("town", "all", "all", 4, 9), year: 2024 };
     const y2025 = cell("town", "all", "all", 12, 30);
-    expect(shown(protectCells([y2024, y2025], [indicator], config).published)).toEqual(["town/all/all"]);
+    expect(shown(protect([y2024, y2025]).published)).toEqual(["town/all/all"]);
+  });
+
+  it("hides the same cohort under every indicator that counts it", () => {
+    const births = (id: string, n: number[]) =>
+      ["all", "asian", "white", "hispanic"].map((g, i) => ({
+        ...cell("town", g === "all" ? "all" : "race_ethnicity", g, n[i] as number, [300, 40, 160, 100][i] as number),
+        indicator: id,
+      }));
+    const cells = [...births("low-birth-weight", [30, 3, 15, 12]), ...births("prenatal-care", [200, 20, 100, 80])];
+    const indicators = [indicator("low-birth-weight", "birth-outcomes"), indicator("prenatal-care", "birth-outcomes")];
+    const { published } = protectCells(cells, indicators, config);
+    const hiddenGroups = (id: string) =>
+      published.filter((o) => o.indicator === id && o.value === null).map((o) => o.group);
+    expect(hiddenGroups("prenatal-care")).toEqual(hiddenGroups("low-birth-weight"));
+    expect(hiddenGroups("prenatal-care")).toContain("asian");
+    expect(audit(published, [["low-birth-weight", "prenatal-care"]]).findings).toEqual([]);
+    // Without the link, the other indicator would publish the cohort the first one hides.
+    const alone = protectCells(cells, [indicators[0] as Indicator, indicator("prenatal-care", "other")], config);
+    expect(alone.published.filter((o) => o.indicator === "prenatal-care" && o.value === null)).toEqual([]);
+  });
+
+  it("honours an indicator's own policy: a higher minimum, and hiding unreliable rates", () => {
+    const strict = {
+      ...reading,
+      privacy: { minimumCount: 11, reliability: { action: "hide" } },
+    } as unknown as Indicator;
+    const { published, hidden } = protectCells(
+      [cell("town", "all", "all", 15, 25), { ...cell("town", "all", "all", 11, 22), year: 2024 }],
+      [strict],
+      config,
+    );
+    expect(shown(published)).toEqual([]);
+    expect([...hidden.values()].sort()).toEqual(["primary", "reliability"]);
+  });
+
+  it("flags a published rate on few people as low-reliability", () => {
+    const { published } = protectCells([cell("town", "all", "all", 12, 25)], [reading], config);
+    expect(published[0]?.flag).toBe("low-reliability");
+    expect(published[0]?.numerator).toBe(12);
   });
 
   it("leaves no linked set with exactly one hidden cell, and nothing below the minimum", () => {
@@ -145,12 +242,91 @@ describe("protectCells", () => {
       ),
       ...["yes", "no"].map((g, i) => cell("town", "disability", g, [30, 270][i]!, [66, 534][i]!)),
     ];
-    const { published } = protectCells(cells, [indicator], config);
+    const { published } = protect(cells);
     const hiddenKeys = new Set(published.filter((o) => o.value === null).map(observationKey));
-    for (const set of linkedSets(published))
-      expect(set.filter((o) => hiddenKeys.has(observationKey(o))).length).not.toBe(1);
+    for (const set of linkedSets(published)) {
+      const members = set.kind === "sum" ? [set.total, ...set.parts] : set.cells;
+      expect(members.filter((o) => hiddenKeys.has(observationKey(o))).length).not.toBe(1);
+    }
     for (const o of published.filter((o) => o.value !== null)) {
       expect(Math.min(o.numerator!, o.denominator!, o.denominator! - o.numerator!)).toBeGreaterThanOrEqual(10);
     }
+  });
+});
+
+/**
+ * A random community: one or two districts, each with children counted by gender × English
+ * learner (groups of 0 to 40), and sometimes a district whose partner withheld its nonbinary count.
+ */
+const communityArb = fc.array(
+  fc.record({
+    crosses: fc.array(
+      fc.record({
+        size: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 40 })),
+        share: fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+      }),
+      { minLength: 8, maxLength: 8 },
+    ),
+    withheld: fc.boolean(),
+  }),
+  { minLength: 1, maxLength: 2 },
+);
+
+const GENDERS = ["female", "male", "nonbinary", "unknown"];
+const EL = ["yes", "no"];
+
+function tableOf(districts: { crosses: { size: number; share: number }[]; withheld: boolean }[]): Observation[] {
+  const counts = new Map<string, { n: number; d: number }>();
+  const add = (geo: string, dimension: string, group: string, n: number, d: number) => {
+    const key = `${geo}|${dimension}|${group}`;
+    const c = counts.get(key) ?? { n: 0, d: 0 };
+    counts.set(key, { n: c.n + n, d: c.d + d });
+  };
+  const withheld = new Set<string>();
+  districts.forEach(({ crosses, withheld: nonbinaryWithheld }, i) => {
+    const geo = i === 0 ? "north" : "south";
+    crosses.forEach(({ size, share }, j) => {
+      if (size === 0) return;
+      const n = Math.round(size * share);
+      if (nonbinaryWithheld && j % 4 === 2) withheld.add(`${geo}|gender|nonbinary`).add("town|gender|nonbinary");
+      for (const place of [geo, "town"]) {
+        add(place, "all", "all", n, size);
+        add(place, "gender", GENDERS[j % 4] as string, n, size);
+        add(place, "english_learner", EL[Math.floor(j / 4)] as string, n, size);
+      }
+    });
+  });
+  return deriveObservations(
+    [...counts.entries()].map(([key, { n, d }]) => {
+      const [geo, dimension, group] = key.split("|") as [string, string, string];
+      if (!withheld.has(key)) return cell(geo, dimension, group, n, d);
+      return cell(geo, dimension, group, 0, 0, geo === "town" ? "incomplete" : "source-suppressed");
+    }),
+  );
+}
+
+describe("protectCells on random tables", () => {
+  it("leaves nothing the audit can work out", () => {
+    fc.assert(
+      fc.property(communityArb, (districts) => {
+        const { published } = protectCells(tableOf(districts), [reading], config);
+        const report = audit(published);
+        expect(report.findings).toEqual([]);
+        expect(report.conflicts).toEqual([]);
+      }),
+      { numRuns: 300, seed: 20260115 },
+    );
+  });
+
+  it("never undoes a primary suppression, whatever else is hidden", () => {
+    fc.assert(
+      fc.property(communityArb, (districts) => {
+        const table = tableOf(districts);
+        const withComplements = protectCells(table, [reading], config).hidden;
+        for (const [key, reason] of protectCells(table, [reading], config, { complementary: false }).hidden)
+          expect(withComplements.get(key), key).toBe(reason);
+      }),
+      { numRuns: 100, seed: 7 },
+    );
   });
 });

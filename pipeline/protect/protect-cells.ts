@@ -1,32 +1,39 @@
-import type { Config, Indicator } from "../../schemas/index.ts";
+import type { Config, Indicator, PrivacyPolicy } from "../../schemas/index.ts";
 import { type Observation, observationKey } from "../observation.ts";
+import { type LinkedSet, linkedSets } from "./linked-sets.ts";
+import { breaksPolicy, countOf, isLowReliability, policyFor } from "./privacy-policy.ts";
+import { isExposed, readerBounds } from "./reader-bounds.ts";
 
-/** Why a cell was hidden by c2c: it broke the policy itself, or it could have revealed one that did. */
-export type SuppressionReason = "primary" | "complementary";
+export { breaksPolicy, minimumCountFor, policyFor } from "./privacy-policy.ts";
+
+/**
+ * Why c2c hid a cell. `primary`: a counted quantity is below the minimum. `reliability`: the policy
+ * hides unreliable rates. `complementary`: showing it would let a hidden cell be worked out.
+ */
+export type SuppressionReason = "primary" | "reliability" | "complementary";
 
 export interface ProtectionResult {
   /** The table with every hidden cell's counts, value and interval removed. */
   published: Observation[];
-  /** Each cell c2c hid, by observation key, with the reason. */
+  /** Each cell c2c hid, by observation key, with the reason. Partner-withheld cells keep their own flag. */
   hidden: Map<string, SuppressionReason>;
 }
 
-/** The smallest count an indicator may publish: its own minimum, else the partnership's. */
-export function minimumCountFor(indicator: Indicator | undefined, config: Config): number {
-  return indicator?.minimumN ?? config.privacy.minimumCount;
-}
-
-/** Whether a cell's counts break the policy: its children, those who reached the outcome, or those who did not, number fewer than the minimum. */
-export function breaksPolicy(o: Observation, minimum: number): boolean {
-  if (o.numerator === null || o.denominator === null) return false;
-  return o.denominator < minimum || o.numerator < minimum || o.denominator - o.numerator < minimum;
-}
-
 /**
- * Stage 8: nothing below the threshold leaves this stage. Primary suppression hides every cell that
- * breaks the policy; complementary suppression then hides, in every set of cells linked by a sum
- * (the groups of a dimension and their total; the districts and the community), one more cell
- * wherever a single hidden cell could be recovered by subtraction, repeating until nothing changes.
+ * Stage 8: nothing below the threshold leaves this stage.
+ *
+ * 1. Primary suppression hides every cell that breaks its indicator's policy (and, where the policy
+ *    says so, every unreliable rate).
+ * 2. Complementary suppression then visits every linked set (see `linkedSets`) until nothing changes.
+ *    Cells withheld by a partner, or incomplete, count as hidden. A sum set with hidden members is
+ *    given one more hidden cell when a single member is hidden (it could be recovered by subtraction)
+ *    or when the hidden members together, as a reader can work out from the published total and
+ *    parts, hold fewer than the minimum children, or who reached the outcome, or who did not (so the
+ *    hidden members could be narrowed to a small range). A `same` set hides all its cells together.
+ *    After each round, the bounds a reader can derive from all the sets together are computed
+ *    (`readerBounds`), and any hidden cell that is still pinned or narrowed gets one more
+ *    complement from its nearest sets; the rounds repeat until no cell is exposed.
+ * 3. Published cells on few people are flagged `low-reliability` when the policy asks for a caution.
  */
 export function protectCells(
   observations: readonly Observation[],
@@ -35,75 +42,145 @@ export function protectCells(
   options: { complementary?: boolean } = {},
 ): ProtectionResult {
   const byId = new Map(indicators.map((i) => [i.id, i]));
+  const policies = new Map<string, PrivacyPolicy>();
+  const policyOf = (o: Observation) => {
+    const known = policies.get(o.indicator);
+    if (known) return known;
+    const policy = policyFor(byId.get(o.indicator), config);
+    policies.set(o.indicator, policy);
+    return policy;
+  };
   const cells = observations.map((o) => ({ ...o }));
   const hidden = new Map<string, SuppressionReason>();
-  const isHidden = (o: Observation) =>
-    o.flag !== "ok" && o.flag !== "low-reliability" ? true : hidden.has(observationKey(o));
+  const isHidden = (o: Observation) => !isShown(o) || hidden.has(observationKey(o));
 
   for (const o of cells) {
-    if (o.flag === "ok" && breaksPolicy(o, minimumCountFor(byId.get(o.indicator), config)))
-      hidden.set(observationKey(o), "primary");
+    if (o.flag !== "ok") continue;
+    const policy = policyOf(o);
+    if (breaksPolicy(o, policy)) hidden.set(observationKey(o), "primary");
+    else if (policy.reliability.action === "hide" && isLowReliability(o, policy))
+      hidden.set(observationKey(o), "reliability");
   }
 
   if (options.complementary !== false) {
-    const sets = linkedSets(cells);
+    const sets = linkedSets(cells, indicators);
+    const setsOf = new Map<Observation, LinkedSet[]>();
+    for (const set of sets)
+      for (const o of set.kind === "sum" ? [set.total, ...set.parts] : set.cells)
+        setsOf.set(o, [...(setsOf.get(o) ?? []), set]);
     for (let changed = true; changed; ) {
       changed = false;
-      for (const set of sets) {
-        const hiddenCount = set.filter(isHidden).length;
-        if (hiddenCount !== 1) continue;
-        const complement = pickComplement(set.filter((o) => !isHidden(o)));
-        if (complement) {
-          hidden.set(observationKey(complement), "complementary");
-          changed = true;
-        }
+      for (let local = true; local; ) {
+        local = false;
+        for (const set of sets)
+          for (const o of complementsFor(set, isHidden, policyOf)) {
+            hidden.set(observationKey(o), "complementary");
+            local = true;
+          }
+      }
+      // The rules above look at one set at a time; a reader combines them all.
+      const bounds = readerBounds(cells, sets, isHidden);
+      const touched = new Set<LinkedSet>();
+      for (const o of cells) {
+        const b = bounds.get(o);
+        if (!b || !isExposed(b, policyOf(o)) || (setsOf.get(o) ?? []).some((s) => touched.has(s))) continue;
+        const complement = nearestComplement(o, setsOf, isHidden, policyOf(o));
+        if (!complement) continue;
+        hidden.set(observationKey(complement), "complementary");
+        for (const s of setsOf.get(complement) ?? []) touched.add(s);
+        changed = true;
       }
     }
   }
 
-  const published = cells.map((o) =>
-    hidden.has(observationKey(o))
-      ? { ...o, numerator: null, denominator: null, value: null, lower: null, upper: null, flag: "suppressed" as const }
-      : o,
-  );
+  const published = cells.map((o): Observation => {
+    if (hidden.has(observationKey(o)))
+      return { ...o, numerator: null, denominator: null, value: null, lower: null, upper: null, flag: "suppressed" };
+    if (o.flag === "ok" && policyOf(o).reliability.action === "caution" && isLowReliability(o, policyOf(o)))
+      return { ...o, flag: "low-reliability" };
+    return o;
+  });
   return { published, hidden };
 }
 
 /**
- * The sets of cells whose counts add up: for each indicator, year and geography, every dimension's
- * groups with the all-children cell; for each indicator, year and group, the districts with the
- * community. Sorted, so the same table always protects the same way.
+ * The cell to hide for a hidden one a reader can still narrow: a published member of its own sets,
+ * else of the sets next to those, and so on outwards; the smallest that is not a zero or a one.
  */
-export function linkedSets(cells: readonly Observation[]): Observation[][] {
-  const sets = new Map<string, Observation[]>();
-  const add = (key: string, o: Observation) => {
-    const list = sets.get(key);
-    if (list) list.push(o);
-    else sets.set(key, [o]);
-  };
-  const totals = new Map<string, Observation>();
-  for (const o of cells)
-    if (o.dimension === "all") totals.set(`${o.indicator}|${o.year}|${o.geo_level}|${o.geo_id}`, o);
-  for (const o of cells) {
-    if (o.dimension !== "all") add(`dim|${o.indicator}|${o.year}|${o.geo_level}|${o.geo_id}|${o.dimension}`, o);
-    add(`geo|${o.indicator}|${o.year}|${o.dimension}|${o.group}`, o);
+function nearestComplement(
+  start: Observation,
+  setsOf: ReadonlyMap<Observation, LinkedSet[]>,
+  isHidden: (o: Observation) => boolean,
+  policy: PrivacyPolicy,
+): Observation | undefined {
+  const seenSets = new Set<LinkedSet>();
+  const seenCells = new Set<Observation>([start]);
+  let frontier = [start];
+  while (frontier.length > 0) {
+    const next: Observation[] = [];
+    for (const o of frontier)
+      for (const set of setsOf.get(o) ?? []) {
+        if (seenSets.has(set)) continue;
+        seenSets.add(set);
+        for (const m of set.kind === "sum" ? [set.total, ...set.parts] : set.cells)
+          if (!seenCells.has(m)) {
+            seenCells.add(m);
+            next.push(m);
+          }
+      }
+    const open = next.filter((o) => !isHidden(o));
+    if (open.length > 0) return pickComplement(open, null, policy);
+    frontier = next;
   }
-  for (const [key, list] of sets) {
-    if (!key.startsWith("dim|")) continue;
-    const [, indicator, year, level, geo] = key.split("|");
-    const total = totals.get(`${indicator}|${year}|${level}|${geo}`);
-    if (total) list.push(total);
-  }
-  return [...sets.entries()]
-    .filter(([, list]) => list.length > 1)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, list]) => list.sort((a, b) => (observationKey(a) < observationKey(b) ? -1 : 1)));
+  return undefined;
 }
 
-/** The published cell to hide beside a lone hidden one: the smallest that is not a zero or a one. */
-function pickComplement(candidates: Observation[]): Observation | undefined {
+/** Whether a cell arrived with its counts: partner-withheld and incomplete cells did not. */
+function isShown(o: Observation): boolean {
+  return o.flag === "ok" || o.flag === "low-reliability";
+}
+
+/** The cells one linked set needs hidden next, given what is hidden now. */
+function complementsFor(
+  set: LinkedSet,
+  isHidden: (o: Observation) => boolean,
+  policyOf: (o: Observation) => PrivacyPolicy,
+): Observation[] {
+  if (set.kind === "same") return set.cells.some(isHidden) ? set.cells.filter((o) => !isHidden(o)) : [];
+  const members = [set.total, ...set.parts];
+  const hiddenCount = members.filter(isHidden).length;
+  if (hiddenCount === 0 || hiddenCount === members.length) return [];
+  const policy = policyOf(set.total);
+  const open = set.parts.filter((o) => !isHidden(o));
+  // What a reader can work out: the hidden parts' combined counts, when the total is published.
+  const hiddenSums = isHidden(set.total)
+    ? null
+    : policy.counted.map((q) => {
+        const known = open.reduce((sum, o) => sum + (countOf(o, q) ?? 0), 0);
+        return { q, sum: (countOf(set.total, q) ?? 0) - known };
+      });
+  const short = hiddenSums?.some((s) => s.sum < policy.minimumCount) ?? false;
+  if (hiddenCount > 1 && !short) return [];
+  const candidates = open.length > 0 ? open : [set.total];
+  return [pickComplement(candidates, hiddenSums, policy)];
+}
+
+/**
+ * The published cell to hide beside the hidden ones: the smallest that, with them, holds at least
+ * the minimum of every counted quantity, and is not a zero or a one; failing that, the one that
+ * brings the hidden sums closest to the minimum (another follows on the next pass).
+ */
+function pickComplement(
+  candidates: Observation[],
+  hiddenSums: { q: PrivacyPolicy["counted"][number]; sum: number }[] | null,
+  policy: PrivacyPolicy,
+): Observation {
   const size = (o: Observation) => o.denominator ?? Number.POSITIVE_INFINITY;
-  const usable = candidates.filter((o) => (o.denominator ?? 0) >= 2 && (o.numerator ?? 0) >= 1);
-  const pool = usable.length > 0 ? usable : candidates;
-  return [...pool].sort((a, b) => size(a) - size(b) || (observationKey(a) < observationKey(b) ? -1 : 1))[0];
+  const byKey = (a: Observation, b: Observation) => (observationKey(a) < observationKey(b) ? -1 : 1);
+  const weakest = (o: Observation) =>
+    Math.min(...(hiddenSums ?? []).map(({ q, sum }) => sum + (countOf(o, q) ?? 0)), Number.POSITIVE_INFINITY);
+  const notTiny = (o: Observation) => policy.counted.every((q) => (countOf(o, q) ?? 0) >= 2);
+  const enough = candidates.filter((o) => notTiny(o) && weakest(o) >= policy.minimumCount);
+  if (enough.length > 0) return [...enough].sort((a, b) => size(a) - size(b) || byKey(a, b))[0] as Observation;
+  return [...candidates].sort((a, b) => weakest(b) - weakest(a) || size(a) - size(b) || byKey(a, b))[0] as Observation;
 }

@@ -22,6 +22,10 @@ export interface BuildManifest {
     cellsPublished: number;
     suppressedPrimary: number;
     suppressedComplementary: number;
+    /** Hidden because the policy hides rates on few people (`privacy.reliability.action: hide`). */
+    suppressedReliability: number;
+    /** Published with a caution: rates on few people. */
+    lowReliability: number;
     sourceSuppressed: number;
     incomplete: number;
   };
@@ -64,6 +68,8 @@ export function makeManifest(input: {
       cellsPublished: published.filter((o) => o.value !== null).length,
       suppressedPrimary: reasons.filter((r) => r === "primary").length,
       suppressedComplementary: reasons.filter((r) => r === "complementary").length,
+      suppressedReliability: reasons.filter((r) => r === "reliability").length,
+      lowReliability: published.filter((o) => o.flag === "low-reliability").length,
       sourceSuppressed: published.filter((o) => o.flag === "source-suppressed").length,
       incomplete: published.filter((o) => o.flag === "incomplete").length,
     },

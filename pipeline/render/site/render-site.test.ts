@@ -17,7 +17,12 @@ const config = {
     { id: "north", name: "North District", codes: ["01"] },
     { id: "south", name: "South District", codes: ["02"] },
   ],
-  privacy: { minimumCount: 10 },
+  privacy: {
+    minimumCount: 10,
+    counted: ["denominator", "numerator", "complement"],
+    reliability: { minimumDenominator: 30, minimumNumerator: 20, action: "caution" },
+  },
+  checks: { changeFactor: 2 },
   site: { language: "en" },
 } satisfies Config;
 const partners: Partner[] = [
@@ -33,6 +38,7 @@ const partners: Partner[] = [
         notApplicable: [],
         percentScale: "percent",
         years: "folder",
+        versions: "replace",
       },
     ],
   },
@@ -158,6 +164,17 @@ describe("renderSite", () => {
     const page = text("indicators/early-grade-reading.html");
     expect(page).not.toContain("4 of 8");
     expect(page).toContain('Native Hawaiian or Pacific Islander</th><td>Hidden <span class="symbol">*</span>');
+  });
+
+  it("explains the privacy rules on the methods page, with the values configured", async () => {
+    const { text } = await render();
+    const methods = text("methods.html");
+    expect(methods).toContain(
+      "A figure is hidden when fewer than 10 children or people were counted, reached the outcome or did not reach it.",
+    );
+    expect(methods).toContain("fewer than 30 counted or fewer than 20 reaching the outcome is shown with the mark §");
+    expect(methods).toContain("the school districts and the whole community");
+    expect(methods).toMatch(/<span class="symbol">\*<\/span> Hidden to protect privacy: fewer than 10/);
   });
 
   it("escapes the partnership's own text and works offline", async () => {

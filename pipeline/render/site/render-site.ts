@@ -1,5 +1,6 @@
-import type { Dimension, Indicator, Milestone } from "../../../schemas/index.ts";
+import type { Dimension, Indicator, Milestone, PrivacyPolicy } from "../../../schemas/index.ts";
 import type { IndicatorSummary, Observation, ObservationFlag } from "../../observation.ts";
+import { policyFor } from "../../protect/privacy-policy.ts";
 import type { SiteInput } from "../site-input.ts";
 import {
   GROUP_PALETTE,
@@ -58,19 +59,43 @@ const MILESTONE_LABELS: Record<Milestone, string> = {
 };
 
 /** The footnote each flag earns, by symbol, so the same mark means the same thing on every page. */
-export const FLAG_NOTES: Record<Exclude<ObservationFlag, "ok">, { symbol: string; text: (min: number) => string }> = {
+export const FLAG_NOTES: Record<
+  Exclude<ObservationFlag, "ok">,
+  { symbol: string; text: (policy: PrivacyPolicy) => string }
+> = {
   suppressed: {
     symbol: "*",
-    text: (min) =>
-      `Hidden to protect privacy: the group is smaller than ${min}, or showing it would let a smaller group be worked out.`,
+    text: (p) =>
+      `Hidden to protect privacy: fewer than ${p.minimumCount} people ${countedWords(p.counted)}, or showing it would let such a figure be worked out from the others.`,
   },
   "source-suppressed": { symbol: "†", text: () => "Withheld by the partner that sent the data, to protect privacy." },
   incomplete: {
     symbol: "‡",
     text: () => "Not shown: a partner withheld part of this group, so no complete figure exists.",
   },
-  "low-reliability": { symbol: "§", text: () => "Based on few people: read with caution." },
+  "low-reliability": {
+    symbol: "§",
+    text: (p) => `Based on few people (${reliabilityWords(p)}): read with caution.`,
+  },
 };
+
+/** "were counted, reached the outcome or did not": the counts the minimum applies to, in words. */
+function countedWords(counted: PrivacyPolicy["counted"]): string {
+  const words = { denominator: "were counted", numerator: "reached the outcome", complement: "did not reach it" };
+  const list = (["denominator", "numerator", "complement"] as const)
+    .filter((q) => counted.includes(q))
+    .map((q) => words[q]);
+  return list.length > 1 ? `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}` : (list[0] ?? "");
+}
+
+/** "fewer than 30 counted or fewer than 20 reaching the outcome". */
+function reliabilityWords(p: PrivacyPolicy): string {
+  const parts = [];
+  if (p.reliability.minimumDenominator > 0) parts.push(`fewer than ${p.reliability.minimumDenominator} counted`);
+  if (p.reliability.minimumNumerator > 0)
+    parts.push(`fewer than ${p.reliability.minimumNumerator} reaching the outcome`);
+  return parts.join(" or ");
+}
 
 interface SiteContext {
   title: string;
@@ -349,7 +374,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indi
     lastUpdate: latestYear === null ? "" : year(latestYear),
     footnotes: (["suppressed", "source-suppressed", "incomplete", "low-reliability"] as const)
       .filter((f) => flagsSeen.has(f))
-      .map((f) => ({ symbol: FLAG_NOTES[f].symbol, text: FLAG_NOTES[f].text(ctx.minimumCount) })),
+      .map((f) => ({ symbol: FLAG_NOTES[f].symbol, text: FLAG_NOTES[f].text(policyFor(indicator, input.config)) })),
     downloads: { csv: `../data/${indicator.id}.csv`, json: `../data/${indicator.id}.json` },
   };
 }
@@ -363,17 +388,35 @@ function dataView(input: SiteInput, ctx: SiteContext) {
 }
 
 function methodsView(input: SiteInput, ctx: SiteContext) {
+  const policy = input.config.privacy;
+  const reliability = policy.reliability;
   return {
     minimumCount: ctx.minimumCount,
-    notes: Object.values(FLAG_NOTES).map((n) => ({ symbol: n.symbol, text: n.text(ctx.minimumCount) })),
-    indicators: input.indicators.map((i) => ({
-      id: i.id,
-      title: i.title,
-      definition: i.definition,
-      baselineYear: formatYear(i.baselineYear, i.yearType),
-      target: `${formatPercent(i.target.value)} by ${i.target.year}`,
-      minimumN: i.minimumN ?? input.config.privacy.minimumCount,
-    })),
+    policy: {
+      minimumCount: policy.minimumCount,
+      counted: countedWords(policy.counted),
+      guardsAllOrNone: policy.counted.includes("numerator") && policy.counted.includes("complement"),
+      reliability:
+        reliability.action === "off" || reliabilityWords(policy) === ""
+          ? ""
+          : `A figure based on ${reliabilityWords(policy)} is ${reliability.action === "hide" ? "hidden, because it is too uncertain to be useful" : `shown with the mark ${FLAG_NOTES["low-reliability"].symbol}: read it with caution, and look at its 95% interval`}.`,
+    },
+    notes: Object.values(FLAG_NOTES).map((n) => ({ symbol: n.symbol, text: n.text(policy) })),
+    indicators: input.indicators.map((i) => {
+      const own = policyFor(i, input.config);
+      return {
+        id: i.id,
+        title: i.title,
+        definition: i.definition,
+        baselineYear: formatYear(i.baselineYear, i.yearType),
+        target: `${formatPercent(i.target.value)} by ${i.target.year}`,
+        minimumN: own.minimumCount,
+        caution:
+          own.reliability.action === "off" || reliabilityWords(own) === ""
+            ? "none"
+            : `${reliabilityWords(own)}${own.reliability.action === "hide" ? " (hidden)" : ""}`,
+      };
+    }),
     partners: input.partners.map((p) => ({ name: p.name, kind: p.kind.replace(/-/g, " ") })),
     buildDate: input.buildDate,
     version: input.version,
