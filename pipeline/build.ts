@@ -50,8 +50,14 @@ export interface BuildOptions {
   complementarySuppression?: boolean;
   /** Render and return the outputs without writing them. */
   dryRun?: boolean;
+  /** Publish only through this year (default: the config's `reportingYear`, else the latest with data). */
+  reportingYear?: number;
+  /** Build only these indicators (ids); the others are left out of the site. */
+  only?: readonly string[];
   /** Told after each file is processed. */
   onFile?: (result: FileResult) => void;
+  /** Told as a file's bytes are read, for a progress bar. */
+  onProgress?: (path: string, bytesRead: number, totalBytes: number) => void;
 }
 
 export interface BuildResult {
@@ -71,7 +77,7 @@ export interface BuildResult {
 export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
   const root = path.resolve(options.projectDir);
   // 1. load config
-  const project = await loadProject(root, options.c2cRoot, effects);
+  const project = onlyIndicators(await loadProject(root, options.c2cRoot, effects), options.only);
   // 2. discover
   const dataFiles = await listDataFiles(root, effects);
   const discovery = discoverFiles(dataFiles, project, await dataFileTimes(root, dataFiles, effects));
@@ -79,20 +85,22 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
   const files: FileResult[] = [];
   const partials = [];
   for (const file of discovery.files) {
-    const processed = await processPartnerFile(file, project, effects);
+    const processed = await processPartnerFile(file, project, withProgress(effects, file.path, options));
     files.push(processed.result);
     partials.push(processed.partials);
     options.onFile?.(processed.result);
   }
-  // 6. roll the partial counts up into the observation table
-  // 6. cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins
+  // 6. roll the partial counts up into the observation table, after the cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins
   const resolved = resolveConflicts(mergePartials(partials), project.indicators, project.precedence);
   const all = buildObservations(resolved.partials, project.config);
   attachIssues(files, [
     ...resolved.issues,
     ...findImplausibleChanges(all, project.indicators, project.config.checks.changeFactor),
   ]);
-  const reportingYear = project.config.reportingYear ?? (all.length > 0 ? Math.max(...all.map((o) => o.year)) : null);
+  const reportingYear =
+    options.reportingYear ??
+    project.config.reportingYear ??
+    (all.length > 0 ? Math.max(...all.map((o) => o.year)) : null);
   const inRange = sortObservations(all.filter((o) => reportingYear === null || o.year <= reportingYear));
   // 7. derive rates and intervals
   const observations = deriveObservations(inRange);
@@ -132,6 +140,57 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
     site,
     partnerReports,
     manifest,
+  };
+}
+
+/** The project with only the chosen indicators (and the feeds into them). Unknown ids are a usage error. */
+function onlyIndicators(project: Project, only: readonly string[] | undefined): Project {
+  if (!only || only.length === 0) return project;
+  const unknown = only.filter((id) => !project.indicators.some((i) => i.id === id));
+  if (unknown.length > 0)
+    throw new UnknownIndicatorError(
+      unknown,
+      project.indicators.map((i) => i.id),
+    );
+  const keep = new Set(only);
+  return {
+    ...project,
+    indicators: project.indicators.filter((i) => keep.has(i.id)),
+    feeds: new Map(
+      [...project.feeds].map(([schema, feeds]) => [schema, feeds.filter((f) => keep.has(f.indicator.id))]),
+    ),
+  };
+}
+
+/** `--only` named an indicator the project does not have. */
+export class UnknownIndicatorError extends Error {
+  constructor(
+    readonly unknown: string[],
+    readonly known: string[],
+  ) {
+    super(`there is no indicator ${unknown.map((u) => `\`${u}\``).join(", ")}; use one of: ${known.join(", ")}`);
+  }
+}
+
+/** Effects whose partner-file streams report how many bytes have been read. */
+function withProgress(effects: Effects, rel: string, options: BuildOptions): Effects {
+  const onProgress = options.onProgress;
+  if (!onProgress) return effects;
+  return {
+    ...effects,
+    readStream: (p) =>
+      (async function* () {
+        const total = await effects.stat(p).then(
+          (s) => s.size,
+          () => 0,
+        );
+        let read = 0;
+        for await (const chunk of effects.readStream(p)) {
+          read += chunk.length;
+          onProgress(rel, read, total);
+          yield chunk;
+        }
+      })(),
   };
 }
 

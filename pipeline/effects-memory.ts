@@ -48,10 +48,7 @@ export function memoryEffects(
       return diskFiles(dir);
     },
     exists: async (p) => files.has(norm(p)) || under(p).length > 0 || (options.readDisk === true && (await onDisk(p))),
-    modifiedTime: async (p) => {
-      if (!files.has(norm(p))) await read(p);
-      return options.modified?.[norm(p)] ?? 0;
-    },
+    stat: async (p) => ({ size: (await read(p)).length, modifiedMs: options.modified?.[norm(p)] ?? 0 }),
     writeFile: async (p, d) => {
       files.set(norm(p), encode(d));
     },

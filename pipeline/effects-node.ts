@@ -20,7 +20,10 @@ export function nodeEffects(log: Logger): Effects {
         () => true,
         () => false,
       ),
-    modifiedTime: async (p) => (await stat(p)).mtimeMs,
+    stat: async (p) => {
+      const st = await stat(p);
+      return { size: st.size, modifiedMs: st.mtimeMs };
+    },
     writeFile: async (p, data) => {
       await mkdir(path.dirname(p), { recursive: true });
       await writeFile(p, data);

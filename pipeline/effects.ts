@@ -11,8 +11,11 @@ export interface Effects {
   /** Every file below `dir`, recursively, as paths relative to `dir` with `/` separators, sorted. */
   listFiles(dir: string): Promise<string[]>;
   exists(path: string): Promise<boolean>;
-  /** When a file was last changed, in milliseconds since 1970; used to tell a corrected file from the one it replaces. */
-  modifiedTime(path: string): Promise<number>;
+  /**
+   * A file's size in bytes (for progress) and when it was last changed, in milliseconds since 1970
+   * (to tell a corrected file from the one it replaces).
+   */
+  stat(path: string): Promise<{ size: number; modifiedMs: number }>;
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   /** Removes a file or folder tree if present. */
   remove(path: string): Promise<void>;

@@ -1,35 +1,51 @@
 import path from "node:path";
-import { type BuildResult, build } from "../build.ts";
+import { type BuildResult, build, UnknownIndicatorError } from "../build.ts";
 import type { Effects } from "../effects.ts";
 import { ProjectError } from "../load/config-error.ts";
+import { csvCell, observationsCsv } from "../render/site/downloads.ts";
+import { type Command, flag, quietTerminal, stringOption, type Terminal } from "./command.ts";
 import { formatTable, plural } from "./format.ts";
 
-export const BUILD_HELP = `Usage: c2c build [--project DIR] [--out DIR]
+export const BUILD_HELP = `Usage: c2c build [options]
 
-Reads every partner file in DIR/data/<year>/<partner>/, checks it against its extract schema,
+Reads every partner file in PROJECT/data/<year>/<partner>/, checks it against its extract schema,
 aggregates the indicators, hides small numbers, and writes:
 
   OUT/site/                    the public dashboard: open OUT/site/index.html, or publish the folder
   OUT/partners/<id>/report.*   each partner's data check (private: send it to that partner only)
   OUT/build.json               what went in (with checksums) and what came out
 
+The new site replaces the old one only once it is complete; a failed build leaves OUT as it was.
+
 Options:
-  --project DIR   the partnership's folder, holding c2c.config.yaml (default: .)
-  --out DIR       where to write (default: DIR/out)
-  --debug         show a stack trace on an unexpected failure
-  -h, --help      show this help
+  --project DIR      the partnership's folder, holding c2c.config.yaml (default: .)
+  --out DIR          where to write (default: PROJECT/out)
+  --year YEAR        publish figures through this year only (default: the latest with data)
+  --only ID          build only this indicator; repeat for more (e.g. --only employment)
+  --json             print the summary as JSON on stdout, for scripts
+  --explain          also write each stage's tables to OUT/explain/ (private: holds unsuppressed counts)
+  --debug            show a stack trace on an unexpected failure
+  -h, --help         show this help
+
+Exit status: 0 when the site was written, 1 when it was not, 2 for a mistake in the command.
 
 Examples:
   c2c build
   c2c build --project fixtures/sample-community --out out
+  c2c build --only early-grade-reading --year 2024 --explain
 
 Environment:
   SOURCE_DATE_EPOCH   the build date, in seconds since 1970 (default: today), for reproducible sites
+  NO_COLOR            no colours
 `;
 
 export interface BuildCommandOptions {
   project: string;
   out: string | undefined;
+  year: number | undefined;
+  only: string[];
+  json: boolean;
+  explain: boolean;
   c2cRoot: string;
   version: string;
   buildDate: string;
@@ -40,9 +56,12 @@ export async function runBuild(
   options: BuildCommandOptions,
   effects: Effects,
   stdout: (text: string) => void,
+  terminal: Terminal = quietTerminal(),
 ): Promise<number> {
   const outDir = options.out ?? path.join(options.project, "out");
   let result: BuildResult;
+  const started = new Map<string, number>();
+  const mb = (n: number) => (n / 1e6).toFixed(1);
   try {
     result = await build(
       {
@@ -51,32 +70,167 @@ export async function runBuild(
         c2cRoot: options.c2cRoot,
         version: options.version,
         buildDate: options.buildDate,
-        onFile: (f) =>
+        ...(options.year !== undefined ? { reportingYear: options.year } : {}),
+        only: options.only,
+        onProgress: (file, read, total) => {
+          if (!started.has(file)) started.set(file, performance.now());
+          const share = total > 0 ? Math.min(1, read / total) : 0;
+          const bar = `${"█".repeat(Math.round(share * 20))}${"░".repeat(20 - Math.round(share * 20))}`;
+          terminal.progress(`reading ${file} ${bar} ${mb(read)} of ${mb(total)} MB`);
+        },
+        onFile: (f) => {
+          if (!terminal.interactive) return;
+          const seconds = (performance.now() - (started.get(f.path) ?? performance.now())) / 1000;
+          const errors = f.issues.filter((i) => i.severity === "error").length;
+          const warnings = f.issues.filter((i) => i.severity === "warning").length;
+          const mark = errors > 0 ? terminal.red("✗") : warnings > 0 ? terminal.yellow("!") : terminal.green("✓");
           effects.log.info(
-            `  read ${f.path}: ${f.rowsRead.toLocaleString("en-US")} rows, ${f.rowsRejected.toLocaleString("en-US")} rejected`,
-          ),
+            `${mark} ${f.path}: ${fmt(f.rowsRead)} rows, ${fmt(f.rowsRejected)} left out, ${plural(errors, "error")}, ${plural(warnings, "warning")} (${seconds.toFixed(2)} s)`,
+          );
+        },
       },
       effects,
     );
   } catch (e) {
+    terminal.done();
     if (e instanceof ProjectError) {
       effects.log.warn(
-        `the project in ${options.project} has ${plural(e.errors.length, "problem")} to fix before it can build:`,
+        `the project in ${options.project} has ${plural(e.errors.length, "problem")} to fix before it can build; nothing was written:`,
       );
       for (const line of e.message.split("\n")) effects.log.warn(`  ${line}`);
+      if (options.json) stdout(`${JSON.stringify({ ok: false, errors: e.errors }, null, 2)}\n`);
       return 1;
+    }
+    if (e instanceof UnknownIndicatorError) {
+      effects.log.warn(`build: ${e.message}.`);
+      return 2;
     }
     throw e;
   }
-  stdout(summarize(result, outDir));
+  terminal.done();
+  if (options.explain) {
+    const dir = path.join(outDir, "explain");
+    const written = await writeExplain(result, dir, effects);
+    effects.log.info(`Stage tables (private, unsuppressed): ${written.map((w) => path.join(dir, w)).join(", ")}`);
+  }
+  stdout(
+    options.json ? `${JSON.stringify(summaryJson(result, outDir), null, 2)}\n` : summarize(result, outDir, terminal),
+  );
   return 0;
 }
 
-export function summarize(result: BuildResult, outDir: string): string {
+/** What `--json` prints: the manifest's counts with per-partner and per-indicator figures. */
+export function summaryJson(result: BuildResult, outDir: string) {
+  return {
+    ok: true,
+    site: path.join(outDir, "site"),
+    partnership: result.project.config.partnership.name,
+    reportingYear: result.reportingYear,
+    partners: result.project.partners.map((p) => {
+      const mine = result.files.filter((f) => f.partner === p.id);
+      const issues = mine.flatMap((f) => f.issues);
+      return {
+        id: p.id,
+        files: mine.length,
+        rowsRead: mine.reduce((n, f) => n + f.rowsRead, 0),
+        rowsAccepted: mine.reduce((n, f) => n + f.rowsAccepted, 0),
+        rowsRejected: mine.reduce((n, f) => n + f.rowsRejected, 0),
+        errors: issues.filter((i) => i.severity === "error").length,
+        warnings: issues.filter((i) => i.severity === "warning").length,
+        report: path.join(outDir, "partners", p.id, "report.html"),
+      };
+    }),
+    indicators: result.project.indicators.map((i) => {
+      const cells = result.protection.published.filter((o) => o.indicator === i.id);
+      const s = result.summaries.find((x) => x.indicator === i.id);
+      return {
+        id: i.id,
+        latestYear: s?.latestYear ?? null,
+        latestValue: s?.latestValue ?? null,
+        cellsShown: cells.filter((o) => o.value !== null).length,
+        cellsHidden: cells.filter((o) => o.value === null).length,
+      };
+    }),
+    counts: result.manifest.counts,
+    issues: result.manifest.issues,
+  };
+}
+
+/** `--explain`: each stage's table as CSV or JSON, for an analyst to inspect. Private: nothing is suppressed. */
+async function writeExplain(result: BuildResult, dir: string, effects: Effects): Promise<string[]> {
+  const files: [string, string][] = [
+    [
+      "1-project.json",
+      JSON.stringify(
+        {
+          config: result.project.config,
+          partners: result.project.partners,
+          indicators: result.project.indicators.map((i) => i.id),
+        },
+        null,
+        2,
+      ),
+    ],
+    ["2-discovery.json", JSON.stringify(result.discovery, null, 2)],
+    ["3-5-files.json", JSON.stringify(result.files, null, 2)],
+    ["6-7-observations.csv", observationsCsv(result.observations)],
+    ["8-published.csv", observationsCsv(result.protection.published)],
+    [
+      "8-hidden.csv",
+      `key,reason\n${[...result.protection.hidden.entries()].map(([k, r]) => `${csvCell(k)},${r}`).join("\n")}\n`,
+    ],
+  ];
+  for (const [name, content] of files) await effects.writeFile(path.join(dir, name), `${content.trimEnd()}\n`);
+  return files.map(([name]) => name);
+}
+
+export const buildCommand: Command = {
+  name: "build",
+  summary: "validate partner files, aggregate indicators, protect small numbers, write the site",
+  help: BUILD_HELP,
+  options: {
+    project: { type: "string", default: "." },
+    out: { type: "string" },
+    year: { type: "string" },
+    only: { type: "string", multiple: true },
+    json: { type: "boolean" },
+    explain: { type: "boolean" },
+  },
+  positionals: { min: 0, max: 0, usage: "takes no file names; use --project DIR" },
+  async run(args, ctx) {
+    const yearText = stringOption(args, "year");
+    const year = yearText === undefined ? undefined : Number(yearText);
+    if (year !== undefined && !(Number.isInteger(year) && year >= 1900 && year <= 2200)) {
+      ctx.effects.log.warn(`build: --year takes a year such as 2025, not \`${yearText}\`.`);
+      return 2;
+    }
+    const only = args.values.only;
+    return runBuild(
+      {
+        project: stringOption(args, "project") ?? ".",
+        out: stringOption(args, "out"),
+        year,
+        only: Array.isArray(only) ? only.map(String) : [],
+        json: flag(args, "json"),
+        explain: flag(args, "explain"),
+        c2cRoot: ctx.c2cRoot,
+        version: ctx.version,
+        buildDate: ctx.buildDate,
+      },
+      ctx.effects,
+      ctx.stdout,
+      flag(args, "json") ? quietTerminal() : ctx.terminal,
+    );
+  },
+};
+
+export function summarize(result: BuildResult, outDir: string, terminal: Terminal = quietTerminal()): string {
   const { project, files, manifest } = result;
   const lines: string[] = [];
   lines.push(
-    `${project.config.partnership.name}: built ${project.indicators.length} indicators${result.reportingYear !== null ? ` through ${result.reportingYear}` : ""}.`,
+    terminal.bold(
+      `${project.config.partnership.name}: built ${project.indicators.length} indicators${result.reportingYear !== null ? ` through ${result.reportingYear}` : ""}.`,
+    ),
   );
   lines.push("");
   const rows = project.partners.map((p) => {

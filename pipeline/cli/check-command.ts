@@ -12,6 +12,7 @@ import { decodeChunks } from "../read/decode-text.ts";
 import { mapHeader } from "../read/map-header.ts";
 import { detectDelimiter } from "../read/read-partner-file.ts";
 import { parseSchoolYear } from "../validate/parse-values.ts";
+import { type Command, flag, stringOption } from "./command.ts";
 import { plural } from "./format.ts";
 
 export const CHECK_HELP = `Usage: c2c check FILE [options]
@@ -63,11 +64,23 @@ export interface CheckResult {
 }
 
 /** Runs `c2c check`: the build's own stages 1–6 on one file, reported for the partner. */
-export async function runCheck(
-  options: CheckOptions,
+/** One file placed in its project: the partner sending it, the extract it follows, the folder's year. */
+export interface PlacedFile {
+  file: string;
+  project: Project;
+  partner: Partner;
+  extract: PartnerExtract;
+  year: number | null;
+}
+
+/**
+ * Finds what `check` and `aggregate` need to read one file as the build would: the project above
+ * it (or c2c's defaults), its partner, and its extract. Returns an exit code when it cannot.
+ */
+export async function placeFile(
+  options: Pick<CheckOptions, "file" | "schema" | "partner" | "project" | "suppressed" | "c2cRoot">,
   effects: Effects,
-  stdout: (text: string) => void,
-): Promise<number> {
+): Promise<PlacedFile | number> {
   const file = path.resolve(options.file);
   if (!(await effects.exists(file))) {
     effects.log.warn(`check: there is no file ${options.file}.`);
@@ -142,6 +155,18 @@ export async function runCheck(
     });
   }
 
+  return { file, project, partner, extract, year };
+}
+
+export async function runCheck(
+  options: CheckOptions,
+  effects: Effects,
+  stdout: (text: string) => void,
+): Promise<number> {
+  const placed = await placeFile(options, effects);
+  if (typeof placed === "number") return placed;
+  const { file, project, partner, extract, year } = placed;
+  const name = path.basename(file);
   const display = path.relative(process.cwd(), file) || name;
   const processed = await processPartnerFile(
     { path: path.relative(project.root, file).split(path.sep).join("/"), partner: partner.id, year, extract },
@@ -232,3 +257,46 @@ async function guessSchema(file: string, extracts: ExtractSchema[], effects: Eff
   if (scored.length > 1 && scored[0]!.matched === scored[1]!.matched) return null;
   return scored[0]!.id;
 }
+
+export const checkCommand: Command = {
+  name: "check",
+  summary: "check one partner file before sending it, with the build's own validator",
+  help: CHECK_HELP,
+  options: {
+    schema: { type: "string" },
+    partner: { type: "string" },
+    project: { type: "string" },
+    suppressed: { type: "string" },
+    json: { type: "boolean" },
+    report: { type: "string" },
+    "max-lines": { type: "string", default: "50" },
+  },
+  positionals: { min: 1, max: 1, usage: "name one file to check, e.g. `c2c check outcomes-2025.csv`" },
+  async run(args, ctx) {
+    const maxLines = Number(stringOption(args, "max-lines"));
+    if (!Number.isInteger(maxLines) || maxLines < 0) {
+      ctx.effects.log.warn("check: --max-lines takes a whole number, 0 or more.");
+      return 2;
+    }
+    return runCheck(
+      {
+        file: args.positionals[0] as string,
+        schema: stringOption(args, "schema"),
+        partner: stringOption(args, "partner"),
+        project: stringOption(args, "project"),
+        suppressed: (stringOption(args, "suppressed") ?? "")
+          .split(",")
+          .map((m) => m.trim())
+          .filter((m) => m !== ""),
+        json: flag(args, "json"),
+        report: stringOption(args, "report"),
+        maxLines,
+        c2cRoot: ctx.c2cRoot,
+        version: ctx.version,
+        buildDate: ctx.buildDate,
+      },
+      ctx.effects,
+      ctx.stdout,
+    );
+  },
+};

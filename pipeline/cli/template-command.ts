@@ -5,6 +5,7 @@ import { ProjectError } from "../load/config-error.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
 import { templatesFor } from "../template/extract-templates.ts";
 import { findProjectRoot } from "./check-command.ts";
+import { type Command, flag, stringOption } from "./command.ts";
 
 export const TEMPLATE_HELP = `Usage: c2c template [SCHEMA...] [options]
 
@@ -113,3 +114,27 @@ export async function runTemplate(
   );
   return 0;
 }
+
+export const templateCommand: Command = {
+  name: "template",
+  summary: "write a CSV template, schemas and a data dictionary of an extract, for partners",
+  help: TEMPLATE_HELP,
+  options: {
+    all: { type: "boolean" },
+    project: { type: "string" },
+    out: { type: "string", default: "templates" },
+  },
+  positionals: { min: 0, max: 50, usage: "name the extract schemas to write" },
+  run: (args, ctx) =>
+    runTemplate(
+      {
+        schemas: args.positionals,
+        all: flag(args, "all"),
+        project: stringOption(args, "project"),
+        out: stringOption(args, "out") ?? "templates",
+        c2cRoot: ctx.c2cRoot,
+      },
+      ctx.effects,
+      ctx.stdout,
+    ),
+};

@@ -119,7 +119,7 @@ export async function dataFileTimes(
   const times = new Map<string, number>();
   for (const rel of paths) {
     try {
-      times.set(`data/${rel}`, await effects.modifiedTime(`${projectRoot}/data/${rel}`));
+      times.set(`data/${rel}`, (await effects.stat(`${projectRoot}/data/${rel}`)).modifiedMs);
     } catch {
       // an unreadable file is reported when it is read
     }

@@ -383,5 +383,27 @@ function compileFeeds(
       feeds.set(schema.id, list);
     });
   }
+  // Every indicator accepts the counts `c2c aggregate` writes from its own record-level sources.
+  const counts = extracts.get(INDICATOR_COUNTS);
+  if (counts) {
+    const fields = new Set(counts.fields.map((f) => f.name));
+    for (const { value: indicator } of indicators) {
+      const filter = compileExpression(`indicator == '${indicator.id}'`, { fields });
+      if (!filter.ok) continue;
+      const source = {
+        kind: "aggregate" as const,
+        schema: INDICATOR_COUNTS,
+        filter: filter.expression.source,
+        numerator: "numerator",
+        denominator: "denominator",
+      };
+      const list = feeds.get(INDICATOR_COUNTS) ?? [];
+      list.push({ indicator, source, denominator: null, numerator: null, filter: filter.expression });
+      feeds.set(INDICATOR_COUNTS, list);
+    }
+  }
   return feeds;
 }
+
+/** The extract `c2c aggregate` writes; it feeds every indicator without being listed in their sources. */
+export const INDICATOR_COUNTS = "indicator-counts";

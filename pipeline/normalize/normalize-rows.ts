@@ -116,7 +116,8 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     }
 
     let district = n.defaultDistrict;
-    if (roles.district !== undefined) {
+    // A blank district (where the schema allows one) keeps the partner's own, or the whole community.
+    if (roles.district !== undefined && values[roles.district] !== null) {
       const raw = values[roles.district];
       // With no districts configured (a partner checking a file alone), any code stands for itself.
       let id =
