@@ -34,10 +34,11 @@ Examples:
   c2c aggregate assessment-2025.csv --schema student-assessment
   c2c aggregate data/2025/riverside-usd/assessment-2025.csv --out assessment-2025-counts.csv
 
-The partnership then lists the file in partners.yaml:
+The partnership then lists the files in partners.yaml (\`combine\`: one counts file per records file):
   extracts:
     - schema: ${INDICATOR_COUNTS}
       files: "*-counts.csv"
+      versions: combine
 `;
 
 interface CountRow {
