@@ -9,10 +9,11 @@
  *                                              ▼
  *                        PartialCounts (merged: counts add) ──6 buildObservations──▶ Observation[]
  *                                              │
- *                        7 deriveObservations (rate, interval)
+ *                        7 deriveObservations (rate, interval at the configured level)
  *                                              │
  *                        8 protectCells (primary + complementary suppression) ──▶ published table
- *                                              │             └─ 7 summarizeIndicators (from published only)
+ *                                              │             └─ 7 deriveProgress: changes, progress
+ *                                              │                  to targets, gaps (from published only)
  *                        9 renderSite + renderPartnerReports
  *                                              │
  *                       10 writeOutputs (atomic swap into out/, manifest build.json)
@@ -25,6 +26,8 @@ import { buildObservations } from "./aggregate/build-observations.ts";
 import { findImplausibleChanges, resolveConflicts } from "./aggregate/cross-checks.ts";
 import { mergePartials } from "./aggregate/partial-counts.ts";
 import { deriveObservations, summarizeIndicators } from "./derive/derive-observations.ts";
+import { zForLevel } from "./derive/normal.ts";
+import { type Derived, deriveProgress } from "./derive/progress.ts";
 import { type Discovery, dataFileTimes, discoverFiles, listDataFiles } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
 import type { FileResult } from "./file-result.ts";
@@ -68,6 +71,8 @@ export interface BuildResult {
   observations: Observation[];
   protection: ProtectionResult;
   summaries: IndicatorSummary[];
+  /** Changes, progress to targets, gaps and the headline: what the site says about the numbers. */
+  derived: Derived;
   reportingYear: number | null;
   site: Map<string, string | Uint8Array>;
   partnerReports: Map<string, { html: string; json: string }>;
@@ -103,12 +108,18 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
     (all.length > 0 ? Math.max(...all.map((o) => o.year)) : null);
   const inRange = sortObservations(all.filter((o) => reportingYear === null || o.year <= reportingYear));
   // 7. derive rates and intervals
-  const observations = deriveObservations(inRange);
+  const z = zForLevel(project.config.statistics.confidenceLevel);
+  const observations = deriveObservations(inRange, z);
   // 8. protect
   const protection = protectCells(observations, project.indicators, project.config, {
     complementary: options.complementarySuppression !== false,
   });
-  const summaries = summarizeIndicators(project.indicators, protection.published);
+  // 7. progress, changes and gaps, from the published table only
+  const derived = deriveProgress(project.indicators, protection.published, {
+    z,
+    gapReference: project.config.statistics.gapReference,
+  });
+  const summaries = summarizeIndicators(project.indicators, protection.published, derived);
   // 9. render
   const assets = await loadSiteAssets(effects, options.c2cRoot);
   const site = await renderSite(
@@ -117,6 +128,7 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
       indicators: project.indicators,
       observations: protection.published,
       summaries,
+      derived,
       vocabularies: project.vocabularies,
       partners: project.partners,
       buildDate: options.buildDate,
@@ -136,6 +148,7 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
     observations,
     protection,
     summaries,
+    derived,
     reportingYear,
     site,
     partnerReports,

@@ -1,4 +1,5 @@
 import type { Dimension } from "../schemas/index.ts";
+import type { ProgressStatus } from "./derive/progress.ts";
 
 /**
  * Why a published cell holds no value, or how far to trust the one it holds.
@@ -62,8 +63,18 @@ export interface IndicatorSummary {
   baselineValue: number | null;
   /** Latest minus baseline, in share points (0.03 is 3 percentage points). */
   changeSinceBaseline: number | null;
+  /** Whether the change since baseline is more than sampling variation explains; null when unknown. */
+  changeSignificant: boolean | null;
   /** Whether the change since baseline went the way the indicator's polarity calls better. */
   direction: "better" | "worse" | "no-change" | "unknown";
   targetValue: number;
   targetYear: number;
+  /** Progress to the target, as `deriveProgress` judges it. */
+  status: ProgressStatus;
+  /** Where the figure would be in its latest year at the pace the target needs. */
+  onTrackValue: number | null;
+  /** More children who would have had to reach the milestone to be on track (fewer, lower-is-better). */
+  childrenNeeded: number | null;
+  /** A break in series since the baseline, which stops progress being judged. */
+  breakYear: number | null;
 }

@@ -23,6 +23,15 @@ export const ConfigSchema = z.strictObject({
   districts: z.array(DistrictSchema).default([]),
   /** The latest year to publish; defaults to the latest year with data. */
   reportingYear: YearSchema.optional(),
+  /** How figures are computed and compared. */
+  statistics: z
+    .strictObject({
+      /** The confidence level of every interval (0.95 is a 95% interval). */
+      confidenceLevel: z.number().gt(0.5).lt(1).default(0.95),
+      /** What groups' gaps are measured against: `overall`, `best`, or a group's code such as `white`. */
+      gapReference: z.string().min(1).default("overall"),
+    })
+    .prefault({}),
   /** Checks on partners' figures beyond what any one row shows. */
   checks: z
     .strictObject({

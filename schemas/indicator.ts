@@ -52,6 +52,17 @@ export const IndicatorSchema = z
     dimensions: z.array(DimensionSchema).default([]),
     sources: z.array(IndicatorSourceSchema).min(1),
     notes: z.array(z.string()).default([]),
+    /**
+     * Years whose figures cannot be compared with earlier ones (a new test, a new definition): the
+     * trend line breaks there and no change is computed across the break.
+     */
+    breaks: z.array(z.strictObject({ year: YearSchema, note: z.string().min(1) })).default([]),
+    /**
+     * What each group is compared with: `overall` (everyone), `best` (the group doing best), or
+     * a group's code (e.g. `white`) for the dimension that has it, everyone for the others.
+     * Defaults to the partnership's `statistics.gapReference`.
+     */
+    gapReference: z.string().min(1).optional(),
   })
   .refine((i) => i.target.year >= i.baselineYear, {
     message: "the target year must not be before the baseline year",

@@ -10,6 +10,8 @@ export const ReliabilitySchema = z.strictObject({
   minimumDenominator: z.number().int().min(0).default(30),
   /** A rate on fewer than this many people reaching the outcome (the numerator) is unreliable. */
   minimumNumerator: z.number().int().min(0).default(20),
+  /** A rate whose interval is wider than this (0.3 is 30 percentage points) is unreliable. */
+  maximumIntervalWidth: z.number().gt(0).max(1).default(0.3),
   /** `caution`: publish it flagged low-reliability, with a footnote. `hide`: hide it (and complement it). `off`: no rule. */
   action: z.enum(["caution", "hide", "off"]).default("caution"),
 });

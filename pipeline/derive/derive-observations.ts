@@ -1,13 +1,14 @@
 import type { Indicator } from "../../schemas/index.ts";
 import type { IndicatorSummary, Observation } from "../observation.ts";
+import { comparable, type Derived } from "./progress.ts";
 import { wilsonInterval } from "./wilson-interval.ts";
 
-/** Stage 7, per cell: the rate and its 95% interval, wherever the counts are known. */
-export function deriveObservations(observations: readonly Observation[]): Observation[] {
+/** Stage 7, per cell: the rate and its interval (95% unless `z` says otherwise), wherever the counts are known. */
+export function deriveObservations(observations: readonly Observation[], z = 1.959963984540054): Observation[] {
   return observations.map((o) => {
     if (o.numerator === null || o.denominator === null || o.denominator === 0)
       return { ...o, value: null, lower: null, upper: null };
-    const interval = wilsonInterval(o.numerator, o.denominator);
+    const interval = wilsonInterval(o.numerator, o.denominator, z);
     return { ...o, value: o.numerator / o.denominator, lower: interval?.lower ?? null, upper: interval?.upper ?? null };
   });
 }
@@ -19,6 +20,7 @@ export function deriveObservations(observations: readonly Observation[]): Observ
 export function summarizeIndicators(
   indicators: readonly Indicator[],
   published: readonly Observation[],
+  derived?: Pick<Derived, "progress" | "changes">,
 ): IndicatorSummary[] {
   return indicators.map((indicator) => {
     const series = published
@@ -28,12 +30,20 @@ export function summarizeIndicators(
       .sort((a, b) => a.year - b.year);
     const latest = series[series.length - 1];
     const baseline = series.find((o) => o.year === indicator.baselineYear);
-    const change = latest && baseline && latest.year !== baseline.year ? latest.value! - baseline.value! : null;
+    const progress = derived?.progress.find((p) => p.indicator === indicator.id && p.geo_level === "community");
+    const change =
+      latest && baseline && latest.year !== baseline.year && comparable(indicator, baseline.year, latest.year)
+        ? latest.value! - baseline.value!
+        : null;
     let direction: IndicatorSummary["direction"] = "unknown";
     if (change !== null) {
       const better = indicator.polarity === "higher-is-better" ? change > 0 : change < 0;
       direction = Math.abs(change) < 0.005 ? "no-change" : better ? "better" : "worse";
     }
+    const latestChange = derived?.changes.find(
+      (c) =>
+        c.indicator === indicator.id && c.geo_level === "community" && c.dimension === "all" && c.year === latest?.year,
+    );
     return {
       indicator: indicator.id,
       latestYear: latest?.year ?? null,
@@ -41,9 +51,14 @@ export function summarizeIndicators(
       baselineYear: indicator.baselineYear,
       baselineValue: baseline?.value ?? null,
       changeSinceBaseline: change,
+      changeSignificant: latestChange?.change_baseline_significant ?? null,
       direction,
       targetValue: indicator.target.value,
       targetYear: indicator.target.year,
+      status: progress?.status ?? "not-enough-data",
+      onTrackValue: progress?.on_track_value ?? null,
+      childrenNeeded: progress?.children_needed ?? null,
+      breakYear: progress?.break_year ?? null,
     };
   });
 }

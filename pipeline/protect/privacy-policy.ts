@@ -11,6 +11,7 @@ export function policyFor(indicator: Indicator | undefined, config: Config): Pri
     reliability: {
       minimumDenominator: own?.reliability?.minimumDenominator ?? base.reliability.minimumDenominator,
       minimumNumerator: own?.reliability?.minimumNumerator ?? base.reliability.minimumNumerator,
+      maximumIntervalWidth: own?.reliability?.maximumIntervalWidth ?? base.reliability.maximumIntervalWidth,
       action: own?.reliability?.action ?? base.reliability.action,
     },
   };
@@ -41,5 +42,6 @@ export function breaksPolicy(o: Observation, policy: Pick<PrivacyPolicy, "minimu
 export function isLowReliability(o: Observation, policy: Pick<PrivacyPolicy, "reliability">): boolean {
   const r = policy.reliability;
   if (r.action === "off" || o.numerator === null || o.denominator === null) return false;
-  return o.denominator < r.minimumDenominator || o.numerator < r.minimumNumerator;
+  const wide = o.lower !== null && o.upper !== null && o.upper - o.lower > r.maximumIntervalWidth;
+  return o.denominator < r.minimumDenominator || o.numerator < r.minimumNumerator || wide;
 }

@@ -1,4 +1,5 @@
 import type { Config, Indicator, Partner, Vocabulary } from "../../schemas/index.ts";
+import type { Derived } from "../derive/progress.ts";
 import type { IndicatorSummary, Observation } from "../observation.ts";
 
 /** Everything the public site is drawn from. Only protected observations ever reach here. */
@@ -9,6 +10,8 @@ export interface SiteInput {
   /** The published observation table: suppressed cells have null counts and values and a flag. */
   observations: Observation[];
   summaries: IndicatorSummary[];
+  /** Changes, progress and gaps, computed from `observations` alone. */
+  derived: Derived;
   /** Group labels by dimension: `vocabularies.get("race_ethnicity")`. */
   vocabularies: ReadonlyMap<string, Vocabulary>;
   partners: Partner[];

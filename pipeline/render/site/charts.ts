@@ -47,22 +47,27 @@ export async function renderChart(spec: TopLevelSpec): Promise<RenderedChart> {
 export interface TrendPoint {
   year: number;
   label: string;
-  value: number;
+  /** Null for a year with no published figure: the line breaks there, it never bridges the gap. */
+  value: number | null;
   lower: number | null;
   upper: number | null;
+  /** Which stretch of comparable years the point is in; lines are not drawn across a break in series. */
+  segment: number;
 }
 
 export interface TrendChartInput {
   description: string;
   points: TrendPoint[];
   target: { year: number; value: number; label: string };
+  baseline: { year: number; value: number; label: string } | null;
+  breaks: { year: number; label: string }[];
   yearTitle: string;
 }
 
-/** Values by year with their intervals, and the target as a labelled diamond at its year. */
+/** Values by year with their intervals, the baseline, the target as a labelled diamond, and breaks in series. */
 export function trendChartSpec(input: TrendChartInput): TopLevelSpec {
   const years = [...input.points.map((p) => p.year), input.target.year];
-  const top = Math.max(input.target.value, ...input.points.map((p) => p.upper ?? p.value));
+  const top = Math.max(input.target.value, ...input.points.map((p) => p.upper ?? p.value ?? 0));
   const yMax = Math.min(1, Math.ceil((top + 0.05) * 10) / 10);
   const x = {
     field: "year",
@@ -82,47 +87,91 @@ export function trendChartSpec(input: TrendChartInput): TopLevelSpec {
     { field: "lower", type: "quantitative" as const, title: "95% interval from", format: ".0%" },
     { field: "upper", type: "quantitative" as const, title: "to", format: ".0%" },
   ];
+  const shown = input.points.filter((p) => p.value !== null);
+  const layers: object[] = [
+    {
+      data: { values: input.points },
+      mark: { type: "area", color: OVERALL_COLOUR, opacity: 0.12, aria: false, invalid: "break-paths-show-domains" },
+      encoding: { x, y: { ...y, field: "lower" }, y2: { field: "upper" }, detail: { field: "segment" } },
+    },
+    {
+      data: { values: input.points },
+      mark: { type: "line", color: OVERALL_COLOUR, strokeWidth: 2.5, invalid: "break-paths-show-domains" },
+      encoding: { x, y: { ...y, field: "value" }, detail: { field: "segment" } },
+    },
+    {
+      name: "trend_points",
+      data: { values: shown },
+      mark: { type: "point", size: 60, filled: true, color: OVERALL_COLOUR, opacity: 1 },
+      encoding: { x, y: { ...y, field: "value" }, tooltip },
+    },
+    {
+      data: { values: shown.slice(-1) },
+      mark: { type: "text", dy: -14, fontSize: 13, fontWeight: "bold", color: OVERALL_COLOUR, aria: false },
+      encoding: { x, y: { ...y, field: "value" }, text: { field: "value", format: ".0%" } },
+    },
+    {
+      data: { values: [input.target] },
+      mark: { type: "point", shape: "diamond", size: 140, filled: true, color: TARGET_COLOUR, opacity: 1 },
+      encoding: {
+        x,
+        y: { ...y, field: "value" },
+        tooltip: [{ field: "label", type: "nominal" as const, title: "Target" }],
+      },
+    },
+    {
+      data: { values: [input.target] },
+      mark: { type: "text", dy: -14, align: "right", dx: 6, fontSize: 12, color: TARGET_COLOUR, aria: false },
+      encoding: { x, y: { ...y, field: "value" }, text: { field: "label" } },
+    },
+  ];
+  if (input.baseline)
+    layers.push(
+      {
+        data: { values: [input.baseline] },
+        mark: {
+          type: "point",
+          shape: "circle",
+          size: 260,
+          filled: false,
+          strokeWidth: 2,
+          color: TARGET_COLOUR,
+          opacity: 1,
+        },
+        encoding: {
+          x,
+          y: { ...y, field: "value" },
+          tooltip: [{ field: "label", type: "nominal" as const, title: "Baseline" }],
+        },
+      },
+      {
+        data: { values: [input.baseline] },
+        mark: { type: "text", dy: 18, fontSize: 12, color: TARGET_COLOUR, aria: false },
+        encoding: { x, y: { ...y, field: "value" }, text: { value: "Baseline" } },
+      },
+    );
+  if (input.breaks.length > 0)
+    layers.push(
+      {
+        data: { values: input.breaks.map((b) => ({ ...b, at: b.year - 0.5 })) },
+        mark: { type: "rule", strokeDash: [4, 3], color: "#6B7280" },
+        encoding: {
+          x: { ...x, field: "at" },
+          tooltip: [{ field: "label", type: "nominal" as const, title: "Break in series" }],
+        },
+      },
+      {
+        data: { values: input.breaks.map((b) => ({ ...b, at: b.year - 0.5, text: "New measure" })) },
+        mark: { type: "text", align: "left", dx: 3, y: 8, fontSize: 11, color: "#4B5563", aria: false },
+        encoding: { x: { ...x, field: "at" }, text: { field: "text" } },
+      },
+    );
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: input.description,
     width: 520,
     height: 240,
-    layer: [
-      {
-        data: { values: input.points.filter((p) => p.lower !== null) },
-        mark: { type: "area", color: OVERALL_COLOUR, opacity: 0.12, aria: false },
-        encoding: { x, y: { ...y, field: "lower" }, y2: { field: "upper" } },
-      },
-      {
-        data: { values: input.points },
-        mark: {
-          type: "line",
-          color: OVERALL_COLOUR,
-          strokeWidth: 2.5,
-          point: { size: 60, filled: true, color: OVERALL_COLOUR },
-        },
-        encoding: { x, y: { ...y, field: "value" }, tooltip },
-      },
-      {
-        data: { values: input.points.slice(-1) },
-        mark: { type: "text", dy: -14, fontSize: 13, fontWeight: "bold", color: OVERALL_COLOUR, aria: false },
-        encoding: { x, y: { ...y, field: "value" }, text: { field: "value", format: ".0%" } },
-      },
-      {
-        data: { values: [input.target] },
-        mark: { type: "point", shape: "diamond", size: 140, filled: true, color: TARGET_COLOUR },
-        encoding: {
-          x,
-          y: { ...y, field: "value" },
-          tooltip: [{ field: "label", type: "nominal" as const, title: "Target" }],
-        },
-      },
-      {
-        data: { values: [input.target] },
-        mark: { type: "text", dy: -14, align: "right", dx: 6, fontSize: 12, color: TARGET_COLOUR, aria: false },
-        encoding: { x, y: { ...y, field: "value" }, text: { field: "label" } },
-      },
-    ],
+    layer: layers,
   } as TopLevelSpec;
 }
 

@@ -51,6 +51,129 @@ const FIELD_DOCS: Record<(typeof OBSERVATION_COLUMNS)[number], { type: string; d
   sources: { type: "string", description: "The partner files the figure was computed from, separated by semicolons." },
 };
 
+type FieldDoc = { name: string; type: string; description: string };
+const place: FieldDoc[] = [
+  { name: "indicator", type: "string", description: "The indicator's id." },
+  { name: "geo_level", type: "string", description: "community or district." },
+  { name: "geo_id", type: "string", description: "The id of the community or district." },
+];
+const group: FieldDoc[] = [
+  { name: "dimension", type: "string", description: "The kind of group; all for everyone." },
+  { name: "group", type: "string", description: "The group within the dimension." },
+];
+const share = (name: string, description: string): FieldDoc => ({ name, type: "number", description });
+
+/** The derived tables' columns, in download order, with what each means. */
+export const DERIVED_FIELDS = {
+  changes: [
+    ...place,
+    ...group,
+    { name: "year", type: "integer", description: "The year of the figure." },
+    share("value", "The published share."),
+    share(
+      "change_previous",
+      "Change from the year before, in shares (0.03 is 3 points); blank when that year is missing, hidden or across a break in series.",
+    ),
+    share("change_previous_relative", "The same change relative to the year before (0.1 is 10%)."),
+    {
+      name: "change_previous_significant",
+      type: "boolean",
+      description: "Whether the change is larger than sampling variation explains at the site's confidence level.",
+    },
+    { name: "baseline_year", type: "integer", description: "The indicator's baseline year." },
+    share(
+      "change_baseline",
+      "Change from the baseline year, in shares; blank when the baseline is missing, hidden or across a break.",
+    ),
+    share("change_baseline_relative", "The same change relative to the baseline."),
+    {
+      name: "change_baseline_significant",
+      type: "boolean",
+      description: "Whether the change since the baseline is larger than sampling variation explains.",
+    },
+  ],
+  progress: [
+    ...place,
+    { name: "baseline_year", type: "integer", description: "The baseline year." },
+    share("baseline_value", "The published share in the baseline year."),
+    { name: "latest_year", type: "integer", description: "The latest year with a published share." },
+    share("latest_value", "The latest published share."),
+    { name: "target_year", type: "integer", description: "The year of the target." },
+    share("target_value", "The target share."),
+    {
+      name: "status",
+      type: "string",
+      description: "target-reached, on-track, needs-acceleration, limited-progress, wrong-way or not-enough-data.",
+    },
+    share("required_pace", "Shares a year needed from the baseline to reach the target on time."),
+    share("actual_pace", "Shares a year achieved from the baseline to the latest year."),
+    share("on_track_value", "Where the share would be in the latest year at the required pace."),
+    {
+      name: "children_needed",
+      type: "integer",
+      description:
+        "How many more children (fewer, where lower is better) would have been needed in the latest year to be on track.",
+    },
+    {
+      name: "break_year",
+      type: "integer",
+      description: "A break in series after the baseline, which stops progress being judged.",
+    },
+  ],
+  gaps: [
+    { name: "indicator", type: "string", description: "The indicator's id." },
+    { name: "year", type: "integer", description: "The year." },
+    { name: "geo_level", type: "string", description: "community or district." },
+    { name: "geo_id", type: "string", description: "The id of the community or district." },
+    ...group,
+    share("value", "The group's published share."),
+    {
+      name: "reference",
+      type: "string",
+      description: "What the group is compared with: overall, best, or a group's code.",
+    },
+    share("reference_value", "The reference's share."),
+    share("gap", "value − reference_value: negative is below the reference."),
+    share("ratio", "value ÷ reference_value."),
+    {
+      name: "behind",
+      type: "boolean",
+      description: "Whether the group does worse than its reference, respecting the indicator's polarity.",
+    },
+    share("baseline_gap", "The gap in the baseline year."),
+    { name: "narrowing", type: "boolean", description: "Whether the gap is smaller than at the baseline." },
+    {
+      name: "children_to_close",
+      type: "integer",
+      description:
+        "Children of the group who would need to reach the milestone (or not have the outcome, where lower is better) to close the gap.",
+    },
+  ],
+} satisfies Record<string, FieldDoc[]>;
+
+export const DERIVED_COLUMNS = Object.fromEntries(
+  Object.entries(DERIVED_FIELDS).map(([k, fields]) => [k, fields.map((f) => f.name)]),
+) as Record<keyof typeof DERIVED_FIELDS, string[]>;
+
+/** Any table of plain rows as CSV, in the given columns; booleans as true/false, blanks for null. */
+export function tableCsv(rows: readonly object[], columns: readonly string[]): string {
+  const lines = [columns.join(",")];
+  for (const row of rows) {
+    const r = row as Record<string, unknown>;
+    lines.push(
+      columns
+        .map((c) => {
+          const v = r[c];
+          if (v === null || v === undefined) return "";
+          if (typeof v === "number" || typeof v === "string") return csvCell(v);
+          return csvCell(String(v));
+        })
+        .join(","),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 function tableSchema() {
   return {
     fields: OBSERVATION_COLUMNS.map((name) => ({ name, ...FIELD_DOCS[name] })),
@@ -58,6 +181,12 @@ function tableSchema() {
     missingValues: [""],
   };
 }
+
+const DERIVED_TITLES: Record<keyof typeof DERIVED_FIELDS, string> = {
+  changes: "Each figure's change from the year before and from the baseline",
+  progress: "Progress of each indicator to its target, for the community and each district",
+  gaps: "Each group's gap to its reference, and whether it is narrowing",
+};
 
 /** A Frictionless data package describing every CSV download. */
 export function dataPackage(name: string, title: string, buildDate: string, indicators: readonly Indicator[]): string {
@@ -78,6 +207,16 @@ export function dataPackage(name: string, title: string, buildDate: string, indi
     created: `${buildDate}T00:00:00Z`,
     resources: [
       resource("observations", "data/observations.csv", "Every published figure"),
+      ...(Object.keys(DERIVED_FIELDS) as (keyof typeof DERIVED_FIELDS)[]).map((name) => ({
+        name,
+        path: `data/${name}.csv`,
+        title: DERIVED_TITLES[name],
+        profile: "tabular-data-resource",
+        format: "csv",
+        mediatype: "text/csv",
+        encoding: "utf-8",
+        schema: { fields: DERIVED_FIELDS[name], missingValues: [""] },
+      })),
       ...indicators.map((i) => resource(i.id, `data/${i.id}.csv`, i.title)),
     ],
   };

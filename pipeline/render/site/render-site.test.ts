@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Config, Partner } from "../../../schemas/index.ts";
+import { type Config, ConfigSchema, type Partner } from "../../../schemas/index.ts";
 import { deriveObservations, summarizeIndicators } from "../../derive/derive-observations.ts";
+import { deriveProgress } from "../../derive/progress.ts";
 import { memoryEffects } from "../../effects-memory.ts";
 import { loadProject, type Project } from "../../load/load-project.ts";
 import type { Observation } from "../../observation.ts";
@@ -10,21 +11,14 @@ import { csvCell } from "./downloads.ts";
 import { loadSiteAssets } from "./load-site-assets.ts";
 import { renderSite } from "./render-site.ts";
 
-const config = {
+const config: Config = ConfigSchema.parse({
   partnership: { name: "Riverbend <Partners> & Co", introduction: "Every child, cradle to career." },
   community: { id: "riverbend", name: "Riverbend" },
   districts: [
     { id: "north", name: "North District", codes: ["01"] },
     { id: "south", name: "South District", codes: ["02"] },
   ],
-  privacy: {
-    minimumCount: 10,
-    counted: ["denominator", "numerator", "complement"],
-    reliability: { minimumDenominator: 30, minimumNumerator: 20, action: "caution" },
-  },
-  checks: { changeFactor: 2 },
-  site: { language: "en" },
-} satisfies Config;
+});
 const partners: Partner[] = [
   {
     id: "north-sd",
@@ -95,15 +89,16 @@ function observations(): Observation[] {
 async function render() {
   const effects = memoryEffects({}, { readDisk: true });
   const project: Project = await loadProject("/project", REPO_ROOT, effects, { config, partners });
-  const derived = deriveObservations(observations());
-  const protection = protectCells(derived, project.indicators, project.config);
-  const summaries = summarizeIndicators(project.indicators, protection.published);
+  const protection = protectCells(deriveObservations(observations()), project.indicators, project.config);
+  const derived = deriveProgress(project.indicators, protection.published, { z: 1.959964, gapReference: "overall" });
+  const summaries = summarizeIndicators(project.indicators, protection.published, derived);
   const site = await renderSite(
     {
       config: project.config,
       indicators: project.indicators,
       observations: protection.published,
       summaries,
+      derived,
       vocabularies: project.vocabularies,
       partners,
       buildDate: "2026-01-15",

@@ -1,4 +1,5 @@
 import type { Dimension, Indicator, Milestone, PrivacyPolicy } from "../../../schemas/index.ts";
+import type { Gap } from "../../derive/progress.ts";
 import type { IndicatorSummary, Observation, ObservationFlag } from "../../observation.ts";
 import { policyFor } from "../../protect/privacy-policy.ts";
 import type { SiteInput } from "../site-input.ts";
@@ -11,10 +12,10 @@ import {
   type TrendPoint,
   trendChartSpec,
 } from "./charts.ts";
-import { dataPackage, observationsCsv, observationsJson } from "./downloads.ts";
+import { DERIVED_COLUMNS, dataPackage, observationsCsv, observationsJson, tableCsv } from "./downloads.ts";
 import { formatCount, formatInterval, formatPercent, formatPoints, formatYear } from "./format.ts";
 import type { SiteAssets } from "./load-site-assets.ts";
-import { groupSentence, trendSentence } from "./sentences.ts";
+import { gapSentence, groupSentence, progressSentence, STATUS_WORDS, trendSentence } from "./sentences.ts";
 
 /**
  * Stage 9, public side: the site as a map of site-relative paths to contents. Pure: the same input
@@ -41,6 +42,14 @@ export async function renderSite(input: SiteInput, assets: SiteAssets): Promise<
     "methods.html",
     page(assets, ctx, "", "methods", "How the figures are made", assets.pages.methods(methodsView(input, ctx))),
   );
+  for (const [name, rows] of [
+    ["changes", input.derived.changes],
+    ["progress", input.derived.progress],
+    ["gaps", input.derived.gaps],
+  ] as const) {
+    site.set(`data/${name}.csv`, tableCsv(rows as readonly object[], DERIVED_COLUMNS[name]));
+    site.set(`data/${name}.json`, `${JSON.stringify(rows, null, 1)}\n`);
+  }
   site.set("data/observations.csv", observationsCsv(input.observations));
   site.set("data/observations.json", observationsJson(input.observations));
   site.set("datapackage.json", dataPackage(input.config.community.id, ctx.title, input.buildDate, input.indicators));
@@ -179,14 +188,28 @@ function indexView(input: SiteInput, ctx: SiteContext) {
       polarityWords: indicator.polarity === "higher-is-better" ? "Higher is better" : "Lower is better",
       target: formatPercent(summary.targetValue),
       targetYear: summary.targetYear,
+      status: summary.status,
+      statusWords: STATUS_WORDS[summary.status],
       sparkline: sparkline(series),
     };
   });
+  const h = input.derived.headline;
+  const headline = {
+    indicators:
+      h.indicatorsWithTrend === 0
+        ? ""
+        : `Outcomes moving in the right direction since their baseline: ${h.indicatorsImproving} out of ${h.indicatorsWithTrend}.`,
+    gaps:
+      h.gapsWithTrend === 0
+        ? ""
+        : `Gaps between groups of children narrowing since the baseline: ${h.gapsNarrowing} out of ${h.gapsWithTrend}.`,
+  };
   return {
     name: input.config.partnership.name,
     introduction: input.config.partnership.introduction,
     community: input.config.community.name,
     latestYear: years.length > 0 ? Math.max(...years) : null,
+    headline,
     cards,
     buildDate: input.buildDate,
   };
@@ -262,9 +285,23 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indi
     return o;
   };
 
-  const points: TrendPoint[] = series
-    .filter((o) => o.value !== null)
-    .map((o) => ({ year: o.year, label: year(o.year), value: o.value as number, lower: o.lower, upper: o.upper }));
+  // Every year from the first to the last, so a missing or hidden year breaks the line.
+  const byYear = new Map(series.map((o) => [o.year, o]));
+  const firstYear = Math.min(...series.filter((o) => o.value !== null).map((o) => o.year));
+  const lastYear = Math.max(...series.filter((o) => o.value !== null).map((o) => o.year));
+  const points: TrendPoint[] = [];
+  for (let y = firstYear; Number.isFinite(firstYear) && y <= lastYear; y++) {
+    const o = byYear.get(y);
+    points.push({
+      year: y,
+      label: year(y),
+      value: o?.value ?? null,
+      lower: o?.lower ?? null,
+      upper: o?.upper ?? null,
+      segment: indicator.breaks.filter((b) => b.year <= y).length,
+    });
+  }
+  const baselineCell = byYear.get(indicator.baselineYear);
   const trendText = trendSentence(indicator, series, summary, year);
   const trend = {
     caption: trendText,
@@ -280,6 +317,15 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indi
                 value: indicator.target.value,
                 label: `Target ${formatPercent(indicator.target.value)} by ${indicator.target.year}`,
               },
+              baseline:
+                baselineCell?.value != null
+                  ? {
+                      year: indicator.baselineYear,
+                      value: baselineCell.value,
+                      label: `Baseline ${formatPercent(baselineCell.value)} in ${year(indicator.baselineYear)}`,
+                    }
+                  : null,
+              breaks: indicator.breaks.map((b) => ({ year: b.year, label: `${year(b.year)}: ${b.note}` })),
               yearTitle: indicator.yearType === "school" ? "School year (2025 = 2024–25)" : "Year",
             }),
           )
@@ -341,6 +387,31 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indi
           })
           .filter((r): r is TableRow => r !== null);
 
+  const progress = input.derived.progress.find((p) => p.indicator === indicator.id && p.geo_level === "community");
+  const latestGaps =
+    latestYear === null
+      ? []
+      : input.derived.gaps.filter(
+          (g) => g.indicator === indicator.id && g.geo_level === "community" && g.year === latestYear,
+        );
+  const groupName = (g: Gap) => ctx.groupLabel(g.dimension, g.group);
+  const referenceName = (g: Gap) =>
+    g.reference === "overall"
+      ? "everyone"
+      : g.reference === "best"
+        ? "the group doing best"
+        : ctx.groupLabel(g.dimension, g.reference);
+  const more = indicator.polarity === "higher-is-better" ? "more" : "fewer";
+  const gapRows = latestGaps
+    .filter((g) => g.behind)
+    .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap))
+    .map((g) => ({
+      label: `${groupName(g)} (${ctx.dimensionLabel(g.dimension as Dimension).toLowerCase()})`,
+      gap: `${formatPoints(g.gap).replace(/^[+−]/, "")} behind ${referenceName(g)}`,
+      ratio: g.ratio === null ? "" : `${g.ratio.toFixed(2)}×`,
+      trend: g.narrowing === null ? "Not known" : g.narrowing ? "Narrowing" : "Not narrowing",
+      children: g.children_to_close === null ? "" : `${formatCount(g.children_to_close)} ${more}`,
+    }));
   const partnerIds = [...new Set(own.flatMap((o) => o.sources.map((s) => s.split("/")[2] ?? "")))].filter(
     (p) => p !== "",
   );
@@ -365,6 +436,17 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indi
       directionWords: directionWords(summary),
       target: formatPercent(indicator.target.value),
       targetYear: indicator.target.year,
+      status: summary.status,
+      statusWords: STATUS_WORDS[summary.status],
+      progress: progressSentence(indicator, summary, progress, year),
+    },
+    gaps: {
+      sentence: gapSentence(latestGaps, groupName, referenceName, year, year(indicator.baselineYear)),
+      rows: gapRows,
+      year: latestYear === null ? "" : year(latestYear),
+      baselineYear: year(indicator.baselineYear),
+      childrenHeading:
+        indicator.polarity === "higher-is-better" ? "Children to close the gap" : "Fewer to close the gap",
     },
     trend,
     groups,
@@ -391,6 +473,14 @@ function methodsView(input: SiteInput, ctx: SiteContext) {
   const policy = input.config.privacy;
   const reliability = policy.reliability;
   return {
+    confidence: `${Math.round(input.config.statistics.confidenceLevel * 1000) / 10}%`,
+    gapReference:
+      input.config.statistics.gapReference === "overall"
+        ? "the share for everyone"
+        : input.config.statistics.gapReference === "best"
+          ? "the share of the group doing best"
+          : `the share of the ${input.config.statistics.gapReference.replace(/_/g, " ")} group`,
+
     minimumCount: ctx.minimumCount,
     policy: {
       minimumCount: policy.minimumCount,

@@ -1,7 +1,8 @@
 import type { Indicator } from "../../../schemas/index.ts";
+import type { Gap, Progress, ProgressStatus } from "../../derive/progress.ts";
 import type { IndicatorSummary, Observation } from "../../observation.ts";
 import type { GroupBar } from "./charts.ts";
-import { formatPercent } from "./format.ts";
+import { formatCount, formatPercent } from "./format.ts";
 
 /**
  * The sentence under each chart, written from the published figures at build time: what a reader
@@ -49,4 +50,83 @@ export function groupSentence(dimensionLabel: string, bars: readonly GroupBar[],
   if (high === low) return `In ${yearLabel}, ${high.label}: ${formatPercent(high.value)}.${hiddenText}`;
   const gap = Math.round(((high.value as number) - (low.value as number)) * 100);
   return `In ${yearLabel}, by ${dimensionLabel.toLowerCase()}, the share was highest for ${high.label} (${formatPercent(high.value)}) and lowest for ${low.label} (${formatPercent(low.value)}), a gap of ${gap} ${gap === 1 ? "point" : "points"}.${hiddenText}`;
+}
+
+export const STATUS_WORDS: Record<ProgressStatus, string> = {
+  "target-reached": "Target reached",
+  "on-track": "On track",
+  "needs-acceleration": "Progress, but too slow",
+  "limited-progress": "Limited progress",
+  "wrong-way": "Moving the wrong way",
+  "not-enough-data": "Not enough data to judge",
+};
+
+function points(share: number): string {
+  const p = Math.round(Math.abs(share) * 1000) / 10;
+  return `${p} ${p === 1 ? "point" : "points"}`;
+}
+
+/** What the progress status means for this indicator, with the pace and the children it would take. */
+export function progressSentence(
+  indicator: Indicator,
+  summary: IndicatorSummary,
+  progress: Progress | undefined,
+  year: (y: number) => string,
+): string {
+  const target = `${formatPercent(indicator.target.value)} by ${indicator.target.year}`;
+  const name = indicator.shortTitle;
+  switch (summary.status) {
+    case "target-reached":
+      return `${name} has reached its target of ${target}.`;
+    case "not-enough-data": {
+      if (summary.breakYear !== null) {
+        const note = indicator.breaks.find((b) => b.year === summary.breakYear)?.note ?? "the measure changed";
+        return `Progress to the target of ${target} cannot be judged yet: ${note.replace(/\.$/, "")} in ${year(summary.breakYear)}, so figures before and after are not compared.`;
+      }
+      return `Progress to the target of ${target} cannot be judged yet: it needs a published figure for the baseline year, ${year(indicator.baselineYear)}, and a later one.`;
+    }
+    default: {
+      if (!progress || progress.required_pace === null || progress.actual_pace === null || summary.latestYear === null)
+        return `Progress to the target of ${target} cannot be judged yet.`;
+      const needed = `${points(progress.required_pace)} a year`;
+      const actual = `${points(progress.actual_pace)} a year`;
+      const dir =
+        progress.actual_pace > 0 === (indicator.polarity === "higher-is-better")
+          ? "in the right direction"
+          : "in the wrong direction";
+      const pace =
+        summary.status === "on-track"
+          ? `It has moved ${actual} since ${year(indicator.baselineYear)}, as fast as the ${needed} the target of ${target} needs.`
+          : `It has moved ${actual} ${dir} since ${year(indicator.baselineYear)}; the target of ${target} needs ${needed}.`;
+      const more = indicator.polarity === "higher-is-better" ? "more" : "fewer";
+      const children =
+        summary.childrenNeeded !== null && summary.childrenNeeded > 0
+          ? ` To be on track in ${year(summary.latestYear)}, ${formatCount(summary.childrenNeeded)} ${more} ${summary.childrenNeeded === 1 ? "child" : "children"} would have needed to ${indicator.polarity === "higher-is-better" ? "reach this milestone" : "have this outcome"}.`
+          : "";
+      return `${pace}${children}`;
+    }
+  }
+}
+
+/** The largest gaps of the latest year in words: who is furthest behind, and whether it is closing. */
+export function gapSentence(
+  gaps: readonly Gap[],
+  label: (g: Gap) => string,
+  referenceLabel: (g: Gap) => string,
+  year: (y: number) => string,
+  baselineYear: string,
+): string {
+  const behind = gaps.filter((g) => g.behind).sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap));
+  if (gaps.length === 0) return "";
+  if (behind.length === 0) return `In ${year(gaps[0]!.year)}, no group is behind ${referenceLabel(gaps[0]!)}.`;
+  const top = behind.slice(0, 3).map((g) => {
+    const trend =
+      g.narrowing === null
+        ? ""
+        : g.narrowing
+          ? `, narrowing since ${baselineYear}`
+          : `, not narrowing since ${baselineYear}`;
+    return `${label(g)}, ${points(g.gap)} behind ${referenceLabel(g)}${trend}`;
+  });
+  return `The largest gaps in ${year(behind[0]!.year)}: ${top.join("; ")}.`;
 }

@@ -74,7 +74,7 @@ describe.skipIf(!executable)("the sample site in Chromium", () => {
   it("shows a tooltip with the year and value when a reader points at the trend line", async () => {
     const { page } = await open("indicators/early-grade-reading.html");
     await expect.poll(() => page.locator("[data-chart].is-live").count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    const point = page.locator(".is-live .layer_1_layer_1_marks path").last();
+    const point = page.locator(".is-live .trend_points_marks path").last();
     await point.hover({ force: true });
     const tooltip = page.locator("#vg-tooltip-element");
     await expect.poll(() => tooltip.textContent(), { timeout: 5_000 }).toContain("2024–25");
