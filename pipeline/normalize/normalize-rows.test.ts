@@ -164,4 +164,24 @@ describe("normalizeRows", () => {
       ["all", "all", "north"],
     ]);
   });
+
+  it("finds exact repeats and conflicting rows with the same key, across chunks, on canonical codes", () => {
+    const n = createNormalizer(smallRecordSchema(), partner, config, vocabularies, { file: "f.csv" }, 2025);
+    const row = (line: number, race: string, proficient: boolean) => ({
+      line,
+      values: { student_id: "1", school_year: 2025, district_id: "0601", grade: 3, race_ethnicity: race, proficient },
+      withheld: null,
+      bounds: null,
+      raw: ["1", "2025", "0601", "3", race, proficient ? "Y" : "N"],
+    });
+    const first = normalizeRows([row(2, "H", true)], n);
+    // `Hispanic` is the same code as `H`: line 3 repeats line 2; line 4 has the same key and another outcome.
+    const second = normalizeRows([row(3, "Hispanic", true), row(4, "H", false)], n);
+    expect(first.rows).toHaveLength(1);
+    expect(second.rows).toEqual([]);
+    expect(triples(second.issues)).toEqual([
+      [3, null, "duplicate-row"],
+      [4, "student_id, school_year", "duplicate-key"],
+    ]);
+  });
 });

@@ -29,6 +29,9 @@ export interface Normalizer {
   partnerId: string;
   yearIndex: number;
   districtIndex: number;
+  /** The keys seen so far in this file, with their line and whole row: to find repeats across chunks. */
+  keys: Map<string, { line: number; whole: string }>;
+  keyIndexes: number[];
   /** District codes with their leading zeros removed, to recognise ids a spreadsheet shortened. */
   unpadded: Map<string, { id: string; code: string }>;
   codeFields: { name: string; index: VocabularyIndex }[];
@@ -68,6 +71,8 @@ export function createNormalizer(
     where,
     folderYear,
     anyYear: years === "any",
+    keys: new Map(),
+    keyIndexes: schema.primaryKey.map((k) => schema.fields.findIndex((f) => f.name === k)),
     partnerId: partner.id,
     yearIndex: schema.fields.findIndex((f) => f.name === schema.roles.year),
     districtIndex: schema.fields.findIndex((f) => f.name === schema.roles.district),
@@ -164,7 +169,8 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
       if (declared === "all" || isTotal || label === null) {
         dimension = "all";
         group = "all";
-      } else if (typeof declared === "string" && typeof label === "string") {
+      } else if (typeof declared === "string" && typeof label === "string" && !bad) {
+        // (A group type that is itself unknown was reported above; its group cannot be placed.)
         const index = n.groupIndexes.get(declared);
         const code = index?.lookup(label);
         if (index === undefined || code === undefined) {
@@ -190,8 +196,19 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     }
     if (bad) continue;
 
-    const year = values[roles.year];
-    if (typeof year !== "number") continue;
+    // A file without a year (a schema whose year column may be blank or absent) is its folder's year.
+    const given = values[roles.year];
+    const year = typeof given === "number" ? given : n.folderYear;
+    if (year === null) {
+      issues.push(
+        makeIssue(
+          "required-value",
+          { ...n.where, line: row.line, column: roles.year },
+          { column: roles.year, expected: "the year the figures are for" },
+        ),
+      );
+      continue;
+    }
     if (n.folderYear !== null && year !== n.folderYear && !n.anyYear) {
       issues.push(
         makeIssue(
@@ -208,6 +225,31 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
       continue;
     }
     const school = roles.school !== undefined ? values[roles.school] : null;
+    // Duplicates are found here, on canonical codes, so `All` and `All Students` are the same cell.
+    const canonical = n.schema.primaryKey.map((k) =>
+      k === roles.group ? group : k === roles.groupDimension ? dimension : k === roles.district ? district : values[k],
+    );
+    const key = JSON.stringify(canonical).toLowerCase();
+    const whole = JSON.stringify([canonical, ...n.schema.fields.map((f) => values[f.name]), row.withheld]);
+    const seen = n.keys.get(key);
+    if (seen) {
+      if (seen.whole === whole)
+        issues.push(makeIssue("duplicate-row", { ...n.where, line: row.line }, { other: String(seen.line) }));
+      else
+        issues.push(
+          makeIssue(
+            "duplicate-key",
+            { ...n.where, line: row.line, column: n.schema.primaryKey.join(", ") },
+            {
+              column: n.schema.primaryKey.join(", "),
+              value: n.keyIndexes.map((i) => row.raw[i] ?? "").join(", "),
+              other: String(seen.line),
+            },
+          ),
+        );
+      continue;
+    }
+    n.keys.set(key, { line: row.line, whole });
     out.push({
       line: row.line,
       year,

@@ -15,8 +15,27 @@ export function sniffEncoding(head: Uint8Array): { encoding: TextEncodingName; b
     new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
     return { encoding: "utf-8", bomLength: 0 };
   } catch {
-    return { encoding: "windows-1252", bomLength: 0 };
+    // Text that holds real UTF-8 characters is UTF-8 with a bad byte (reported on its line), not
+    // Windows-1252, whose accented letters almost never form valid UTF-8 sequences.
+    return { encoding: countUtf8Sequences(head) > 0 ? "utf-8" : "windows-1252", bomLength: 0 };
   }
+}
+
+/** How many valid multi-byte UTF-8 sequences the bytes hold. */
+function countUtf8Sequences(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > bytes.length) continue;
+    let ok = true;
+    for (let k = 1; k < len; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) ok = false;
+    if (ok) {
+      n++;
+      i += len - 1;
+    }
+  }
+  return n;
 }
 
 /** Where decoding stopped: the line holding the first byte that is not valid in the encoding. */
@@ -67,7 +86,10 @@ export async function* decodeChunks(
     if (!sniffed) throw new DecodeError("utf-8", 1);
     encoding = sniffed.encoding;
     decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: false });
-    yield decodeOrThrow(decoder, chunk, false);
+    // Decode in streaming mode, then flush: Node 20's one-shot Windows-1252 decode of short input
+    // takes a Latin-1 shortcut that turns ’ “ ” – — € into control characters (nodejs/node#56542).
+    yield decodeOrThrow(decoder, chunk, true);
+    yield decodeOrThrow(decoder, new Uint8Array(), false);
   } else {
     yield decodeOrThrow(decoder, new Uint8Array(), false);
   }

@@ -106,26 +106,6 @@ describe("validateRows", () => {
     expect(rows[1]?.withheld).toEqual({ met: "bounded" });
   });
 
-  it("finds exact repeats and conflicting rows with the same key, across chunks", () => {
-    const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
-    const state = newValidationState();
-    const first = validateRows([{ line: 2, cells: ["1", "2025", "0601", "3", "H", "Y"] }], v, state);
-    const second = validateRows(
-      [
-        { line: 3, cells: ["1", "2025", "0601", "3", "H", "Y"] },
-        { line: 4, cells: ["1", "2024-25", "0601", "3", "H", "N"] },
-      ],
-      v,
-      state,
-    );
-    expect(first.rows).toHaveLength(1);
-    expect(second.rows).toEqual([]);
-    expect(triples(second.issues)).toEqual([
-      [3, null, "duplicate-row"],
-      [4, "student_id, school_year", "duplicate-key"],
-    ]);
-  });
-
   it("turns the partner's markers into withheld nulls, never 0, and checks numerator against denominator", () => {
     const v = createRowValidator(
       smallAggregateSchema(),

@@ -22,9 +22,8 @@ export interface TypedRow {
   raw: readonly string[];
 }
 
-/** What validation remembers across chunks of one file: the keys seen, to find duplicates. */
+/** What validation remembers across chunks of one file: markers, ranges and id shapes seen. */
 export interface ValidationState {
-  keys: Map<string, { line: number; row: number }>;
   /** Markers seen, by marker text, for the partner report. */
   markers: Map<string, number>;
   /** Ranges seen, by their text, for the partner report. */
@@ -34,7 +33,7 @@ export interface ValidationState {
 }
 
 export function newValidationState(): ValidationState {
-  return { keys: new Map(), markers: new Map(), ranges: new Map(), idWidths: new Map() };
+  return { markers: new Map(), ranges: new Map(), idWidths: new Map() };
 }
 
 /** The per-file validator: the schema's zod field schemas compiled once. */
@@ -53,7 +52,6 @@ export interface RowValidator {
   percentScale: "percent" | "fraction";
   suppressed: Set<string>;
   notApplicable: Set<string>;
-  keyIndexes: number[];
 }
 
 const MARKABLE = new Set(["integer", "count", "number", "percent"]);
@@ -74,19 +72,20 @@ export function createRowValidator(
       parse: fieldValueSchema(f, booleans, { percentScale: extract.percentScale }),
       markable: MARKABLE.has(f.type),
       bounds: f.type === "count" || f.type === "integer" ? "count" : f.type === "percent" ? "percent" : null,
-      isId: f.type === "id",
+      // The district's code is checked against the partnership's own codes in normalize instead.
+      isId: f.type === "id" && f.name !== schema.roles.district,
       expected: expectedFor(f),
     })),
     percentScale: extract.percentScale,
     suppressed: new Set(extract.suppressed.map((m) => m.trim().toLowerCase())),
     notApplicable: new Set(extract.notApplicable.map((m) => m.trim().toLowerCase())),
-    keyIndexes: schema.primaryKey.map((k) => schema.fields.findIndex((f) => f.name === k)),
   };
 }
 
 /**
  * Stage 4: types every cell of a chunk of rows with the schema's zod field schemas, turns the
- * partner's suppression markers into withheld nulls, and checks keys and row rules. A row with any
+ * partner's suppression markers into withheld nulls, and checks row rules (duplicates are found on
+ * canonical codes, in normalize). A row with any
  * error is left out and every error is reported; rows are never half-used.
  */
 export function validateRows(
@@ -183,28 +182,6 @@ export function validateRows(
     }
     if (bad) continue;
 
-    const key = v.schema.primaryKey.map((k) => String(values[k] ?? "").toLowerCase()).join("\u0000");
-    const whole = fnv1a(row.cells.join("\u0000"));
-    const seen = state.keys.get(key);
-    if (seen) {
-      if (seen.row === whole) {
-        issues.push(makeIssue("duplicate-row", { ...v.where, line: row.line }, { other: String(seen.line) }));
-      } else {
-        issues.push(
-          makeIssue(
-            "duplicate-key",
-            { ...v.where, line: row.line, column: v.schema.primaryKey.join(", ") },
-            {
-              column: v.schema.primaryKey.join(", "),
-              value: v.keyIndexes.map((k) => row.cells[k] ?? "").join(", "),
-              other: String(seen.line),
-            },
-          ),
-        );
-      }
-      continue;
-    }
-    state.keys.set(key, { line: row.line, row: whole });
     out.push({ line: row.line, values, withheld, bounds, raw: row.cells });
   }
   return { rows: out, issues };
@@ -239,14 +216,4 @@ function idLooksMangled(
     detail: `it has ${id.length} digits where the column's other ids have ${common}, with leading zeros, so its zeros may have been dropped`,
     expected: id.padStart(common, "0"),
   };
-}
-
-/** A 32-bit FNV-1a hash: enough to tell an exact repeat from a conflicting one without keeping the row. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
