@@ -1,0 +1,136 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { packageRoot } from "../../pipeline/package-root.ts";
+import { writeBenchFile } from "./generate-records.ts";
+
+/**
+ * `npm run bench`: times the whole c2c build on generated record-level files against DuckDB and
+ * pandas aggregating the same file, in one run on this machine, and prints medians, ratios and peak
+ * memory. Files and projects are kept in .cache/bench/ between runs.
+ */
+const HELP = `Usage: npm run bench -- [--sizes 100000,1000000] [--runs 3] [--no-pandas]
+
+Times, on the same machine in one run, for each size of a generated student file:
+  c2c      the whole build: read, validate every cell, aggregate, derive, protect, render, write
+  duckdb   DuckDB's read_csv + GROUPING SETS aggregation only (2 threads)
+  pandas   pandas read_csv + one groupby per dimension (when python3 has pandas)
+and the sample community's build, CLI start to written site. Reports the median wall time, the
+peak memory (max RSS), and c2c's ratio to DuckDB and pandas. 10,000,000 rows write a ~1 GB file.
+`;
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100000,1000000" },
+    runs: { type: "string", default: "3" },
+    "no-pandas": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const root = packageRoot();
+const cache = path.join(root, ".cache", "bench");
+const main = path.join(root, "dist", "pipeline", "cli", "main.js");
+const duck = path.join(root, "dist", "scripts", "bench", "duckdb-aggregate.js");
+const pandasScript = path.join(root, "scripts", "bench", "pandas_aggregate.py");
+const runs = Number(values.runs);
+const sizes = values.sizes.split(",").map((s) => Number(s.trim()));
+mkdirSync(cache, { recursive: true });
+
+interface Measure {
+  wall: number;
+  rssMb: number;
+}
+
+/** Runs a command under /usr/bin/time for its wall time and peak memory; fails loudly. */
+function measure(command: string, args: string[]): Measure {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", command, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    maxBuffer: 64 << 20,
+  });
+  const last = r.stderr.trim().split("\n").pop() ?? "";
+  const m = /^([\d.]+) (\d+)$/.exec(last);
+  if (r.status !== 0 || !m) throw new Error(`${command} ${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
+  return { wall: Number(m[1]), rssMb: Number(m[2]) / 1024 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function repeat(f: () => Measure): Measure {
+  const all = Array.from({ length: runs }, f);
+  return { wall: median(all.map((m) => m.wall)), rssMb: Math.max(...all.map((m) => m.rssMb)) };
+}
+
+/** A project around one generated file, with c2c's default catalog. */
+function projectFor(rows: number, file: string): string {
+  const dir = path.join(cache, `project-${rows}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, "data", "2025", "district"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "c2c.config.yaml"),
+    `partnership: { name: Bench, introduction: A generated statewide extract. }
+community: { id: bench, name: Bench }
+districts:
+  - { id: north, name: North, codes: ["0601"] }
+  - { id: south, name: South, codes: ["0602"] }
+`,
+  );
+  writeFileSync(
+    path.join(dir, "partners.yaml"),
+    `partners:
+  - id: district
+    name: District
+    kind: school-district
+    extracts:
+      - { schema: student-assessment, files: "assessment-*.csv" }
+`,
+  );
+  symlinkSync(file, path.join(dir, "data", "2025", "district", "assessment-2025.csv"));
+  return dir;
+}
+
+const python = values["no-pandas"]
+  ? undefined
+  : ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import pandas"], { encoding: "utf8" }).status === 0);
+const hasPandas = python !== undefined;
+const rows: string[][] = [];
+const fmt = (m: Measure) => [`${m.wall.toFixed(2)} s`, `${Math.round(m.rssMb)} MB`];
+for (const size of sizes) {
+  const file = path.join(cache, `records-${size}.csv`);
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${size.toLocaleString("en-US")} rows into ${file}\n`);
+    await writeBenchFile(file, size);
+  }
+  const project = projectFor(size, file);
+  const out = path.join(cache, `out-${size}`);
+  process.stderr.write(`${size.toLocaleString("en-US")} rows: c2c…\n`);
+  const c2c = repeat(() => measure(process.execPath, [main, "build", "--project", project, "--out", out]));
+  process.stderr.write(`${size.toLocaleString("en-US")} rows: duckdb…\n`);
+  const duckdb = repeat(() => measure(process.execPath, [duck, file]));
+  const pandas = hasPandas ? repeat(() => measure(python as string, [pandasScript, file])) : null;
+  const n = size.toLocaleString("en-US");
+  rows.push(["c2c (full build)", n, ...fmt(c2c), `${(c2c.wall / duckdb.wall).toFixed(2)}×`, pandas ? `${(c2c.wall / pandas.wall).toFixed(2)}×` : "–"]);
+  rows.push(["DuckDB (aggregate only)", n, ...fmt(duckdb), "1.00×", pandas ? `${(duckdb.wall / pandas.wall).toFixed(2)}×` : "–"]);
+  if (pandas) rows.push(["pandas", n, ...fmt(pandas), `${(pandas.wall / duckdb.wall).toFixed(2)}×`, "1.00×"]);
+}
+const sample = repeat(() =>
+  measure(process.execPath, [main, "build", "--project", path.join(root, "fixtures", "sample-community"), "--out", path.join(cache, "out-sample")]),
+);
+rows.push(["c2c, sample community", "–", ...fmt(sample), "–", "–"]);
+
+const header = ["stack", "rows", `median wall (${runs} runs)`, "peak memory", "÷ DuckDB", "÷ pandas"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
+process.stdout.write(
+  `${[line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n")}\n`,
+);
+if (!hasPandas) process.stdout.write("pandas: not measured (python3 has no pandas; apt-get install python3-pandas)\n");
