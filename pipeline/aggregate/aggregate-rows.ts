@@ -1,4 +1,3 @@
-import * as aq from "arquero";
 import type { Dimension } from "../../schemas/index.ts";
 import type { Feed } from "../load/load-project.ts";
 import type { NormalizedRow } from "../normalize/normalize-rows.ts";
@@ -28,47 +27,46 @@ function aggregateRecords(
   source: string,
 ): PartialCounts {
   const { denominator, numerator } = feed;
-  if (!denominator || !numerator) return partialTable(emptyPartialColumns());
+  const c = emptyPartialColumns();
+  if (!denominator || !numerator) return partialTable(c);
   const dims = feed.indicator.dimensions.filter((d) => dimensionFields[d] !== undefined);
-  const year: number[] = [];
-  const district: string[] = [];
-  const met: number[] = [];
-  const groups: string[][] = dims.map(() => []);
+  const fields = dims.map((d) => dimensionFields[d] as string);
+  // Counted in plain maps, one pass over the chunk: the chunk's partial table then merges in Arquero.
+  const sums = new Map<
+    string,
+    { year: number; district: string; dimension: string; group: string; met: number; all: number }
+  >();
+  const add = (year: number, district: string, dimension: string, group: string, met: number) => {
+    const key = `${year}\u0000${district}\u0000${dimension}\u0000${group}`;
+    const cell = sums.get(key);
+    if (cell) {
+      cell.met += met;
+      cell.all += 1;
+    } else sums.set(key, { year, district, dimension, group, met, all: 1 });
+  };
   for (const row of rows) {
     if (!denominator.test(row.values)) continue;
-    year.push(row.year);
-    district.push(row.district ?? "");
-    met.push(numerator.test(row.values) ? 1 : 0);
-    dims.forEach((d, i) => {
-      const v = row.values[dimensionFields[d]!];
-      groups[i]!.push(typeof v === "string" ? v : "unknown");
-    });
+    const met = numerator.test(row.values) ? 1 : 0;
+    const district = row.district ?? "";
+    add(row.year, district, "all", "all", met);
+    for (let i = 0; i < dims.length; i++) {
+      const v = row.values[fields[i] as string];
+      add(row.year, district, dims[i] as string, typeof v === "string" ? v : "unknown", met);
+    }
   }
-  const columns: Record<string, unknown[]> = { year, district, met };
-  dims.forEach((d, i) => {
-    columns[d] = groups[i]!;
-  });
-  const table = aq.table(columns);
-  const rollup = { numerator: aq.op.sum("met"), denominator: aq.op.count() };
-  const parts = [
-    table
-      .groupby("year", "district")
-      .rollup(rollup)
-      .derive({ dimension: () => "all", group: () => "all", withheld: () => 0 }),
-    ...dims.map((d) =>
-      table
-        .groupby("year", "district", d)
-        .rollup(rollup)
-        .derive({ dimension: aq.escape(() => d), withheld: () => 0 })
-        .rename({ [d]: "group" }),
-    ),
-  ];
-  const [first, ...rest] = parts as [PartialCounts, ...PartialCounts[]];
-  return (rest.length > 0 ? first.concat(...rest) : first).derive({
-    indicator: aq.escape(() => feed.indicator.id),
-    school: () => "",
-    source: aq.escape(() => source),
-  });
+  for (const cell of sums.values()) {
+    c.indicator.push(feed.indicator.id);
+    c.year.push(cell.year);
+    c.district.push(cell.district);
+    c.school.push("");
+    c.dimension.push(cell.dimension);
+    c.group.push(cell.group);
+    c.source.push(source);
+    c.numerator.push(cell.met);
+    c.denominator.push(cell.all);
+    c.withheld.push(0);
+  }
+  return partialTable(c);
 }
 
 function aggregateCounts(rows: readonly NormalizedRow[], feeds: readonly Feed[], source: string): PartialCounts {

@@ -3,6 +3,7 @@ import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.t
 import type { Value } from "../validate/field-schema.ts";
 import { normalizeLabel } from "../validate/parse-values.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
+import { KeyTable } from "./key-table.ts";
 import { editDistance, indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
 
 /** A row in c2c's own vocabulary: canonical codes, a known district, a year, and for aggregate files its group. */
@@ -30,7 +31,8 @@ export interface Normalizer {
   yearIndex: number;
   districtIndex: number;
   /** The keys seen so far in this file, with their line and whole row: to find repeats across chunks. */
-  keys: Map<string, { line: number; whole: string }>;
+  keys: KeyTable;
+  fieldNames: string[];
   keyIndexes: number[];
   /** District codes with their leading zeros removed, to recognise ids a spreadsheet shortened. */
   unpadded: Map<string, { id: string; code: string }>;
@@ -71,7 +73,8 @@ export function createNormalizer(
     where,
     folderYear,
     anyYear: years === "any",
-    keys: new Map(),
+    keys: new KeyTable(),
+    fieldNames: schema.fields.map((f) => f.name),
     keyIndexes: schema.primaryKey.map((k) => schema.fields.findIndex((f) => f.name === k)),
     partnerId: partner.id,
     yearIndex: schema.fields.findIndex((f) => f.name === schema.roles.year),
@@ -99,7 +102,8 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
   const issues: Issue[] = [];
   const roles = n.schema.roles;
   for (const row of rows) {
-    const values = { ...row.values };
+    // The typed row is this stage's own: codes are replaced in place, not copied.
+    const values = row.values;
     let bad = false;
     for (const { name, index } of n.codeFields) {
       const raw = values[name];
@@ -229,11 +233,12 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     const canonical = n.schema.primaryKey.map((k) =>
       k === roles.group ? group : k === roles.groupDimension ? dimension : k === roles.district ? district : values[k],
     );
-    const key = JSON.stringify(canonical).toLowerCase();
-    const whole = JSON.stringify([canonical, ...n.schema.fields.map((f) => values[f.name]), row.withheld]);
-    const seen = n.keys.get(key);
+    const key = canonical.join("\u0000").toLowerCase();
+    // The whole row in canonical codes: a repeat spelt with aliases is still an exact repeat.
+    const whole = n.fieldNames.map((f) => values[f]).join("\u0000");
+    const seen = n.keys.seenOrAdd(key, row.withheld ? whole + JSON.stringify(row.withheld) : whole, row.line);
     if (seen) {
-      if (seen.whole === whole)
+      if (seen.sameRow)
         issues.push(makeIssue("duplicate-row", { ...n.where, line: row.line }, { other: String(seen.line) }));
       else
         issues.push(
@@ -249,7 +254,6 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
         );
       continue;
     }
-    n.keys.set(key, { line: row.line, whole });
     out.push({
       line: row.line,
       year,

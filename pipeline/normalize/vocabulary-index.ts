@@ -20,24 +20,37 @@ export function indexVocabulary(vocabulary: Vocabulary): VocabularyIndex {
     }
   }
   const labels = [...new Set(vocabulary.groups.flatMap((g) => [g.label, ...g.aliases]))];
+  // Partners write the same few labels millions of times: remember each one's answer (bounded).
+  const seen = new Map<string, string | null>();
+  const suggested = new Map<string, string | null>();
+  const remember = (cache: Map<string, string | null>, label: string, compute: () => string | undefined) => {
+    const hit = cache.get(label);
+    if (hit !== undefined) return hit ?? undefined;
+    const value = compute() ?? null;
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(label, value);
+    return value ?? undefined;
+  };
   return {
     vocabulary,
-    lookup: (label) => map.get(normalizeLabel(label)),
-    suggest: (label) => {
-      const key = normalizeLabel(label);
-      let best: string | undefined;
-      let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-      for (const candidate of labels) {
-        const d = editDistance(key, normalizeLabel(candidate));
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = candidate;
-        }
-      }
-      return best;
-    },
+    lookup: (label) => remember(seen, label, () => map.get(normalizeLabel(label))),
+    suggest: (label) => remember(suggested, label, () => suggestFor(label)),
     choices: vocabulary.groups.map((g) => g.label).join(", "),
   };
+
+  function suggestFor(label: string): string | undefined {
+    const key = normalizeLabel(label);
+    let best: string | undefined;
+    let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+    for (const candidate of labels) {
+      const d = editDistance(key, normalizeLabel(candidate));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return best;
+  }
 }
 
 /** Levenshtein distance, for suggestions only. */

@@ -1,7 +1,14 @@
 import type { ExtractSchema, PartnerExtract, Vocabulary } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
 import type { RawRow } from "../read/read-partner-file.ts";
-import { expectedFor, type FieldIssueParams, fieldValueSchema, type Value } from "./field-schema.ts";
+import {
+  expectedFor,
+  type FieldIssueParams,
+  fastFieldParser,
+  fieldValueSchema,
+  UNDECIDED,
+  type Value,
+} from "./field-schema.ts";
 import { type Bounds, parseBounds } from "./parse-values.ts";
 
 /**
@@ -43,6 +50,8 @@ export interface RowValidator {
   fields: {
     name: string;
     parse: ReturnType<typeof fieldValueSchema>;
+    /** The common case decided without zod; UNDECIDED sends the cell to `parse`. */
+    fast: ReturnType<typeof fastFieldParser>;
     markable: boolean;
     /** What a range in this field bounds, or null where ranges are not allowed. */
     bounds: "count" | "percent" | null;
@@ -52,6 +61,7 @@ export interface RowValidator {
   percentScale: "percent" | "fraction";
   suppressed: Set<string>;
   notApplicable: Set<string>;
+  hasMarkers: boolean;
 }
 
 const MARKABLE = new Set(["integer", "count", "number", "percent"]);
@@ -70,6 +80,7 @@ export function createRowValidator(
     fields: schema.fields.map((f) => ({
       name: f.name,
       parse: fieldValueSchema(f, booleans, { percentScale: extract.percentScale }),
+      fast: fastFieldParser(f, booleans),
       markable: MARKABLE.has(f.type),
       bounds: f.type === "count" || f.type === "integer" ? "count" : f.type === "percent" ? "percent" : null,
       // The district's code is checked against the partnership's own codes in normalize instead.
@@ -79,6 +90,7 @@ export function createRowValidator(
     percentScale: extract.percentScale,
     suppressed: new Set(extract.suppressed.map((m) => m.trim().toLowerCase())),
     notApplicable: new Set(extract.notApplicable.map((m) => m.trim().toLowerCase())),
+    hasMarkers: extract.suppressed.length + extract.notApplicable.length > 0,
   };
 }
 
@@ -104,7 +116,7 @@ export function validateRows(
     for (let i = 0; i < v.fields.length; i++) {
       const f = v.fields[i]!;
       const cell = row.cells[i] ?? "";
-      if (f.markable) {
+      if (f.markable && v.hasMarkers) {
         const marker = cell.trim().toLowerCase();
         const kind: Withheld | null = v.suppressed.has(marker)
           ? "suppressed"
@@ -119,7 +131,12 @@ export function validateRows(
           continue;
         }
       }
-      const parsed = f.parse.safeParse(cell);
+      const fast = f.fast(cell);
+      if (fast !== UNDECIDED && !f.isId) {
+        values[f.name] = fast;
+        continue;
+      }
+      const parsed = fast !== UNDECIDED ? { success: true as const, data: fast } : f.parse.safeParse(cell);
       if (parsed.success) {
         values[f.name] = parsed.data;
         if (f.isId && typeof parsed.data === "string") {
