@@ -40,6 +40,7 @@ export interface Normalizer {
   districts: Map<string, string>;
   districtChoices: string;
   districtCodes: string[];
+  districtCache: Map<string, string | null>;
   defaultDistrict: string | null;
   groupIndexes: ReadonlyMap<string, VocabularyIndex>;
   allLabels: VocabularyIndex;
@@ -86,6 +87,7 @@ export function createNormalizer(
     districts,
     districtChoices: config.districts.map((d) => [d.id, ...d.codes].join(" or ")).join("; "),
     districtCodes: config.districts.flatMap((d) => [d.id, ...d.codes]),
+    districtCache: new Map(),
     defaultDistrict: partner.district ?? null,
     groupIndexes,
     allLabels: vocab("dimension"),
@@ -130,7 +132,7 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
       const raw = values[roles.district];
       // With no districts configured (a partner checking a file alone), any code stands for itself.
       let id =
-        typeof raw === "string" ? (n.districts.size === 0 ? raw : n.districts.get(normalizeLabel(raw))) : undefined;
+        typeof raw === "string" ? (n.districts.size === 0 ? raw : districtOf(n, raw)) : undefined;
       const shortened = id === undefined && typeof raw === "string" ? n.unpadded.get(raw) : undefined;
       if (shortened) {
         id = shortened.id;
@@ -276,4 +278,13 @@ function nearestCode(raw: string, codes: readonly string[]): { detail?: string }
   const [best, next] = scored;
   if (!best || best.d > 2 || best.d === 0 || (next && next.d === best.d)) return {};
   return { detail: best.code };
+}
+
+/** A district code's id, remembered per spelling (a file writes the same few codes on every row). */
+function districtOf(n: Normalizer, raw: string): string | undefined {
+  const hit = n.districtCache.get(raw);
+  if (hit !== undefined) return hit ?? undefined;
+  const id = n.districts.get(normalizeLabel(raw));
+  if (n.districtCache.size < 10_000) n.districtCache.set(raw, id ?? null);
+  return id;
 }
