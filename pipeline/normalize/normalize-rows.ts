@@ -131,8 +131,7 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     if (roles.district !== undefined && values[roles.district] !== null) {
       const raw = values[roles.district];
       // With no districts configured (a partner checking a file alone), any code stands for itself.
-      let id =
-        typeof raw === "string" ? (n.districts.size === 0 ? raw : districtOf(n, raw)) : undefined;
+      let id = typeof raw === "string" ? (n.districts.size === 0 ? raw : districtOf(n, raw)) : undefined;
       const shortened = id === undefined && typeof raw === "string" ? n.unpadded.get(raw) : undefined;
       if (shortened) {
         id = shortened.id;

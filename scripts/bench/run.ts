@@ -100,7 +100,9 @@ districts:
 
 const python = values["no-pandas"]
   ? undefined
-  : ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import pandas"], { encoding: "utf8" }).status === 0);
+  : ["python3", "/usr/bin/python3"].find(
+      (p) => spawnSync(p, ["-c", "import pandas"], { encoding: "utf8" }).status === 0,
+    );
 const hasPandas = python !== undefined;
 const rows: string[][] = [];
 const fmt = (m: Measure) => [`${m.wall.toFixed(2)} s`, `${Math.round(m.rssMb)} MB`];
@@ -118,12 +120,31 @@ for (const size of sizes) {
   const duckdb = repeat(() => measure(process.execPath, [duck, file]));
   const pandas = hasPandas ? repeat(() => measure(python as string, [pandasScript, file])) : null;
   const n = size.toLocaleString("en-US");
-  rows.push(["c2c (full build)", n, ...fmt(c2c), `${(c2c.wall / duckdb.wall).toFixed(2)}×`, pandas ? `${(c2c.wall / pandas.wall).toFixed(2)}×` : "–"]);
-  rows.push(["DuckDB (aggregate only)", n, ...fmt(duckdb), "1.00×", pandas ? `${(duckdb.wall / pandas.wall).toFixed(2)}×` : "–"]);
+  rows.push([
+    "c2c (full build)",
+    n,
+    ...fmt(c2c),
+    `${(c2c.wall / duckdb.wall).toFixed(2)}×`,
+    pandas ? `${(c2c.wall / pandas.wall).toFixed(2)}×` : "–",
+  ]);
+  rows.push([
+    "DuckDB (aggregate only)",
+    n,
+    ...fmt(duckdb),
+    "1.00×",
+    pandas ? `${(duckdb.wall / pandas.wall).toFixed(2)}×` : "–",
+  ]);
   if (pandas) rows.push(["pandas", n, ...fmt(pandas), `${(pandas.wall / duckdb.wall).toFixed(2)}×`, "1.00×"]);
 }
 const sample = repeat(() =>
-  measure(process.execPath, [main, "build", "--project", path.join(root, "fixtures", "sample-community"), "--out", path.join(cache, "out-sample")]),
+  measure(process.execPath, [
+    main,
+    "build",
+    "--project",
+    path.join(root, "fixtures", "sample-community"),
+    "--out",
+    path.join(cache, "out-sample"),
+  ]),
 );
 rows.push(["c2c, sample community", "–", ...fmt(sample), "–", "–"]);
 
