@@ -15,7 +15,12 @@ export interface MemoryEffects extends Effects {
  */
 export function memoryEffects(
   initial: Record<string, string | Uint8Array> = {},
-  options: { readDisk?: boolean; modified?: Record<string, number> } = {},
+  options: {
+    readDisk?: boolean;
+    modified?: Record<string, number>;
+    /** Processes taken as running, for the build lock (default: only this one, pid 1). */
+    running?: readonly number[];
+  } = {},
 ): MemoryEffects {
   const files = new Map<string, Uint8Array>();
   const norm = (p: string) => path.posix.normalize(p.split(path.sep).join("/"));
@@ -55,6 +60,18 @@ export function memoryEffects(
     remove: async (p) => {
       const n = norm(p);
       for (const k of [...files.keys()]) if (k === n || k.startsWith(`${n}/`)) files.delete(k);
+    },
+    createExclusive: async (p, d) => {
+      const n = norm(p);
+      if (files.has(n) || under(n).length > 0) return false;
+      files.set(n, encode(d));
+      return true;
+    },
+    processes: {
+      pid: 1,
+      host: "memory",
+      now: () => 0,
+      isRunning: (pid) => (options.running ?? [1]).includes(pid),
     },
     rename: async (from, to) => {
       const f = norm(from);

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import type { Effects, Logger } from "./effects.ts";
 
@@ -8,12 +9,14 @@ export function nodeEffects(log: Logger): Effects {
   return {
     readFile: async (p) => new Uint8Array(await readFile(p)),
     readStream: (p) => createReadStream(p, { flags: "r", highWaterMark: 1 << 20 }),
-    listFiles: async (dir) => {
+    listFiles: async (dir, options) => {
       const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      const rel = (e: (typeof entries)[number]) =>
+        path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/");
       return entries
-        .filter((e) => !e.isDirectory())
-        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
-        .sort();
+        .filter((e) => options?.folders === true || !e.isDirectory())
+        .map((e) => (e.isDirectory() ? `${rel(e)}/` : rel(e)))
+        .sort(byCodePoint);
     },
     exists: async (p) =>
       access(p).then(
@@ -33,6 +36,35 @@ export function nodeEffects(log: Logger): Effects {
       await mkdir(path.dirname(to), { recursive: true });
       await rename(from, to);
     },
+    createExclusive: async (p, data) => {
+      await mkdir(path.dirname(p), { recursive: true });
+      try {
+        await writeFile(p, data, { flag: "wx" });
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw e;
+      }
+    },
+    processes: {
+      pid: process.pid,
+      host: hostname(),
+      now: () => Date.now(),
+      isRunning: (pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch (e) {
+          // EPERM: it runs, as another user.
+          return (e as NodeJS.ErrnoException).code === "EPERM";
+        }
+      },
+    },
     log,
   };
+}
+
+/** Code-point order, the same under every locale. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

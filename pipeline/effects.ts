@@ -8,8 +8,11 @@ export interface Effects {
   readFile(path: string): Promise<Uint8Array>;
   /** Streams a file's bytes in chunks, so a partner file of any size never sits in memory whole. */
   readStream(path: string): AsyncIterable<Uint8Array>;
-  /** Every file below `dir`, recursively, as paths relative to `dir` with `/` separators, sorted. */
-  listFiles(dir: string): Promise<string[]>;
+  /**
+   * Every file below `dir`, recursively, as paths relative to `dir` with `/` separators, sorted by
+   * code point. With `folders`, folders are listed too, with a trailing `/`.
+   */
+  listFiles(dir: string, options?: { folders?: boolean }): Promise<string[]>;
   exists(path: string): Promise<boolean>;
   /**
    * A file's size in bytes (for progress) and when it was last changed, in milliseconds since 1970
@@ -21,6 +24,16 @@ export interface Effects {
   remove(path: string): Promise<void>;
   /** Renames a file or folder; used to swap a finished site into place. */
   rename(from: string, to: string): Promise<void>;
+  /** Creates a file only if nothing is at `path` yet (atomically); false when something is. For the build lock. */
+  createExclusive(path: string, data: string): Promise<boolean>;
+  /** This process, and whether another is still running: to tell a live build's lock from a stale one. */
+  processes: {
+    pid: number;
+    host: string;
+    /** Milliseconds since 1970; only for the lock, never for anything written to `out/`. */
+    now(): number;
+    isRunning(pid: number): boolean;
+  };
   log: Logger;
 }
 

@@ -3,6 +3,7 @@ import { type BuildResult, build, UnknownIndicatorError } from "../build.ts";
 import type { Effects } from "../effects.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { csvCell, observationsCsv } from "../render/site/downloads.ts";
+import { lockOutputs, OutputLockedError } from "../write/output-lock.ts";
 import { type Command, flag, quietTerminal, stringOption, type Terminal } from "./command.ts";
 import { formatTable, plural } from "./format.ts";
 
@@ -15,7 +16,9 @@ aggregates the indicators, hides small numbers, and writes:
   OUT/partners/<id>/report.*   each partner's data check (private: send it to that partner only)
   OUT/build.json               what went in (with checksums) and what came out
 
-The new site replaces the old one only once it is complete; a failed build leaves OUT as it was.
+The new site replaces the old one only once it is complete; a failed build leaves OUT as it was, and
+the next build finishes or clears what a killed one left. One build at a time writes OUT: a second
+one stops at once, naming the first (its lock is OUT/.c2c-lock). Check a built OUT with c2c verify.
 
 Options:
   --project DIR      the partnership's folder, holding c2c.config.yaml (default: .)
@@ -51,7 +54,11 @@ export interface BuildCommandOptions {
   buildDate: string;
 }
 
-/** Runs a build and prints what an analyst needs: files, rows, indicators, suppression, where the site is. */
+/**
+ * Runs a build and prints what an analyst needs: files, rows, indicators, suppression, where the site is.
+ * Holds the lock on the out folder throughout, so a second build on it fails at once instead of
+ * interleaving its writes.
+ */
 export async function runBuild(
   options: BuildCommandOptions,
   effects: Effects,
@@ -59,6 +66,32 @@ export async function runBuild(
   terminal: Terminal = quietTerminal(),
 ): Promise<number> {
   const outDir = options.out ?? path.join(options.project, "out");
+  // No lock (and no out folder) for a folder that is not a project: the build says what is wrong.
+  if (!(await effects.exists(path.join(options.project, "c2c.config.yaml"))))
+    return runLockedBuild(options, outDir, effects, stdout, terminal);
+  let release: () => Promise<void>;
+  try {
+    release = await lockOutputs(path.resolve(outDir), effects);
+  } catch (e) {
+    if (!(e instanceof OutputLockedError)) throw e;
+    effects.log.warn(`build: ${e.message}`);
+    if (options.json) stdout(`${JSON.stringify({ ok: false, locked: e.lockPath, holder: e.holder }, null, 2)}\n`);
+    return 1;
+  }
+  try {
+    return await runLockedBuild(options, outDir, effects, stdout, terminal);
+  } finally {
+    await release();
+  }
+}
+
+async function runLockedBuild(
+  options: BuildCommandOptions,
+  outDir: string,
+  effects: Effects,
+  stdout: (text: string) => void,
+  terminal: Terminal,
+): Promise<number> {
   let result: BuildResult;
   const started = new Map<string, number>();
   const mb = (n: number) => (n / 1e6).toFixed(1);

@@ -39,7 +39,7 @@ describe("c2c, as a process", () => {
   it("teaches itself: --help lists every command, each command has --help, mistakes exit 2", () => {
     const help = c2c(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["init", "build", "check", "template", "aggregate", "diff", "serve"]) {
+    for (const command of ["init", "build", "check", "template", "aggregate", "diff", "serve", "verify"]) {
       expect(help.stdout).toContain(`  ${command} `);
       const own = c2c([command, "--help"]);
       expect(own.code, command).toBe(0);

@@ -3,7 +3,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { Logger } from "../effects.ts";
+import type { Effects, Logger } from "../effects.ts";
 import { nodeEffects } from "../effects-node.ts";
 import { packageRoot } from "../package-root.ts";
 import { aggregateCommand } from "./aggregate-command.ts";
@@ -14,6 +14,7 @@ import { diffCommand } from "./diff-command.ts";
 import { initCommand } from "./init-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { templateCommand } from "./template-command.ts";
+import { verifyCommand } from "./verify-command.ts";
 
 /** Every command, in the order an analyst meets them. */
 export const COMMANDS: readonly Command[] = [
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   templateCommand,
   aggregateCommand,
   diffCommand,
+  verifyCommand,
   serveCommand,
 ];
 
@@ -51,8 +53,11 @@ Environment:
 `;
 }
 
-/** The command line: parses arguments, routes to a command, and turns failures into exit codes. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * The command line: parses arguments, routes to a command, and turns failures into exit codes.
+ * `makeEffects` is for tests that slow or watch the build's writes.
+ */
+export async function main(argv: string[], makeEffects: (log: Logger) => Effects = nodeEffects): Promise<number> {
   const stderr = (text: string) => process.stderr.write(text);
   const stdout = (text: string) => process.stdout.write(text);
   const root = packageRoot();
@@ -115,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
         c2cRoot: root,
         version,
         buildDate: buildDate(process.env.SOURCE_DATE_EPOCH),
-        effects: nodeEffects(log),
+        effects: makeEffects(log),
         stdout,
         terminal,
       },

@@ -43,7 +43,9 @@ export function discoverFiles(
   const files: PartnerFile[] = [];
   const issues: Issue[] = [];
   const skipped: Discovery["skipped"] = [];
+  const folders = readFolders(paths, partners, issues, skipped);
   for (const rel of [...paths].sort()) {
+    if (rel.endsWith("/") || folders.some((f) => rel.startsWith(f))) continue;
     const parts = rel.split("/");
     const name = parts[parts.length - 1] ?? "";
     if (name.startsWith(".") || /^readme(\.\w+)?$/i.test(name)) continue;
@@ -78,6 +80,35 @@ export function discoverFiles(
 }
 
 /**
+ * Folders in a partner's folder named like one of its data files (`scores.csv/`): an error in that
+ * partner's report, since the partner meant to send a file. Returns them (with `/`) so the files
+ * inside are not reported again. Other folders are left to the rules for files.
+ */
+function readFolders(
+  paths: readonly string[],
+  partners: ReadonlyMap<string, Project["partners"][number]>,
+  issues: Issue[],
+  skipped: Discovery["skipped"],
+): string[] {
+  const found: string[] = [];
+  for (const rel of paths) {
+    if (!rel.endsWith("/")) continue;
+    const parts = rel.slice(0, -1).split("/");
+    const [, partnerDir, name] = parts;
+    const partner = partnerDir === undefined ? undefined : partners.get(partnerDir);
+    if (parts.length !== 3 || !partner || name === undefined) continue;
+    if (!partner.extracts.some((x) => fileNamePattern(x.files).test(name))) continue;
+    const path = `data/${rel.slice(0, -1)}`;
+    issues.push(
+      makeIssue("file-unreadable", { partner: partner.id, file: path }, { detail: "it is a folder, not a file" }),
+    );
+    skipped.push({ path, partner: partner.id });
+    found.push(rel);
+  }
+  return found;
+}
+
+/**
  * Files replaced by a newer one: of a partner's files of one `versions: replace` extract in one
  * year, all but the most recently changed (ties go to the name that sorts last, so the choice is
  * the same on every machine).
@@ -89,6 +120,8 @@ function supersededFiles(
   const groups = new Map<string, PartnerFile[]>();
   for (const f of files) {
     if (f.extract.versions !== "replace") continue;
+    // A file whose time could not be read (a broken link) competes with nothing: reading it reports why.
+    if (modified.size > 0 && !modified.has(f.path)) continue;
     const key = `${f.partner}\u0000${f.year}\u0000${f.extract.schema}\u0000${f.extract.files}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
@@ -103,11 +136,11 @@ function supersededFiles(
   return out;
 }
 
-/** Lists the project's data folder (paths relative to `data/`). */
+/** Lists the project's data folder (paths relative to `data/`; folders end with `/`). */
 export async function listDataFiles(projectRoot: string, effects: Effects): Promise<string[]> {
   const dir = `${projectRoot}/data`;
   if (!(await effects.exists(dir))) return [];
-  return effects.listFiles(dir);
+  return effects.listFiles(dir, { folders: true });
 }
 
 /** When each data file was last changed, by project-relative path (`data/...`), for `discoverFiles`. */
@@ -118,6 +151,7 @@ export async function dataFileTimes(
 ): Promise<Map<string, number>> {
   const times = new Map<string, number>();
   for (const rel of paths) {
+    if (rel.endsWith("/")) continue;
     try {
       times.set(`data/${rel}`, (await effects.stat(`${projectRoot}/data/${rel}`)).modifiedMs);
     } catch {

@@ -384,9 +384,9 @@ describe("bad inputs: files c2c reads as they are", () => {
     expect(any.result.rowsAccepted).toBe(4);
   });
 
-  it("header-only.csv: a header and no rows is read, with nothing accepted", async () => {
+  it("header-only.csv: a header and no rows is read, nothing accepted, and the partner told it sent nothing", async () => {
     const { result } = await run("header-only.csv");
-    expect(result.issues).toEqual([]);
+    expect(result.issues.map((i) => [i.line, i.code, i.severity])).toEqual([[null, "no-data-rows", "error"]]);
     expect([result.rowsRead, result.rowsAccepted, result.rowsRejected]).toEqual([0, 0, 0]);
   });
 });
@@ -529,18 +529,14 @@ describe("bad inputs: problems reported where they are", () => {
     expect(result.rowsAccepted).toBe(0);
   });
 
-  // Bug: read-partner-file.ts numbers a parse-error by papaparse's `row`, which counts from the
-  // start of the current chunk, not of the file (`(chunk.row ?? 0) + 1`): the quote opened on line 3
-  // is reported on line 1 ("a quoted value that starts on row 1 never ends").
-  it.fails("runaway-quote.csv: the parse error names the line where the quote opens", async () => {
+  // Found here: the parse error was numbered from the start of papaparse's chunk, not of the file.
+  it("runaway-quote.csv: the parse error names the line where the quote opens", async () => {
     const { triples } = await run("runaway-quote.csv");
     expect(triples.filter(([, , code]) => code === "parse-error")).toEqual([[3, null, "parse-error"]]);
   });
 
-  // Bug: read-partner-file.ts still checks the cut-off row papaparse flushes after a runaway
-  // quote, so the partner also reads "[3] missing-cell: the row has 3 cells but the header has 8",
-  // which is not true of the row they wrote.
-  it.fails("runaway-quote.csv: only the parse error is reported", async () => {
+  // Found here: the row a runaway quote swallowed was also reported as a row with missing cells.
+  it("runaway-quote.csv: only the parse error is reported", async () => {
     const { triples } = await run("runaway-quote.csv");
     expect(triples.map(([, , code]) => code)).toEqual(["parse-error"]);
   });

@@ -4,6 +4,7 @@ import Papa from "papaparse";
 import type { ExtractSchema } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
 import { DecodeError, decodeChunks, type TextEncodingName } from "./decode-text.ts";
+import { guardRowLength, type RowTooLong } from "./guard-row-length.ts";
 import { mapHeader } from "./map-header.ts";
 
 /** One data row, its cells in the order of the schema's fields ("" where a column is absent). */
@@ -18,8 +19,13 @@ export interface ReadOptions {
   where: IssueLocation;
   /** Declared by the partner; detected from the header line when absent. */
   delimiter?: string | undefined;
-  /** A quoted value longer than this (in characters) is taken as a quote that never closes. */
+  /**
+   * A row longer than this (in characters, quoted line breaks included) fails the file: a quote
+   * that never closes, a line that never breaks, or not a CSV file at all. Default 1 MiB.
+   */
   maxFieldChars?: number;
+  /** Asked after each chunk of rows is handed on; true stops reading (the caller reports why). */
+  shouldStop?: () => boolean;
 }
 
 export interface ReadOutcome {
@@ -38,6 +44,8 @@ export interface ReadOutcome {
 }
 
 const DELIMITERS = [",", ";", "\t", "|"] as const;
+/** Past this many rows whose cells do not line up with the header, and more of them than good rows, the file is not read on. */
+const MAX_MISSHAPEN_ROWS = 1000;
 
 /** Picks the delimiter that splits the header line most often, ignoring quoted text. */
 export function detectDelimiter(firstLine: string): string {
@@ -66,7 +74,7 @@ export async function readPartnerFile(
   let byteCount = 0;
   const issues: Issue[] = [];
   const where = options.where;
-  const maxFieldChars = options.maxFieldChars ?? 16 * 1024 * 1024;
+  const maxFieldChars = options.maxFieldChars ?? 1024 * 1024;
   let encoding: TextEncodingName | null = null;
   let delimiter: string | null = options.delimiter ?? null;
   let failed = false;
@@ -88,11 +96,14 @@ export async function readPartnerFile(
   // Read up to the first line break to choose the delimiter, then stream the rest through papaparse.
   let head = "";
   let decodeFailure: DecodeError | null = null;
+  let tooLong: RowTooLong | null = null;
   try {
-    while (!head.includes("\n")) {
+    // Bounded: the guard below only sees the first line once it is in `head`.
+    while (head.length <= maxFieldChars) {
       const next = await text.next();
       if (next.done) break;
       head += next.value;
+      if (/[\r\n]/.test(next.value)) break;
     }
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
@@ -126,7 +137,8 @@ export async function readPartnerFile(
       failed: true,
     };
   }
-  delimiter ??= detectDelimiter(head.slice(0, head.indexOf("\n") === -1 ? head.length : head.indexOf("\n")));
+  const firstBreak = head.search(/[\r\n]/);
+  delimiter ??= detectDelimiter(head.slice(0, firstBreak === -1 ? Math.min(head.length, 64 * 1024) : firstBreak));
 
   async function* rest(): AsyncGenerator<string> {
     yield head;
@@ -142,49 +154,42 @@ export async function readPartnerFile(
   let rowsPassed = 0;
   let pendingBlank: number[] = [];
   let mapping: ReturnType<typeof mapHeader>["mapping"] | null = null;
-  let charsSinceRow = 0;
+  let misshapen = 0;
   const width = options.schema.fields.length;
+  const guarded = guardRowLength(rest(), delimiter, maxFieldChars, (where) => {
+    tooLong = where;
+  });
+  const source = Readable.from(guarded, { objectMode: true });
 
   await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(Readable.from(rest(), { objectMode: true }), {
+    Papa.parse<string[]>(source, {
       delimiter,
       skipEmptyLines: false,
       chunk(results, parser) {
-        // After bad bytes, what papaparse flushes is a cut-off row: nothing to report about it.
-        if (decodeFailure) return;
+        // After bad bytes or a row cut off by the guard, what papaparse flushes is a cut-off row: nothing to report about it.
+        if (decodeFailure || tooLong) return;
+        // papaparse numbers an error's row within this chunk's rows; the file's row is counted from here.
+        const unterminated = new Set<number>();
         for (const chunk of results.errors) {
           if (chunk.code === "MissingQuotes") {
             failed = true;
+            const row = rowIndex + (chunk.row ?? 0) + 1;
+            unterminated.add(chunk.row ?? 0);
             issues.push(
               makeIssue(
                 "parse-error",
-                { ...where, line: (chunk.row ?? 0) + 1 },
-                { detail: `a quoted value that starts on row ${(chunk.row ?? 0) + 1} never ends` },
+                { ...where, line: row },
+                { detail: `a quoted value that starts on row ${row} never ends` },
               ),
             );
           }
         }
         const out: { line: number; cells: string[] }[] = [];
-        if (results.data.length === 0) {
-          charsSinceRow += results.meta.cursor;
-          if (charsSinceRow > maxFieldChars) {
-            failed = true;
-            issues.push(
-              makeIssue(
-                "parse-error",
-                { ...where, line: rowIndex + 1 },
-                {
-                  detail: `a quoted value that starts on row ${rowIndex + 1} runs on for more than ${Math.round(maxFieldChars / 1048576)} MB`,
-                },
-              ),
-            );
-            parser.abort();
-          }
-          return;
-        }
-        charsSinceRow = 0;
-        for (const cells of results.data) {
+        for (let at = 0; at < results.data.length; at++) {
+          const cells = results.data[at] as string[];
           const line = ++rowIndex;
+          // The row a runaway quote swallowed is reported once, as the parse error above.
+          if (unterminated.has(at)) continue;
           if (mapping === null) {
             const header = mapHeader(cells, options.schema, where);
             issues.push(...header.issues);
@@ -202,16 +207,34 @@ export async function readPartnerFile(
           }
           for (const b of pendingBlank) issues.push(makeIssue("blank-row", { ...where, line: b }));
           pendingBlank = [];
-          if (cells.length > mapping.width && cells.slice(mapping.width).some((c) => c.trim() !== "")) {
+          const extra = cells.length > mapping.width && cells.slice(mapping.width).some((c) => c.trim() !== "");
+          if (extra || cells.length < mapping.width) {
             issues.push(
-              makeIssue("extra-cell", { ...where, line }, { count: cells.length, expected: String(mapping.width) }),
+              makeIssue(
+                extra ? "extra-cell" : "missing-cell",
+                { ...where, line },
+                {
+                  count: cells.length,
+                  expected: String(mapping.width),
+                },
+              ),
             );
-            continue;
-          }
-          if (cells.length < mapping.width) {
-            issues.push(
-              makeIssue("missing-cell", { ...where, line }, { count: cells.length, expected: String(mapping.width) }),
-            );
+            if (++misshapen >= MAX_MISSHAPEN_ROWS && misshapen * 2 > line - 1) {
+              failed = true;
+              issues.push(
+                makeIssue(
+                  "too-many-errors",
+                  { ...where, line },
+                  {
+                    count: misshapen,
+                    expected: String(line - 1),
+                    detail: "their cells do not line up with the header's columns",
+                  },
+                ),
+              );
+              parser.abort();
+              return;
+            }
             continue;
           }
           const ordered = new Array<string>(width);
@@ -224,11 +247,31 @@ export async function readPartnerFile(
         if (failed) return;
         rowsPassed += out.length;
         if (out.length > 0) onRows(out);
+        if (options.shouldStop?.()) parser.abort();
       },
       complete: () => resolve(),
       error: (err: Error) => reject(err),
     });
   });
+  // Closes the file when papaparse stopped before its end.
+  source.destroy();
+  const cut = tooLong as RowTooLong | null;
+  if (cut !== null) {
+    failed = true;
+    const size =
+      maxFieldChars >= 1024 * 1024
+        ? `${Math.round(maxFieldChars / (1024 * 1024))} MB`
+        : `${Math.round(maxFieldChars / 1024)} KB`;
+    issues.push(
+      cut.quoted
+        ? makeIssue(
+            "parse-error",
+            { ...where, line: cut.row },
+            { detail: `a quoted value in the row that starts on line ${cut.row} runs on for more than ${size}` },
+          )
+        : makeIssue("row-too-long", { ...where, line: cut.row }, { expected: size }),
+    );
+  }
   if (decodeFailure) {
     failed = true;
     issues.push(encodingIssue(decodeFailure, where, encoding));

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { BuildOptions } from "../build.ts";
 import type { Discovery } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
@@ -13,6 +14,8 @@ export interface BuildManifest {
   configHash: string;
   reportingYear: number | null;
   inputs: { path: string; partner: string; schema: string | null; bytes: number; sha256: string }[];
+  /** Every file written under `site/` and `partners/`, by path in `out/`, in code-point order (build.json itself not). */
+  outputs: { path: string; bytes: number; sha256: string }[];
   counts: {
     files: number;
     rowsRead: number;
@@ -39,6 +42,8 @@ export function makeManifest(input: {
   protection: ProtectionResult;
   options: BuildOptions;
   reportingYear: number | null;
+  site: ReadonlyMap<string, string | Uint8Array>;
+  partnerReports: ReadonlyMap<string, { html: string; json: string }>;
 }): BuildManifest {
   const { project, files, discovery, protection } = input;
   const issues = [...discovery.issues, ...files.flatMap((f) => f.issues)];
@@ -58,6 +63,11 @@ export function makeManifest(input: {
       schema: f.schema,
       bytes: f.bytes,
       sha256: f.sha256,
+    })),
+    outputs: outputFiles(input.site, input.partnerReports).map(([path, content]) => ({
+      path,
+      bytes: typeof content === "string" ? Buffer.byteLength(content) : content.length,
+      sha256: sha256Of(content),
     })),
     counts: {
       files: files.length,
@@ -82,9 +92,26 @@ export function makeManifest(input: {
   };
 }
 
+/** Inside `out/`, so the swap never crosses file systems. */
+const STAGING = ".c2c-staging";
+/** The staging folder once complete: from the moment it has this name, the next build finishes the swap. */
+const READY = ".c2c-ready";
+/** The previous outputs while they are being replaced. */
+const RETIRED = ".c2c-retired";
+/** What a build replaces in `out/`, build.json last: while `READY/build.json` exists the swap is unfinished. */
+const SWAPPED = ["site", "partners", "build.json"] as const;
+
 /**
- * Stage 10: writes the site and the partner reports beside the old ones and swaps them in only
- * when complete, so a build that fails part-way leaves the previous `out/` as it was.
+ * Stage 10: writes the site, the partner reports and the manifest into `out/.c2c-staging/`, marks
+ * it complete by renaming it to `.c2c-ready`, then swaps each of `site`, `partners` and
+ * `build.json` in with two renames (old out, new in).
+ *
+ * A build stopped at any moment leaves either the old outputs, or a complete `.c2c-ready` that the
+ * next build swaps in first (`recoverOutputs`); never a half-written site. POSIX cannot replace a
+ * non-empty folder in one step, so between the two renames of `site` (microseconds) a reader finds
+ * no `out/site/` at all, never a partial one. `site` stays a real folder, not a symlink to swap,
+ * because publishing tools (cp -r, rsync, git) copy a symlink as a link.
+ * Every build writes all three: the site has an index page and every partner gets a report.
  */
 export async function writeOutputs(
   outDir: string,
@@ -93,24 +120,80 @@ export async function writeOutputs(
   manifest: BuildManifest,
   effects: Effects,
 ): Promise<void> {
-  const staging = `${outDir}/.c2c-staging`;
-  await effects.remove(staging);
-  for (const [p, content] of [...site.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
-    await effects.writeFile(`${staging}/site/${p}`, content);
-  for (const [partner, report] of [...partnerReports.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await effects.writeFile(`${staging}/partners/${partner}/report.html`, report.html);
-    await effects.writeFile(`${staging}/partners/${partner}/report.json`, report.json);
-  }
-  await effects.writeFile(`${staging}/build.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await recoverOutputs(outDir, effects);
+  const staging = `${outDir}/${STAGING}`;
+  for (const [p, content] of outputFiles(site, partnerReports)) await effects.writeFile(`${staging}/${p}`, content);
+  await effects.writeFile(`${staging}/build.json`, manifestJson(manifest));
+  await effects.rename(staging, `${outDir}/${READY}`);
+  await swapReady(outDir, effects);
+}
 
-  const retired = `${outDir}/.c2c-retired`;
-  await effects.remove(retired);
-  for (const name of ["site", "partners", "build.json"]) {
-    if (await effects.exists(`${outDir}/${name}`)) await effects.rename(`${outDir}/${name}`, `${retired}/${name}`);
-    await effects.rename(`${staging}/${name}`, `${outDir}/${name}`);
+/**
+ * Puts `out/` right after a build that was stopped while writing: a complete `.c2c-ready` is
+ * swapped in (it is a whole, checked build), a half-written `.c2c-staging` and a leftover
+ * `.c2c-retired` are removed. Returns what it did, for the log; empty when there was nothing to do.
+ */
+export async function recoverOutputs(outDir: string, effects: Effects): Promise<string[]> {
+  const notes: string[] = [];
+  if (await effects.exists(`${outDir}/${READY}`)) {
+    await swapReady(outDir, effects);
+    notes.push(`finished swapping in the outputs of an interrupted build (${outDir}/${READY})`);
   }
+  for (const leftover of [STAGING, RETIRED]) {
+    if (!(await effects.exists(`${outDir}/${leftover}`))) continue;
+    await effects.remove(`${outDir}/${leftover}`);
+    notes.push(`removed ${outDir}/${leftover}, left by an interrupted build`);
+  }
+  for (const note of notes) effects.log.info(`c2c: ${note}.`);
+  return notes;
+}
+
+/** Whether `out/` holds the leftovers of an interrupted build (see `recoverOutputs`). */
+export async function interruptedOutputs(outDir: string, effects: Effects): Promise<string[]> {
+  const found: string[] = [];
+  for (const leftover of [READY, STAGING, RETIRED])
+    if (await effects.exists(`${outDir}/${leftover}`)) found.push(`${outDir}/${leftover}`);
+  return found;
+}
+
+/** Moves each output from `.c2c-ready` into `out/`, retiring the old one; safe to run again after a kill. */
+async function swapReady(outDir: string, effects: Effects): Promise<void> {
+  const ready = `${outDir}/${READY}`;
+  const retired = `${outDir}/${RETIRED}`;
+  for (const name of SWAPPED) {
+    // Absent: swapped in before the interruption.
+    if (!(await effects.exists(`${ready}/${name}`))) continue;
+    if (await effects.exists(`${outDir}/${name}`)) {
+      await effects.remove(`${retired}/${name}`);
+      await effects.rename(`${outDir}/${name}`, `${retired}/${name}`);
+    }
+    await effects.rename(`${ready}/${name}`, `${outDir}/${name}`);
+  }
+  await effects.remove(ready);
   await effects.remove(retired);
-  await effects.remove(staging);
+}
+
+/** Every file of the site and the partner reports, by its path in `out/`, in code-point order. */
+export function outputFiles(
+  site: ReadonlyMap<string, string | Uint8Array>,
+  partnerReports: ReadonlyMap<string, { html: string; json: string }>,
+): [string, string | Uint8Array][] {
+  const files: [string, string | Uint8Array][] = [...site.entries()].map(([p, c]) => [`site/${p}`, c]);
+  for (const [partner, report] of partnerReports) {
+    files.push([`partners/${partner}/report.html`, report.html]);
+    files.push([`partners/${partner}/report.json`, report.json]);
+  }
+  return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `build.json` as written: two-space JSON and a final newline. */
+export function manifestJson(manifest: BuildManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** The sha256 of a file's bytes, as hex. */
+export function sha256Of(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
 }
 
 function sum(xs: number[]): number {
