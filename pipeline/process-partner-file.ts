@@ -9,8 +9,12 @@ import type { FileResult } from "./file-result.ts";
 import { type Issue, makeIssue } from "./issues/catalogue.ts";
 import type { Project } from "./load/load-project.ts";
 import { createNormalizer, normalizeRows } from "./normalize/normalize-rows.ts";
-import { readPartnerFile } from "./read/read-partner-file.ts";
+import type { readPartnerFile } from "./read/read-partner-file.ts";
+import { readerFor } from "./reshape/read-mapped-file.ts";
 import { createRowValidator, newValidationState, validateRows } from "./validate/validate-rows.ts";
+
+/** A file whose first this many rows were all rejected is not read on: it is the wrong file, or garbage. */
+const GIVE_UP_AFTER_ROWS = 10_000;
 
 export interface ProcessedFile {
   result: FileResult;
@@ -46,14 +50,26 @@ export async function processPartnerFile(
   const issues: Issue[] = [];
   const accumulator = new PartialAccumulator();
   let accepted = 0;
+  let checked = 0;
+  let gaveUp = false;
 
   const base = { partner: partner.id, path: file.path, schema: schema.id, year: file.year };
   let outcome: Awaited<ReturnType<typeof readPartnerFile>>;
   try {
-    outcome = await readPartnerFile(
+    // An agency file with a mapping is reshaped into the schema's layout as it is read.
+    outcome = await readerFor(file.extract, schema, project)(
       effects.readStream(absolute),
-      { schema, where, delimiter: file.extract.delimiter },
+      {
+        schema,
+        where,
+        delimiter: file.extract.delimiter,
+        shouldStop: () => {
+          gaveUp = accepted === 0 && checked >= GIVE_UP_AFTER_ROWS;
+          return gaveUp;
+        },
+      },
       (raw) => {
+        checked += raw.length;
         const validated = validateRows(raw, validator, state);
         const normalized = normalizeRows(validated.rows, normalizer);
         issues.push(...validated.issues, ...normalized.issues);
@@ -78,6 +94,14 @@ export async function processPartnerFile(
     };
   }
 
+  if (gaveUp)
+    issues.push(
+      makeIssue(
+        "too-many-errors",
+        { ...where, line: (outcome.rowsRead || checked) + 1 },
+        { count: checked, expected: String(checked), detail: "none of them passed the checks above" },
+      ),
+    );
   if (outcome.failed) accepted = 0;
   const markers = [...state.markers.entries()];
   if (markers.length > 0) {
@@ -93,8 +117,13 @@ export async function processPartnerFile(
   }
   const partials = outcome.failed ? new PartialAccumulator().result() : accumulator.result();
   if (schema.kind === "aggregate") issues.push(...findPartsExceedTotal(partials, project.indicators, where));
+  const blankRows = [...outcome.issues, ...issues].filter((i) => i.code === "blank-row").length;
+  // A header and nothing else reads without a single bad row, yet sends nothing: say so.
+  const empty =
+    !outcome.failed && outcome.rowsRead - blankRows === 0 && !outcome.issues.some((i) => i.severity === "error");
+  if (empty) issues.push(makeIssue("no-data-rows", where));
   const allIssues = [...outcome.issues, ...issues];
-  const blank = allIssues.filter((i) => i.code === "blank-row").length;
+  const blank = blankRows;
   return {
     result: {
       ...base,

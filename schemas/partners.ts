@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KebabIdSchema } from "./common.ts";
+import { ExtractMappingSchema } from "./mapping.ts";
 
 /** How one kind of a partner's files is read. */
 export const PartnerExtractSchema = z.strictObject({
@@ -29,6 +30,12 @@ export const PartnerExtractSchema = z.strictObject({
    * that sends one file per school).
    */
   versions: z.enum(["replace", "combine"]).default("replace"),
+  /**
+   * How an agency file that does not follow the schema's layout becomes rows of it: columns,
+   * constants, unpivot, multi-row headers, crosswalks (see schemas/mapping.ts). Without it the
+   * file's headers must match the schema's fields.
+   */
+  mapping: ExtractMappingSchema.optional(),
 });
 export type PartnerExtract = z.output<typeof PartnerExtractSchema>;
 

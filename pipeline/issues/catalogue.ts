@@ -56,6 +56,25 @@ export const ISSUE_CATALOGUE = {
     message: (p) => `The file could not be split into rows and columns: ${p.detail ?? "malformed CSV"}.`,
     fix: () => 'Look for a quote mark (") that is opened but never closed near this line, and export the file again.',
   },
+  "row-too-long": {
+    severity: "error",
+    message: (p) =>
+      `A row runs on for more than ${p.expected ?? "1 MB"} without a line break, so the file could not be read.`,
+    fix: () =>
+      "Check that this is the CSV export of the extract (not a database dump, a binary file, or a file whose line breaks were lost), and export it again.",
+  },
+  "too-many-errors": {
+    severity: "error",
+    message: (p) =>
+      `${p.count} of the first ${p.expected} rows could not be used${p.detail ? ` (${p.detail})` : ""}, so c2c stopped reading the file here and used none of it.`,
+    fix: () =>
+      "Check that this is the right file for this extract and that it was saved as CSV; fix the problems listed for the first rows and send it again.",
+  },
+  "no-data-rows": {
+    severity: "error",
+    message: () => "The file has a header row but no data rows.",
+    fix: () => "Export the extract again with its rows; an empty template sends nothing.",
+  },
   "blank-header": {
     severity: "warning",
     message: () => "A column has no header; its values were ignored.",
@@ -193,6 +212,31 @@ export const ISSUE_CATALOGUE = {
     message: (p) =>
       `${p.count} cells were withheld by the partner (${p.value}) and are treated as suppressed, never as 0.`,
     fix: () => "Nothing to do; c2c marks these cells as suppressed by the source.",
+  },
+  "rows-left-out": {
+    severity: "info",
+    message: (p) => `${p.count} rows were left out by the extract's mapping: ${p.detail}.`,
+    fix: () => "Nothing to do if those rows are not the partnership's; otherwise change the mapping in partners.yaml.",
+  },
+  "count-derived": {
+    severity: "info",
+    message: (p) =>
+      `${p.count} counts in ${q(p.column)} were computed from the rate in ${q(p.value)} and the count it is a rate of in ${q(p.other)}, rounded to a whole number${p.detail ? ` (${p.detail})` : ""}.`,
+    fix: () => "Nothing to do; send the counts themselves if you can, so no rounding is needed.",
+  },
+  "rate-without-count": {
+    severity: "warning",
+    message: (p) =>
+      `${p.count} rates in ${q(p.value)} came without the count they are a rate of${p.detail ? ` (${p.detail})` : ""}; a rate without its count cannot be protected or combined, so nothing from these cells is published.`,
+    fix: () =>
+      "Send the number counted (the denominator) beside each rate, or the counts themselves, and name that column in the mapping's `of:`.",
+  },
+  "rate-exceeds-one": {
+    severity: "error",
+    message: (p) =>
+      `The rate in ${q(p.column)} is ${q(p.value)}, more than 100%${p.detail ? ` (${p.detail})` : ""}; the row was not used.`,
+    fix: () =>
+      "Check the rate and the count it is of: a share of a group cannot be more than all of it. Correct the figure, or leave the cell blank.",
   },
 } satisfies Record<string, CatalogueEntry>;
 

@@ -17,6 +17,7 @@ import {
 } from "../../schemas/index.ts";
 import type { Effects } from "../effects.ts";
 import { type CompiledExpression, compileExpression } from "../expression/index.ts";
+import { checkMapping } from "../reshape/check-mapping.ts";
 import { type ConfigError, ProjectError } from "./config-error.ts";
 import { parseYamlDocument } from "./yaml-document.ts";
 
@@ -149,6 +150,13 @@ export async function loadProject(
   const extractMap = new Map(extracts.map((e) => [e.value.id, e.value]));
   for (const e of extracts) checkExtract(e, vocabularyMap, errors);
   checkPartners(partnersFile.partners, config, extractMap, errors);
+  partnersFile.partners.forEach((p, i) => {
+    p.extracts.forEach((x, j) => {
+      const target = extractMap.get(x.schema);
+      if (x.mapping && target)
+        errors.push(...checkMapping(x.mapping, target, vocabularyMap, `partners[${i}].extracts[${j}].mapping`));
+    });
+  });
   partnersFile.precedence.forEach((id, i) => {
     if (!partnersFile.partners.some((p) => p.id === id))
       errors.push({
@@ -177,7 +185,9 @@ export async function loadProject(
     config,
     partners: partnersFile.partners,
     precedence: partnersFile.precedence,
-    indicators: indicators.map((i) => i.value).sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id)),
+    indicators: indicators
+      .map((i) => i.value)
+      .sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     extracts: extractMap,
     vocabularies: vocabularyMap,
     feeds,
