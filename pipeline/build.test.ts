@@ -231,7 +231,7 @@ describe("the published site never shows a count below the threshold", () => {
     for (const [p, bytes] of effects.files) {
       if (!p.startsWith("/out/site/") || !p.endsWith(".html")) continue;
       const html = new TextDecoder().decode(bytes);
-      for (const m of html.matchAll(/([\d,]+) of ([\d,]+)/g)) {
+      for (const m of html.matchAll(/([\d,]+) (?:of|de) ([\d,]+)/g)) {
         const n = Number((m[1] ?? "").replace(/,/g, ""));
         const d = Number((m[2] ?? "").replace(/,/g, ""));
         expect(Math.min(n, d, d - n), `${p}: ${m[0]}`).toBeGreaterThanOrEqual(10);
@@ -280,7 +280,7 @@ describe("the published site never shows a count below the threshold", () => {
       } else if (p.endsWith(".json")) walk(p, JSON.parse(content));
       else if (p.endsWith(".html")) {
         const indicator = /indicators\/([^/]+)\.html$/.exec(p)?.[1];
-        for (const m of content.matchAll(/(\d[\d,]*) of (\d[\d,]*)/g))
+        for (const m of content.matchAll(/(\d[\d,]*) (?:of|de) (\d[\d,]*)/g))
           check(p, indicator, (m[1] ?? "").replace(/,/g, ""), (m[2] ?? "").replace(/,/g, ""));
         for (const m of content.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g))
           walk(p, { indicator, spec: JSON.parse(m[1] ?? "") });

@@ -37,6 +37,7 @@ import type { IndicatorSummary, Observation } from "./observation.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
 import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
 import { renderPartnerReports } from "./render/render-partner-reports.ts";
+import { loadBoundaries } from "./render/site/load-boundaries.ts";
 import { loadSiteAssets } from "./render/site/load-site-assets.ts";
 import { renderSite } from "./render/site/render-site.ts";
 import { type BuildManifest, makeManifest, writeOutputs } from "./write/write-outputs.ts";
@@ -134,11 +135,21 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
       buildDate: options.buildDate,
       version: options.version,
       minimumCount: Math.min(...project.indicators.map((i) => minimumCountFor(i, project.config))),
+      boundaries: await loadBoundaries(root, project.config, effects),
     },
     assets,
   );
   const partnerReports = await renderPartnerReports(project, discovery, files, options, effects);
-  const manifest = makeManifest({ project, files, discovery, protection, options, reportingYear });
+  const manifest = makeManifest({
+    project,
+    files,
+    discovery,
+    protection,
+    options,
+    reportingYear,
+    site,
+    partnerReports,
+  });
   // 10. write
   if (!options.dryRun) await writeOutputs(path.resolve(options.outDir), site, partnerReports, manifest, effects);
   return {

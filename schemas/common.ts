@@ -36,3 +36,8 @@ export const DimensionSchema = z.enum(DIMENSIONS);
 export type Dimension = z.infer<typeof DimensionSchema>;
 
 export const YearSchema = z.number().int().min(1900).max(2200);
+
+/** The languages the public site is written in; every page is built in each of them. */
+export const SITE_LANGUAGES = ["en", "es"] as const;
+export const SiteLanguageSchema = z.enum(SITE_LANGUAGES);
+export type SiteLanguage = z.infer<typeof SiteLanguageSchema>;

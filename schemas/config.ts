@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KebabIdSchema, YearSchema } from "./common.ts";
+import { KebabIdSchema, SiteLanguageSchema, YearSchema } from "./common.ts";
 import { PrivacyPolicySchema } from "./privacy.ts";
 
 export const DistrictSchema = z.strictObject({
@@ -21,6 +21,11 @@ export const ConfigSchema = z.strictObject({
     name: z.string().min(1),
   }),
   districts: z.array(DistrictSchema).default([]),
+  /**
+   * A GeoJSON file (relative to the project folder) of the districts' boundaries, each feature with
+   * an `id` property equal to a district's `id`: the indicator pages then draw a map by district.
+   */
+  boundaries: z.string().min(1).optional(),
   /** The latest year to publish; defaults to the latest year with data. */
   reportingYear: YearSchema.optional(),
   /** How figures are computed and compared. */
@@ -47,7 +52,10 @@ export const ConfigSchema = z.strictObject({
   site: z
     .strictObject({
       title: z.string().min(1).optional(),
-      language: z.enum(["en", "es"]).default("en"),
+      /** The language of the site's root pages; the other language is built under its own folder (`es/`). */
+      language: SiteLanguageSchema.default("en"),
+      /** Where the site is published, for the embed code partners copy (absolute `<iframe>` addresses). */
+      url: z.url().optional(),
     })
     .default({ language: "en" }),
 });

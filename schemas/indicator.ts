@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { DimensionSchema, KebabIdSchema, MilestoneSchema, SnakeIdSchema, YearSchema } from "./common.ts";
+import {
+  DimensionSchema,
+  KebabIdSchema,
+  MilestoneSchema,
+  SiteLanguageSchema,
+  SnakeIdSchema,
+  YearSchema,
+} from "./common.ts";
 import { PrivacyOverrideSchema } from "./privacy.ts";
 
 /** How a record-level extract feeds an indicator: safe expressions over the row's fields. */
@@ -24,6 +31,19 @@ export const AggregateSourceSchema = z.strictObject({
 
 export const IndicatorSourceSchema = z.discriminatedUnion("kind", [RecordSourceSchema, AggregateSourceSchema]);
 export type IndicatorSource = z.output<typeof IndicatorSourceSchema>;
+
+/** An indicator's words in another language; any left out are shown as written in the file. */
+export const IndicatorTranslationSchema = z.strictObject({
+  title: z.string().min(1),
+  shortTitle: z.string().min(1),
+  definition: z.string().min(1),
+  whyItMatters: z.string().min(1),
+  /** The notes, in the same order as the indicator's own. */
+  notes: z.array(z.string().min(1)).optional(),
+  /** The notes of the breaks in series, by year. */
+  breaks: z.array(z.strictObject({ year: YearSchema, note: z.string().min(1) })).optional(),
+});
+export type IndicatorTranslation = z.output<typeof IndicatorTranslationSchema>;
 
 /** One indicator of the catalog, as written in `indicators/<id>.yaml`. */
 export const IndicatorSchema = z
@@ -63,10 +83,16 @@ export const IndicatorSchema = z
      * Defaults to the partnership's `statistics.gapReference`.
      */
     gapReference: z.string().min(1).optional(),
+    /** The title, definition and why it matters in the site's other languages: `translations: { es: {...} }`. */
+    translations: z.partialRecord(SiteLanguageSchema, IndicatorTranslationSchema).default({}),
   })
   .refine((i) => i.target.year >= i.baselineYear, {
     message: "the target year must not be before the baseline year",
     path: ["target", "year"],
+  })
+  .refine((i) => Object.values(i.translations).every((t) => !t?.notes || t.notes.length === i.notes.length), {
+    message: "a translation's notes must match the indicator's notes one for one",
+    path: ["translations"],
   })
   .refine((i) => i.minimumN === undefined || i.privacy?.minimumCount === undefined, {
     message: "give the minimum count once: `privacy.minimumCount` (or the older `minimumN`), not both",

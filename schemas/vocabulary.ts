@@ -1,11 +1,15 @@
 import { z } from "zod";
-import { SnakeIdSchema } from "./common.ts";
+import { SiteLanguageSchema, SnakeIdSchema } from "./common.ts";
 
 /** One canonical group of a dimension and the labels partners write for it. */
 export const VocabularyGroupSchema = z.strictObject({
   code: SnakeIdSchema,
   label: z.string().min(1),
+  /** The label in the site's other languages, e.g. `labels: { es: Hispano o latino }`. */
+  labels: z.partialRecord(SiteLanguageSchema, z.string().min(1)).default({}),
   aliases: z.array(z.string()).default([]),
+  /** This group's code in other vocabularies, by vocabulary id: a crosswalk kept as data. */
+  crosswalk: z.record(SnakeIdSchema, SnakeIdSchema).optional(),
 });
 
 /**

@@ -1,6 +1,7 @@
 import type { Config, Indicator, Partner, Vocabulary } from "../../schemas/index.ts";
 import type { Derived } from "../derive/progress.ts";
 import type { IndicatorSummary, Observation } from "../observation.ts";
+import type { BoundaryFeature } from "./site/charts.ts";
 
 /** Everything the public site is drawn from. Only protected observations ever reach here. */
 export interface SiteInput {
@@ -20,4 +21,6 @@ export interface SiteInput {
   version: string;
   /** The smallest count the privacy policy lets the site show. */
   minimumCount: number;
+  /** The districts' outlines from the config's `boundaries` file, for the maps; absent without one. */
+  boundaries?: readonly BoundaryFeature[] | null;
 }

@@ -5,7 +5,7 @@
  *
  * 1. Read every published number. Cells come from the CSV and JSON downloads (every `*.csv` and
  *    `*.json` whose rows carry indicator, year, geo_level, geo_id, dimension, group). Numbers the
- *    pages show (the tables' "N of M", the data inside each `<script type="application/json">`
+ *    pages show (the tables' "N of M" or "N de M", the data inside each `<script type="application/json">`
  *    chart spec, and "N of M" in SVG text) must each be one of those published cells; any that is
  *    not is reported as `unplaced` (a number shown on a page that the downloads do not account for).
  * 2. Build the linear relations a reader knows, over three integer unknowns per cell, its
@@ -308,7 +308,8 @@ function checkPages(site: ReadonlyMap<string, string | Uint8Array>, cells: Reado
     const html = text(content);
     const indicator = /^indicators\/([^/]+)\.html$/.exec(p)?.[1];
     const own = published.filter((c) => indicator === undefined || c.indicator === indicator);
-    for (const m of html.matchAll(/(\d[\d,]*) of (\d[\d,]*)/g)) {
+    // "N of M", and "N de M" on the Spanish pages.
+    for (const m of html.matchAll(/(\d[\d,]*) (?:of|de) (\d[\d,]*)/g)) {
       const [n, d] = [Number((m[1] ?? "").replace(/,/g, "")), Number((m[2] ?? "").replace(/,/g, ""))];
       if (!own.some((c) => c.numerator === n && c.denominator === d))
         findings.push({ kind: "unplaced", where: p, detail: `"${m[0]}" is not a published cell's counts` });
@@ -354,7 +355,8 @@ function placeDatum(datum: Record<string, unknown>, own: readonly Cell[]): strin
     if (!ok) return `chart counts ${described}`;
   }
   if (typeof datum.value !== "number") return null;
-  if (typeof datum.label === "string" && datum.label.startsWith("Target")) return null;
+  // A target is the partnership's aim, not a figure: charts mark it `target: true` in every language.
+  if (datum.target === true || (typeof datum.label === "string" && datum.label.startsWith("Target"))) return null;
   const candidates =
     typeof datum.group === "string"
       ? own.filter((c) => c.group === datum.group)

@@ -15,6 +15,8 @@
     }
     var holder = document.createElement("div");
     holder.className = "chart-live";
+    // In the page (hidden) while it is drawn, so the chart can take the width of its container.
+    el.appendChild(holder);
     window
       .vegaEmbed(holder, spec, {
         mode: "vega",
@@ -28,7 +30,14 @@
         el.classList.add("is-live");
       })
       .catch(() => {
-        /* keep the static chart */
+        holder.remove(); // keep the static chart
       });
+  });
+})();
+
+// The embed codes: one click or tab into the box selects the whole code, ready to copy.
+(() => {
+  Array.prototype.forEach.call(document.querySelectorAll(".embed-code"), (box) => {
+    box.addEventListener("focus", () => box.select());
   });
 })();

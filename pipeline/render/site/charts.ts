@@ -1,6 +1,8 @@
 import * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { compile } from "vega-lite";
+import type { Locale } from "./format.ts";
+import { fill } from "./site-strings.ts";
 
 /**
  * Charts as Vega-Lite specs, compiled once to Vega at build time: the Vega spec is rendered to SVG
@@ -36,12 +38,50 @@ export interface RenderedChart {
   vega: object;
 }
 
-export async function renderChart(spec: TopLevelSpec): Promise<RenderedChart> {
-  const vgSpec = compile({ ...spec, config: CONFIG } as TopLevelSpec).spec;
+/** The words and number format every chart of one language shares. */
+export interface ChartText {
+  loc: Locale;
+  /** `95%`: the confidence level of the intervals. */
+  confidence: string;
+}
+
+type Logger = NonNullable<NonNullable<Parameters<typeof compile>[1]>["logger"]>;
+
+/** Vega-Lite's notes on a spec (e.g. a fit it cannot make) are not the user's business; errors still throw. */
+const QUIET: Logger = {
+  level: () => QUIET,
+  error: (...args: readonly unknown[]) => {
+    throw new Error(`Vega-Lite: ${args.map(String).join(" ")}`);
+  },
+  warn: () => QUIET,
+  info: () => QUIET,
+  debug: () => QUIET,
+} as unknown as Logger;
+
+export async function renderChart(spec: TopLevelSpec, loc: Locale): Promise<RenderedChart> {
+  // Axis and tooltip numbers follow the page's language (d3-format's locale).
+  const locale = {
+    number: { decimal: loc.s.format.decimal, thousands: loc.s.format.thousands, grouping: [3], currency: ["$", ""] },
+  };
+  const config = { ...CONFIG, locale };
+  const vgSpec = compile({ ...spec, config } as TopLevelSpec, { logger: QUIET }).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
-  return { svg, vega: vgSpec };
+  // In the browser the chart takes its container's width (capped by the stylesheet), so a phone
+  // gets a narrower chart with full-size text instead of the static one scaled down.
+  const stepHeight = typeof (spec as { height?: unknown }).height === "object";
+  const live = compile(
+    {
+      ...spec,
+      width: "container",
+      // A chart with a height per bar keeps it; only its width fits the container.
+      ...(stepHeight ? { autosize: { type: "fit-x", contains: "padding" } } : {}),
+      config,
+    } as TopLevelSpec,
+    { logger: QUIET },
+  ).spec;
+  return { svg, vega: live };
 }
 
 export interface TrendPoint {
@@ -56,9 +96,11 @@ export interface TrendPoint {
 }
 
 export interface TrendChartInput {
+  text: ChartText;
   description: string;
   points: TrendPoint[];
-  target: { year: number; value: number; label: string };
+  /** Marked `target: true` in the chart data, so no reader (or audit) takes it for a published figure. */
+  target: { year: number; value: number; label: string; target: true };
   baseline: { year: number; value: number; label: string } | null;
   breaks: { year: number; label: string }[];
   yearTitle: string;
@@ -81,11 +123,17 @@ export function trendChartSpec(input: TrendChartInput): TopLevelSpec {
     scale: { domain: [0, yMax] },
     axis: { format: ".0%", title: null, tickCount: 5 },
   };
+  const c = input.text.loc.s.charts;
   const tooltip = [
-    { field: "label", type: "nominal" as const, title: "Year" },
-    { field: "value", type: "quantitative" as const, title: "Value", format: ".0%" },
-    { field: "lower", type: "quantitative" as const, title: "95% interval from", format: ".0%" },
-    { field: "upper", type: "quantitative" as const, title: "to", format: ".0%" },
+    { field: "label", type: "nominal" as const, title: c.year },
+    { field: "value", type: "quantitative" as const, title: c.value, format: ".0%" },
+    {
+      field: "lower",
+      type: "quantitative" as const,
+      title: fill(c.intervalFrom, { confidence: input.text.confidence }),
+      format: ".0%",
+    },
+    { field: "upper", type: "quantitative" as const, title: c.intervalTo, format: ".0%" },
   ];
   const shown = input.points.filter((p) => p.value !== null);
   const layers: object[] = [
@@ -116,7 +164,7 @@ export function trendChartSpec(input: TrendChartInput): TopLevelSpec {
       encoding: {
         x,
         y: { ...y, field: "value" },
-        tooltip: [{ field: "label", type: "nominal" as const, title: "Target" }],
+        tooltip: [{ field: "label", type: "nominal" as const, title: c.target }],
       },
     },
     {
@@ -141,13 +189,13 @@ export function trendChartSpec(input: TrendChartInput): TopLevelSpec {
         encoding: {
           x,
           y: { ...y, field: "value" },
-          tooltip: [{ field: "label", type: "nominal" as const, title: "Baseline" }],
+          tooltip: [{ field: "label", type: "nominal" as const, title: c.baseline }],
         },
       },
       {
         data: { values: [input.baseline] },
         mark: { type: "text", dy: 18, fontSize: 12, color: TARGET_COLOUR, aria: false },
-        encoding: { x, y: { ...y, field: "value" }, text: { value: "Baseline" } },
+        encoding: { x, y: { ...y, field: "value" }, text: { value: c.baseline } },
       },
     );
   if (input.breaks.length > 0)
@@ -157,11 +205,11 @@ export function trendChartSpec(input: TrendChartInput): TopLevelSpec {
         mark: { type: "rule", strokeDash: [4, 3], color: "#6B7280" },
         encoding: {
           x: { ...x, field: "at" },
-          tooltip: [{ field: "label", type: "nominal" as const, title: "Break in series" }],
+          tooltip: [{ field: "label", type: "nominal" as const, title: c.breakInSeries }],
         },
       },
       {
-        data: { values: input.breaks.map((b) => ({ ...b, at: b.year - 0.5, text: "New measure" })) },
+        data: { values: input.breaks.map((b) => ({ ...b, at: b.year - 0.5, text: c.newMeasure })) },
         mark: { type: "text", align: "left", dx: 3, y: 8, fontSize: 11, color: "#4B5563", aria: false },
         encoding: { x: { ...x, field: "at" }, text: { field: "text" } },
       },
@@ -187,6 +235,7 @@ export interface GroupBar {
 }
 
 export interface GroupChartInput {
+  text: ChartText;
   description: string;
   bars: GroupBar[];
   overall: { value: number; label: string } | null;
@@ -194,6 +243,7 @@ export interface GroupChartInput {
 
 /** One bar per group of a dimension in one year, with its interval and the overall rate as a rule. */
 export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
+  const c = input.text.loc.s.charts;
   const order = input.bars.map((b) => b.label);
   const top = Math.max(0.1, input.overall?.value ?? 0, ...input.bars.map((b) => b.upper ?? b.value ?? 0));
   const xMax = Math.min(1, Math.ceil((top + 0.08) * 10) / 10);
@@ -202,38 +252,46 @@ export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
     type: "nominal" as const,
     sort: order,
     title: null,
-    axis: { labelLimit: 220, labelFontSize: 12 },
+    axis: { labelLimit: 180, labelFontSize: 12 },
   };
   const x = { type: "quantitative" as const, scale: { domain: [0, xMax] }, axis: { format: ".0%", title: null } };
   const shown = input.bars.filter((b) => b.value !== null);
   const hidden = input.bars.filter((b) => b.value === null);
-  const layers: object[] = [
-    {
-      data: { values: shown },
-      mark: { type: "bar", height: { band: 0.62 } },
-      encoding: {
-        y,
-        x: { ...x, field: "value" },
-        color: { field: "colour", type: "nominal", scale: null },
-        tooltip: [
-          { field: "label", type: "nominal", title: "Group" },
-          { field: "value", type: "quantitative", title: "Value", format: ".0%" },
-          { field: "lower", type: "quantitative", title: "95% interval from", format: ".0%" },
-          { field: "upper", type: "quantitative", title: "to", format: ".0%" },
-        ],
+  // Layers only for marks that have data: an empty mark group would be an unnamed graphic to a screen reader.
+  const layers: object[] = [];
+  if (shown.length > 0)
+    layers.push(
+      {
+        data: { values: shown },
+        mark: { type: "bar", height: { band: 0.62 } },
+        encoding: {
+          y,
+          x: { ...x, field: "value" },
+          color: { field: "colour", type: "nominal", scale: null },
+          tooltip: [
+            { field: "label", type: "nominal", title: c.group },
+            { field: "value", type: "quantitative", title: c.value, format: ".0%" },
+            {
+              field: "lower",
+              type: "quantitative",
+              title: fill(c.intervalFrom, { confidence: input.text.confidence }),
+              format: ".0%",
+            },
+            { field: "upper", type: "quantitative", title: c.intervalTo, format: ".0%" },
+          ],
+        },
       },
-    },
-    {
-      data: { values: shown.filter((b) => b.lower !== null) },
-      mark: { type: "rule", color: "#111827", strokeWidth: 1.2, aria: false },
-      encoding: { y, x: { ...x, field: "lower" }, x2: { field: "upper" } },
-    },
-    {
-      data: { values: shown },
-      mark: { type: "text", align: "left", dx: 4, fontSize: 12, color: "#111827", aria: false },
-      encoding: { y, x: { ...x, field: "upper" }, text: { field: "value", format: ".0%" } },
-    },
-  ];
+      {
+        data: { values: shown.filter((b) => b.lower !== null) },
+        mark: { type: "rule", color: "#111827", strokeWidth: 1.2, aria: false },
+        encoding: { y, x: { ...x, field: "lower" }, x2: { field: "upper" } },
+      },
+      {
+        data: { values: shown },
+        mark: { type: "text", align: "left", dx: 4, fontSize: 12, color: "#111827", aria: false },
+        encoding: { y, x: { ...x, field: "upper" }, text: { field: "value", format: ".0%" } },
+      },
+    );
   if (hidden.length > 0)
     layers.push({
       data: { values: hidden },
@@ -246,7 +304,7 @@ export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
       mark: { type: "rule", strokeDash: [5, 4], color: OVERALL_COLOUR, strokeWidth: 1.5 },
       encoding: {
         x: { ...x, field: "value" },
-        tooltip: [{ field: "label", type: "nominal", title: "All" }],
+        tooltip: [{ field: "label", type: "nominal", title: c.all }],
       },
     });
   return {
@@ -254,6 +312,213 @@ export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
     description: input.description,
     width: 420,
     height: { step: 30 },
+    // Room on the right for the value printed past the longest bar, however narrow the chart.
+    padding: { left: 5, top: 5, bottom: 5, right: 36 },
     layer: layers,
+  } as TopLevelSpec;
+}
+
+export interface GapPoint {
+  year: number;
+  /** The year as it reads (`2024–25`). */
+  label: string;
+  group: string;
+  groupLabel: string;
+  /** The group's published share, which the gap was worked out from. */
+  value: number;
+  /** The gap in percentage points, negative when behind (whatever the polarity). */
+  points: number;
+  /** The gap in words for the tooltip: `12 points behind everyone`. */
+  gapText: string;
+  segment: number;
+}
+
+export interface GapTrendChartInput {
+  text: ChartText;
+  description: string;
+  points: GapPoint[];
+  /** Group labels in vocabulary order, and their colours. */
+  groups: { label: string; colour: string }[];
+  /** What 0 means: `everyone`. */
+  referenceLabel: string;
+  yearTitle: string;
+}
+
+/** Each group's gap to its reference, year by year: one line a group, 0 marked as the reference. */
+export function gapTrendChartSpec(input: GapTrendChartInput): TopLevelSpec {
+  const c = input.text.loc.s.charts;
+  const years = input.points.map((p) => p.year);
+  const extent = Math.max(5, ...input.points.map((p) => Math.abs(p.points)));
+  const limit = Math.ceil((extent + 2) / 5) * 5;
+  const x = {
+    field: "year",
+    type: "quantitative" as const,
+    title: input.yearTitle,
+    scale: { domain: [Math.min(...years) - 0.3, Math.max(...years) + 0.3], nice: false },
+    axis: { format: "d", tickMinStep: 1, grid: false },
+  };
+  const y = {
+    field: "points",
+    type: "quantitative" as const,
+    title: c.gapAxis,
+    scale: { domain: [-limit, limit] },
+    axis: { format: "d", tickCount: 5, labelExpr: "datum.value > 0 ? '+' + datum.label : datum.label" },
+  };
+  const colour = {
+    field: "groupLabel",
+    type: "nominal" as const,
+    scale: { domain: input.groups.map((g) => g.label), range: input.groups.map((g) => g.colour) },
+    legend: { disable: false, orient: "bottom", title: null, columns: 2, labelLimit: 240, symbolStrokeWidth: 2.5 },
+  };
+  const shape = {
+    field: "groupLabel",
+    type: "nominal" as const,
+    scale: {
+      domain: input.groups.map((g) => g.label),
+      range: [
+        "circle",
+        "square",
+        "triangle-up",
+        "diamond",
+        "triangle-down",
+        "cross",
+        "triangle-left",
+        "triangle-right",
+      ],
+    },
+    legend: { disable: false, orient: "bottom", title: null, columns: 2, labelLimit: 240 },
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    description: input.description,
+    width: 520,
+    height: 240,
+    layer: [
+      {
+        data: { values: [{ zero: 0, label: input.referenceLabel }] },
+        layer: [
+          {
+            mark: { type: "rule", color: OVERALL_COLOUR, strokeDash: [5, 4] },
+            encoding: { y: { ...y, field: "zero" } },
+          },
+          {
+            mark: { type: "text", align: "left", x: 4, dy: -8, fontSize: 12, color: OVERALL_COLOUR, aria: false },
+            encoding: { y: { ...y, field: "zero" }, text: { field: "label" } },
+          },
+        ],
+      },
+      {
+        data: { values: input.points },
+        layer: [
+          {
+            mark: { type: "line", strokeWidth: 2.5 },
+            encoding: { x, y, color: colour, detail: [{ field: "group" }, { field: "segment" }] },
+          },
+          {
+            name: "gap_points",
+            mark: { type: "point", size: 60, filled: true, opacity: 1 },
+            encoding: {
+              x,
+              y,
+              color: colour,
+              shape,
+              tooltip: [
+                { field: "groupLabel", type: "nominal", title: c.group },
+                { field: "label", type: "nominal", title: c.year },
+                { field: "gapText", type: "nominal", title: c.gap },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** A GeoJSON feature of a district's boundary, its `id` property the district's id. */
+export interface BoundaryFeature {
+  type: "Feature";
+  properties: { id: string };
+  geometry: { type: "Polygon" | "MultiPolygon"; coordinates: unknown };
+}
+
+export interface MapArea {
+  geo_id: string;
+  name: string;
+  year: number;
+  /** Null when the district's figure is hidden: the area is then grey, with the note as its label. */
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+  valueText: string;
+  /** Where the labels go: the middle of the district's outline. */
+  longitude: number;
+  latitude: number;
+}
+
+export interface MapChartInput {
+  text: ChartText;
+  description: string;
+  features: BoundaryFeature[];
+  areas: MapArea[];
+}
+
+/** A choropleth of the districts' latest figures, each area labelled with its name and value. */
+export function mapChartSpec(input: MapChartInput): TopLevelSpec {
+  const c = input.text.loc.s.charts;
+  const values = input.areas.filter((a) => a.value !== null).map((a) => a.value as number);
+  const lookup = {
+    lookup: "properties.id",
+    from: { data: { values: input.areas }, key: "geo_id", fields: ["name", "value", "valueText"] },
+  };
+  const tooltip = [
+    { field: "name", type: "nominal", title: c.district },
+    { field: "valueText", type: "nominal", title: c.value },
+  ];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    description: input.description,
+    width: 420,
+    height: 300,
+    projection: { type: "mercator" },
+    layer: [
+      {
+        data: { values: input.features },
+        transform: [lookup],
+        mark: { type: "geoshape", fill: "#E5E7EB", stroke: "white", strokeWidth: 1.5 },
+        encoding: { tooltip },
+      },
+      ...(values.length === 0
+        ? []
+        : [
+            {
+              data: { values: input.features },
+              transform: [lookup, { filter: { field: "value", valid: true } }],
+              mark: { type: "geoshape", stroke: "white", strokeWidth: 1.5 },
+              encoding: {
+                // Light blues only, so the dark labels on top keep their contrast on every area.
+                color: {
+                  field: "value",
+                  type: "quantitative",
+                  scale: {
+                    domain: values.length > 0 ? [Math.min(...values), Math.max(...values)] : [0, 1],
+                    range: ["#DBEAFE", "#7CB0E0"],
+                  },
+                },
+                tooltip,
+              },
+            },
+          ]),
+      {
+        data: { values: input.areas },
+        mark: { type: "text", dy: -9, fontSize: 12, color: "#111827", aria: false },
+        encoding: { longitude: { field: "longitude" }, latitude: { field: "latitude" }, text: { field: "name" } },
+      },
+      {
+        data: { values: input.areas },
+        mark: { type: "text", dy: 9, fontSize: 14, fontWeight: "bold", color: "#111827", aria: false },
+        encoding: { longitude: { field: "longitude" }, latitude: { field: "latitude" }, text: { field: "valueText" } },
+      },
+    ],
   } as TopLevelSpec;
 }

@@ -1,34 +1,80 @@
-import type { Indicator } from "../../../schemas/index.ts";
+import type { Indicator, SiteLanguage } from "../../../schemas/index.ts";
+import { fill, type SiteStrings } from "./site-strings.ts";
 
-/** `0.4712` → `47%`. Whole percents: the intervals are wider than a decimal place. */
-export function formatPercent(share: number | null): string {
-  if (share === null) return "";
-  return `${Math.round(share * 100)}%`;
+/**
+ * How numbers, years and dates read in one language of the site, from the `format` section of its
+ * translation file. Written by hand rather than with `Intl`, so the same build gives the same bytes
+ * on every machine whatever ICU data its Node carries.
+ */
+export interface Locale {
+  lang: SiteLanguage;
+  /** The language's strings. */
+  s: SiteStrings;
+  /** `0.4712` → `47%`. Whole percents: the intervals are wider than a decimal place. */
+  percent(share: number | null): string;
+  /** `0.032` → `+3 points`; `-0.004` → `0 points`. */
+  signedPoints(change: number | null): string;
+  /** `0.125` → `12.5 points`: a size in percentage points to one decimal, without a sign. */
+  points(share: number): string;
+  /** `1234` → `1,234`. */
+  count(n: number | null): string;
+  /** `-12.25`, 1 → `−12.3`: a number to so many decimals, with the language's separators. */
+  number(n: number, digits: number): string;
+  /** `2025` → `2024–25` for a school year, `2025` for a calendar year. */
+  year(year: number, yearType: Indicator["yearType"]): string;
+  /** `44%–50%`. */
+  interval(lower: number | null, upper: number | null): string;
+  /** `1.2345` → `1.23×`. */
+  ratio(r: number): string;
+  /** `2026-01-15` → `January 15, 2026`. */
+  date(iso: string): string;
+  /** `a, b and c`, or with `or`. */
+  list(items: readonly string[], joiner?: "and" | "or"): string;
 }
 
-/** `0.032` → `+3 points`; `-0.004` → `0 points`. */
-export function formatPoints(change: number | null): string {
-  if (change === null) return "";
-  const points = Math.round(change * 100);
-  if (points === 0) return "0 points";
-  const sign = points > 0 ? "+" : "−";
-  return `${sign}${Math.abs(points)} ${Math.abs(points) === 1 ? "point" : "points"}`;
-}
-
-/** Counts with thousands separators, the same in every locale the build runs in. */
-export function formatCount(n: number | null): string {
-  if (n === null) return "";
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-/** How a year reads: `2024–25` for the school year ending in 2025, `2025` for a calendar year. */
-export function formatYear(year: number, yearType: Indicator["yearType"]): string {
-  if (yearType === "calendar") return String(year);
-  return `${year - 1}–${String(year % 100).padStart(2, "0")}`;
-}
-
-/** The interval as a range, `44%–50%`. */
-export function formatInterval(lower: number | null, upper: number | null): string {
-  if (lower === null || upper === null) return "";
-  return `${formatPercent(lower)}–${formatPercent(upper)}`;
+export function createLocale(lang: SiteLanguage, s: SiteStrings): Locale {
+  const f = s.format;
+  const decimal = (n: number, digits: number) => {
+    const [whole = "0", frac] = Math.abs(n).toFixed(digits).split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, f.thousands);
+    return `${n < 0 ? "−" : ""}${grouped}${frac ? `${f.decimal}${frac}` : ""}`;
+  };
+  const percent = (share: number | null) => (share === null ? "" : fill(f.percent, { n: Math.round(share * 100) }));
+  const pointWords = (p: number, text: string) => fill(Math.abs(p) === 1 ? f.point : f.points, { n: text });
+  return {
+    lang,
+    s,
+    percent,
+    signedPoints(change) {
+      if (change === null) return "";
+      const points = Math.round(change * 100);
+      if (points === 0) return pointWords(0, "0");
+      return pointWords(points, `${points > 0 ? "+" : "−"}${Math.abs(points)}`);
+    },
+    points(share) {
+      const p = Math.round(Math.abs(share) * 1000) / 10;
+      return pointWords(p, decimal(p, Number.isInteger(p) ? 0 : 1));
+    },
+    count: (n) => (n === null ? "" : decimal(n, 0)),
+    number: decimal,
+    year(year, yearType) {
+      if (yearType === "calendar") return String(year);
+      return fill(f.schoolYear, { start: year - 1, end: String(year % 100).padStart(2, "0") });
+    },
+    interval: (lower, upper) => (lower === null || upper === null ? "" : `${percent(lower)}–${percent(upper)}`),
+    ratio: (r) => fill(f.ratio, { n: decimal(r, 2) }),
+    date(iso) {
+      const [y, m, d] = iso.split("-").map(Number);
+      const month = f.months[(m ?? 1) - 1];
+      if (!y || !month || !d) return iso;
+      return fill(f.date, { year: y, month, day: d });
+    },
+    list(items, joiner = "and") {
+      if (items.length < 2) return items[0] ?? "";
+      return fill(joiner === "and" ? f.list : f.listOr, {
+        items: items.slice(0, -1).join(", "),
+        last: items[items.length - 1] as string,
+      });
+    },
+  };
 }

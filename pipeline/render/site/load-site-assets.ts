@@ -1,7 +1,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
+import { parse as parseYaml } from "yaml";
+import { SITE_LANGUAGES, type SiteLanguage } from "../../../schemas/index.ts";
 import type { Effects } from "../../effects.ts";
+import { fill, lookupString, type SiteStrings, SiteStringsSchema } from "./site-strings.ts";
 
 export type PageTemplate = (view: object) => string;
 
@@ -13,17 +16,22 @@ export interface SiteAssets {
     indicator: PageTemplate;
     data: PageTemplate;
     methods: PageTemplate;
+    embed: PageTemplate;
   };
+  /** Every interface string, by language, from `reports/site/i18n/<language>.yaml`. */
+  strings: Record<SiteLanguage, SiteStrings>;
   /** Files copied into the site as they are, by site-relative path: styles, scripts, vendored Vega. */
   files: Map<string, string>;
 }
 
-const PAGES = ["layout", "index", "indicator", "data", "methods"] as const;
+const PAGES = ["layout", "index", "indicator", "data", "methods", "embed"] as const;
 
-/** The browser builds of the libraries that make the charts interactive, shipped with the site. */
+/**
+ * The browser builds of the libraries that make the charts interactive, shipped with the site.
+ * Not vega-lite: specs are compiled to Vega at build time, and vega-embed draws Vega without it.
+ */
 const VENDOR = [
   { pkg: "vega", file: "build/vega.min.js", as: "vega.min.js" },
-  { pkg: "vega-lite", file: "build/vega-lite.min.js", as: "vega-lite.min.js" },
   { pkg: "vega-embed", file: "build/vega-embed.min.js", as: "vega-embed.min.js" },
 ] as const;
 
@@ -37,7 +45,9 @@ export async function loadSiteAssets(effects: Effects, c2cRoot: string): Promise
   const text = async (p: string) => new TextDecoder().decode(await effects.readFile(p));
   const hbs = Handlebars.create();
   hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-  hbs.registerPartial("table", await text(path.join(c2cRoot, "reports", "site", "table.hbs")));
+  registerTranslationHelpers(hbs);
+  for (const partial of ["table", "chart-figure", "chart-embed"])
+    hbs.registerPartial(partial, await text(path.join(c2cRoot, "reports", "site", `${partial}.hbs`)));
   const compiled = new Map<string, PageTemplate>();
   for (const name of PAGES) {
     const source = await text(path.join(c2cRoot, "reports", "site", `${name}.hbs`));
@@ -60,9 +70,47 @@ export async function loadSiteAssets(effects: Effects, c2cRoot: string): Promise
       indicator: page("indicator"),
       data: page("data"),
       methods: page("methods"),
+      embed: page("embed"),
     },
+    strings: await loadSiteStrings(effects, c2cRoot),
     files,
   };
+}
+
+/** Reads and checks each language's strings; a missing or misspelt key in any of them stops the build. */
+async function loadSiteStrings(effects: Effects, c2cRoot: string): Promise<Record<SiteLanguage, SiteStrings>> {
+  const out: Partial<Record<SiteLanguage, SiteStrings>> = {};
+  for (const lang of SITE_LANGUAGES) {
+    const file = path.join(c2cRoot, "reports", "site", "i18n", `${lang}.yaml`);
+    const parsed = SiteStringsSchema.safeParse(parseYaml(new TextDecoder().decode(await effects.readFile(file))));
+    if (!parsed.success)
+      throw new Error(
+        `${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ")}`,
+      );
+    out[lang] = parsed.data;
+  }
+  return out as Record<SiteLanguage, SiteStrings>;
+}
+
+/**
+ * `{{t "nav.skip"}}` prints a string of the page's language (the view's `strings`), escaped, with
+ * its `{placeholders}` filled from the helper's hash (`{{t "index.inYear" year=latestYear}}`), also
+ * escaped. `{{th "methods.progressHtml"}}` does the same for the few strings that hold markup: the
+ * translation file is c2c's own, so its markup is trusted; the values filled in never are.
+ */
+function registerTranslationHelpers(hbs: typeof Handlebars): void {
+  const translate = (key: string, options: Handlebars.HelperOptions, html: boolean) => {
+    const strings = (options.data as { root?: { strings?: SiteStrings } }).root?.strings;
+    if (!strings) throw new Error(`{{t "${key}"}} used on a page rendered without strings`);
+    const template = lookupString(strings, key);
+    if (template === undefined) throw new Error(`no site string "${key}" in reports/site/i18n`);
+    const vars = Object.fromEntries(
+      Object.entries(options.hash as Record<string, unknown>).map(([k, v]) => [k, hbs.escapeExpression(String(v))]),
+    );
+    return new hbs.SafeString(fill(html ? template : hbs.escapeExpression(template), vars));
+  };
+  hbs.registerHelper("t", (key: string, options: Handlebars.HelperOptions) => translate(key, options, false));
+  hbs.registerHelper("th", (key: string, options: Handlebars.HelperOptions) => translate(key, options, true));
 }
 
 /**

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { type Config, ConfigSchema, type Partner } from "../../../schemas/index.ts";
 import { deriveObservations, summarizeIndicators } from "../../derive/derive-observations.ts";
 import { deriveProgress } from "../../derive/progress.ts";
@@ -7,9 +10,11 @@ import { loadProject, type Project } from "../../load/load-project.ts";
 import type { Observation } from "../../observation.ts";
 import { protectCells } from "../../protect/protect-cells.ts";
 import { REPO_ROOT } from "../../test-support/load-fixture.ts";
+import type { BoundaryFeature } from "./charts.ts";
 import { csvCell } from "./downloads.ts";
 import { loadSiteAssets } from "./load-site-assets.ts";
 import { renderSite } from "./render-site.ts";
+import { lookupString, placeholders, type SiteStrings, SiteStringsSchema } from "./site-strings.ts";
 
 const config: Config = ConfigSchema.parse({
   partnership: { name: "Riverbend <Partners> & Co", introduction: "Every child, cradle to career." },
@@ -79,6 +84,9 @@ function observations(): Observation[] {
     list.push(cell(year, ["district", "north"], "all", "all", n - 200, d - 500));
     list.push(cell(year, ["district", "south"], "all", "all", 200, 500));
   });
+  list.push(cell(2021, ["community", "riverbend"], "race_ethnicity", "black", 70, 250));
+  list.push(cell(2021, ["community", "riverbend"], "race_ethnicity", "hispanic", 120, 330));
+  list.push(cell(2021, ["community", "riverbend"], "race_ethnicity", "white", 220, 420));
   list.push(cell(2025, ["community", "riverbend"], "race_ethnicity", "black", 90, 260));
   list.push(cell(2025, ["community", "riverbend"], "race_ethnicity", "hispanic", 150, 330));
   list.push(cell(2025, ["community", "riverbend"], "race_ethnicity", "white", 226, 402));
@@ -86,7 +94,43 @@ function observations(): Observation[] {
   return list;
 }
 
-async function render() {
+/** Two made-up district outlines, clockwise, for the map. */
+const BOUNDARIES: BoundaryFeature[] = [
+  {
+    type: "Feature",
+    properties: { id: "north" },
+    geometry: {
+      type: "Polygon",
+      coordinates: [
+        [
+          [-90.2, 40.2],
+          [-90, 40.2],
+          [-90, 40],
+          [-90.2, 40],
+          [-90.2, 40.2],
+        ],
+      ],
+    },
+  },
+  {
+    type: "Feature",
+    properties: { id: "south" },
+    geometry: {
+      type: "Polygon",
+      coordinates: [
+        [
+          [-90.2, 40],
+          [-90, 40],
+          [-90, 39.8],
+          [-90.2, 39.8],
+          [-90.2, 40],
+        ],
+      ],
+    },
+  },
+];
+
+async function render(options: { boundaries?: BoundaryFeature[] } = {}) {
   const effects = memoryEffects({}, { readDisk: true });
   const project: Project = await loadProject("/project", REPO_ROOT, effects, { config, partners });
   const protection = protectCells(deriveObservations(observations()), project.indicators, project.config);
@@ -104,6 +148,7 @@ async function render() {
       buildDate: "2026-01-15",
       version: "9.9.9",
       minimumCount: 10,
+      boundaries: options.boundaries ?? null,
     },
     await loadSiteAssets(effects, REPO_ROOT),
   );
@@ -197,5 +242,158 @@ describe("csvCell", () => {
     expect(csvCell("a,b")).toBe('"a,b"');
     expect(csvCell(-0.5)).toBe("-0.5");
     expect(csvCell(null)).toBe("");
+  });
+});
+
+/** Every `href` and `src` of a page that points inside the site, resolved to a site path. */
+function localLinks(pagePath: string, html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/\s(?:href|src)="([^"#]+)(?:#[^"]*)?"/g)) {
+    const target = m[1] ?? "";
+    if (/^[a-z]+:/i.test(target)) continue;
+    out.push(path.posix.normalize(path.posix.join(path.posix.dirname(pagePath), target)));
+  }
+  return out;
+}
+
+describe("renderSite in two languages", () => {
+  it("builds every page in English at the root and in Spanish under es/, each with its lang", async () => {
+    const { site, text } = await render();
+    const english = [...site.keys()].filter((p) => p.endsWith(".html") && !p.startsWith("es/"));
+    expect(english.length).toBeGreaterThan(10);
+    for (const p of english) {
+      expect(site.has(`es/${p}`), `es/${p}`).toBe(true);
+      expect(text(p), p).toContain('<html lang="en">');
+      expect(text(`es/${p}`), `es/${p}`).toContain('<html lang="es">');
+    }
+    expect(text("es/index.html")).toContain("De la cuna a la carrera");
+    expect(text("es/indicators/early-grade-reading.html")).toContain(
+      "Lectura en tercer grado: subió del 41% en 2020–21 al 47% en 2024–25, una mejora de 6 puntos.",
+    );
+    expect(text("es/indicators/early-grade-reading.html")).toContain("Hispano o latino");
+    expect(text("es/methods.html")).toContain("Compilado el 15 de enero de 2026");
+    expect(text("methods.html")).toContain("Built on January 15, 2026");
+  });
+
+  it("links every page to its twin in the other language, and every link and script resolves", async () => {
+    const { site, text } = await render();
+    for (const p of [...site.keys()].filter((k) => k.endsWith(".html"))) {
+      const html = text(p);
+      for (const target of localLinks(p, html)) expect(site.has(target), `${p} → ${target}`).toBe(true);
+      if (p.includes("embed/")) continue;
+      const twin = p.startsWith("es/") ? p.slice(3) : `es/${p}`;
+      const switchLinks = localLinks(p, /<nav class="languages"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? "");
+      expect(switchLinks, p).toEqual([twin]);
+    }
+  });
+
+  it("leaves no English interface sentence on a Spanish page", async () => {
+    const { site, text } = await render();
+    const en = parseYaml(readFileSync(path.join(REPO_ROOT, "reports/site/i18n/en.yaml"), "utf8"));
+    const es = parseYaml(readFileSync(path.join(REPO_ROOT, "reports/site/i18n/es.yaml"), "utf8"));
+    const english: string[] = [];
+    const walk = (a: unknown, b: unknown) => {
+      if (typeof a === "string" && typeof b === "string") {
+        // The fixed words of each string, between its placeholders.
+        if (a !== b) for (const part of a.split(/\{\w+\}/)) if (part.trim().length >= 14) english.push(part.trim());
+      } else if (a && typeof a === "object")
+        for (const k of Object.keys(a)) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+    };
+    walk(en, es);
+    expect(english.length).toBeGreaterThan(100);
+    for (const p of [...site.keys()].filter((k) => k.startsWith("es/") && k.endsWith(".html"))) {
+      const body = text(p).replace(/<script[\s\S]*?<\/script>/g, "");
+      const found = english.filter((phrase) => body.includes(phrase.replace(/"/g, "&quot;")));
+      expect(found, p).toEqual([]);
+    }
+  });
+
+  it("shows each milestone's largest gap on its index card", async () => {
+    const { text } = await render();
+    const index = text("index.html");
+    const card = index.slice(index.indexOf('href="indicators/early-grade-reading.html"'));
+    expect(card).toMatch(/Largest gap<\/dt><dd>Hispanic or Latino: [\d.]+ points? behind everyone<\/dd>/);
+    expect(text("es/index.html")).toMatch(/Mayor brecha<\/dt><dd>Hispano o latino: [\d.]+ puntos? por detrás de todos/);
+  });
+
+  it("charts each group's gap over time with a sentence and a table", async () => {
+    const { text } = await render();
+    const page = text("indicators/early-grade-reading.html");
+    const section = page.slice(page.indexOf('id="gaps-time-heading"'));
+    expect(section).toContain('data-chart="gaps-early-grade-reading"');
+    expect(section).toMatch(/By race\/ethnicity, the largest gap in 2024–25 is for Hispanic or Latino/);
+    expect(section).toMatch(/<th scope="row">2020–21<\/th>/);
+  });
+
+  it("draws a map of the districts only when the project has boundaries", async () => {
+    const without = await render();
+    expect(without.text("indicators/early-grade-reading.html")).not.toContain('data-chart="map-');
+    const { site, text } = await render({ boundaries: BOUNDARIES });
+    const page = text("indicators/early-grade-reading.html");
+    expect(page).toContain('data-chart="map-early-grade-reading"');
+    expect(page).toMatch(/In 2024–25, of the school districts with a published figure, (North|South) District had/);
+    expect(site.has("embed/map-early-grade-reading.html")).toBe(true);
+    // The map's data holds the districts' published figures, and only the outline of each.
+    const spec = /<script type="application\/json" id="map-early-grade-reading">([\s\S]*?)<\/script>/.exec(page)?.[1];
+    expect(spec).toContain('"geo_id":"north"');
+  });
+
+  it("gives every chart a page of its own to embed, and the code to embed it", async () => {
+    const { site, text } = await render();
+    const page = text("indicators/early-grade-reading.html");
+    const charts = [...page.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
+    expect(charts.length).toBeGreaterThan(2);
+    for (const id of charts) {
+      expect(site.has(`embed/${id}.html`), id).toBe(true);
+      expect(page).toContain(`&lt;iframe src&#x3D;&quot;../embed/${id}.html&quot;`);
+      const embed = text(`embed/${id}.html`);
+      expect(embed).toContain(`data-chart="${id}"`);
+      expect(embed).toContain("<figcaption>");
+      expect(embed).toContain("Source: Riverbend &lt;Partners&gt; &amp; Co");
+    }
+  });
+
+  it("loads the chart libraries only on pages with charts, deferred", async () => {
+    const { text } = await render();
+    expect(text("index.html")).not.toContain("vega");
+    const page = text("indicators/early-grade-reading.html");
+    for (const m of page.matchAll(/<script src="[^"]+"([^>]*)>/g)) expect(m[1]).toContain("defer");
+    expect(page).toContain("assets/vendor/vega.min.js");
+  });
+});
+
+describe("the translation files", () => {
+  const en = SiteStringsSchema.parse(
+    parseYaml(readFileSync(path.join(REPO_ROOT, "reports/site/i18n/en.yaml"), "utf8")),
+  );
+  const es = SiteStringsSchema.parse(
+    parseYaml(readFileSync(path.join(REPO_ROOT, "reports/site/i18n/es.yaml"), "utf8")),
+  );
+
+  it("use the same placeholders in every string", () => {
+    const pairs: [string, string, string][] = [];
+    const walk = (key: string, a: unknown, b: unknown) => {
+      if (typeof a === "string") pairs.push([key, a, b as string]);
+      else if (Array.isArray(a)) return;
+      else if (a && typeof a === "object")
+        for (const k of Object.keys(a))
+          walk(`${key}.${k}`, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+    };
+    walk("", en, es);
+    expect(pairs.length).toBeGreaterThan(200);
+    for (const [key, a, b] of pairs) expect(placeholders(b), key).toEqual(placeholders(a));
+  });
+
+  it("have every key the templates ask for", () => {
+    const dir = path.join(REPO_ROOT, "reports/site");
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".hbs")))
+      for (const m of readFileSync(path.join(dir, file), "utf8").matchAll(/\{\{?\(?th? "([\w.-]+)"/g))
+        expect(lookupString(en, m[1] ?? ""), `${file}: ${m[1]}`).toBeDefined();
+  });
+
+  it("reject a language file with a key missing", () => {
+    const broken = structuredClone(es) as { nav: Partial<SiteStrings["nav"]> };
+    delete broken.nav.skip;
+    expect(SiteStringsSchema.safeParse(broken).success).toBe(false);
   });
 });

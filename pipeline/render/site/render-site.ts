@@ -1,47 +1,55 @@
-import type { Dimension, Indicator, Milestone, PrivacyPolicy } from "../../../schemas/index.ts";
+import {
+  type Dimension,
+  type Indicator,
+  type PrivacyPolicy,
+  SITE_LANGUAGES,
+  type SiteLanguage,
+} from "../../../schemas/index.ts";
 import type { Gap } from "../../derive/progress.ts";
 import type { IndicatorSummary, Observation, ObservationFlag } from "../../observation.ts";
 import { policyFor } from "../../protect/privacy-policy.ts";
 import type { SiteInput } from "../site-input.ts";
 import {
+  type BoundaryFeature,
+  type ChartText,
+  type GapPoint,
   GROUP_PALETTE,
   type GroupBar,
+  gapTrendChartSpec,
   groupChartSpec,
+  type MapArea,
+  mapChartSpec,
   type RenderedChart,
   renderChart,
   type TrendPoint,
   trendChartSpec,
 } from "./charts.ts";
 import { DERIVED_COLUMNS, dataPackage, observationsCsv, observationsJson, tableCsv } from "./downloads.ts";
-import { formatCount, formatInterval, formatPercent, formatPoints, formatYear } from "./format.ts";
+import { createLocale, type Locale } from "./format.ts";
 import type { SiteAssets } from "./load-site-assets.ts";
-import { gapSentence, groupSentence, progressSentence, STATUS_WORDS, trendSentence } from "./sentences.ts";
+import { gapSentence, gapWords, groupSentence, progressSentence, trendSentence } from "./sentences.ts";
+import { fill } from "./site-strings.ts";
 
 /**
  * Stage 9, public side: the site as a map of site-relative paths to contents. Pure: the same input
  * gives the same bytes. Everything drawn here comes from the protected table in `input`.
+ *
+ * Every page is built in each language: the config's `site.language` at the root, the others in a
+ * folder of their own (`es/index.html`, `es/indicators/<id>.html`), sharing `assets/` and the
+ * downloads. Links between pages are relative, so the site works from `file://` and any host.
  */
 export async function renderSite(input: SiteInput, assets: SiteAssets): Promise<Map<string, string | Uint8Array>> {
   const site = new Map<string, string | Uint8Array>();
-  const ctx = siteContext(input);
   for (const [p, content] of assets.files) site.set(p, content);
+  const primary = input.config.site.language;
+  const languages = [primary, ...SITE_LANGUAGES.filter((l) => l !== primary)];
+  for (const lang of languages) await renderLanguage(site, input, assets, siteContext(input, assets, lang, languages));
 
-  site.set("index.html", page(assets, ctx, "", "home", ctx.title, assets.pages.index(indexView(input, ctx))));
   for (const indicator of input.indicators) {
-    const view = await indicatorView(input, ctx, indicator);
-    site.set(
-      `indicators/${indicator.id}.html`,
-      page(assets, ctx, "../", indicator.id, indicator.title, assets.pages.indicator(view)),
-    );
     const own = input.observations.filter((o) => o.indicator === indicator.id);
     site.set(`data/${indicator.id}.csv`, observationsCsv(own));
     site.set(`data/${indicator.id}.json`, observationsJson(own));
   }
-  site.set("data.html", page(assets, ctx, "", "data", "Data downloads", assets.pages.data(dataView(input, ctx))));
-  site.set(
-    "methods.html",
-    page(assets, ctx, "", "methods", "How the figures are made", assets.pages.methods(methodsView(input, ctx))),
-  );
   for (const [name, rows] of [
     ["changes", input.derived.changes],
     ["progress", input.derived.progress],
@@ -52,101 +60,195 @@ export async function renderSite(input: SiteInput, assets: SiteAssets): Promise<
   }
   site.set("data/observations.csv", observationsCsv(input.observations));
   site.set("data/observations.json", observationsJson(input.observations));
-  site.set("datapackage.json", dataPackage(input.config.community.id, ctx.title, input.buildDate, input.indicators));
+  const title = input.config.site.title ?? input.config.partnership.name;
+  site.set("datapackage.json", dataPackage(input.config.community.id, title, input.buildDate, input.indicators));
   return site;
 }
 
-const MILESTONE_LABELS: Record<Milestone, string> = {
-  "healthy-start": "Healthy start",
-  "kindergarten-readiness": "Ready for kindergarten",
-  "early-grade-reading": "Reading by third grade",
-  "middle-grade-math": "Math in middle school",
-  "high-school-graduation": "High-school graduation",
-  "postsecondary-enrollment": "Enrolling after high school",
-  "postsecondary-completion": "Completing a degree or credential",
-  employment: "Employment",
+async function renderLanguage(
+  site: Map<string, string | Uint8Array>,
+  input: SiteInput,
+  assets: SiteAssets,
+  ctx: SiteContext,
+): Promise<void> {
+  const t = ctx.loc.s;
+  const put = (rel: string, current: string, title: string, body: string, charts = false) =>
+    site.set(ctx.dir + rel, page(assets, ctx, rel, current, title, body, charts));
+
+  put("index.html", "home", ctx.title, assets.pages.index(view(ctx, indexView(input, ctx))));
+  for (const indicator of input.indicators) {
+    const text = ctx.indicatorText(indicator);
+    const v = await indicatorView(input, ctx, indicator);
+    put(`indicators/${indicator.id}.html`, indicator.id, text.title, assets.pages.indicator(view(ctx, v)), true);
+    for (const chart of v.charts) {
+      const rel = `embed/${chart.id}.html`;
+      site.set(ctx.dir + rel, assets.pages.embed(view(ctx, embedView(ctx, rel, text, chart))));
+    }
+  }
+  put("data.html", "data", t.page.dataTitle, assets.pages.data(view(ctx, dataView(input, ctx))));
+  put("methods.html", "methods", t.page.methodsTitle, assets.pages.methods(view(ctx, methodsView(input, ctx))));
+}
+
+/** A page's view with what every template needs: the language's strings, for `{{t}}`. */
+function view(ctx: SiteContext, v: object): object {
+  return { ...v, strings: ctx.loc.s, lang: ctx.loc.lang };
+}
+
+/** The marks that stand for each flag, the same on every page and in every language. */
+export const FLAG_SYMBOLS: Record<Exclude<ObservationFlag, "ok">, string> = {
+  suppressed: "*",
+  "source-suppressed": "†",
+  incomplete: "‡",
+  "low-reliability": "§",
 };
 
-/** The footnote each flag earns, by symbol, so the same mark means the same thing on every page. */
-export const FLAG_NOTES: Record<
-  Exclude<ObservationFlag, "ok">,
-  { symbol: string; text: (policy: PrivacyPolicy) => string }
-> = {
-  suppressed: {
-    symbol: "*",
-    text: (p) =>
-      `Hidden to protect privacy: fewer than ${p.minimumCount} people ${countedWords(p.counted)}, or showing it would let such a figure be worked out from the others.`,
-  },
-  "source-suppressed": { symbol: "†", text: () => "Withheld by the partner that sent the data, to protect privacy." },
-  incomplete: {
-    symbol: "‡",
-    text: () => "Not shown: a partner withheld part of this group, so no complete figure exists.",
-  },
-  "low-reliability": {
-    symbol: "§",
-    text: (p) => `Based on few people (${reliabilityWords(p)}): read with caution.`,
-  },
-};
+/** The footnote a flag earns, in the page's language, with the policy's own numbers. */
+export function flagNote(loc: Locale, flag: Exclude<ObservationFlag, "ok">, policy: PrivacyPolicy): string {
+  const f = loc.s.flags;
+  switch (flag) {
+    case "suppressed":
+      return fill(f.suppressed, { minimum: policy.minimumCount, counted: countedWords(loc, policy.counted) });
+    case "source-suppressed":
+      return f.sourceSuppressed;
+    case "incomplete":
+      return f.incomplete;
+    case "low-reliability":
+      return fill(f.lowReliability, { rule: reliabilityWords(loc, policy) });
+  }
+}
 
-/** "were counted, reached the outcome or did not": the counts the minimum applies to, in words. */
-function countedWords(counted: PrivacyPolicy["counted"]): string {
-  const words = { denominator: "were counted", numerator: "reached the outcome", complement: "did not reach it" };
-  const list = (["denominator", "numerator", "complement"] as const)
-    .filter((q) => counted.includes(q))
-    .map((q) => words[q]);
-  return list.length > 1 ? `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}` : (list[0] ?? "");
+/** "were counted, reached the outcome or did not reach it": the counts the minimum applies to, in words. */
+function countedWords(loc: Locale, counted: PrivacyPolicy["counted"]): string {
+  const f = loc.s.flags;
+  const words = { denominator: f.countedDenominator, numerator: f.countedNumerator, complement: f.countedComplement };
+  return loc.list(
+    (["denominator", "numerator", "complement"] as const).filter((q) => counted.includes(q)).map((q) => words[q]),
+    "or",
+  );
 }
 
 /** "fewer than 30 counted or fewer than 20 reaching the outcome". */
-function reliabilityWords(p: PrivacyPolicy): string {
+function reliabilityWords(loc: Locale, p: PrivacyPolicy): string {
   const parts = [];
-  if (p.reliability.minimumDenominator > 0) parts.push(`fewer than ${p.reliability.minimumDenominator} counted`);
+  if (p.reliability.minimumDenominator > 0)
+    parts.push(fill(loc.s.flags.fewerCounted, { n: p.reliability.minimumDenominator }));
   if (p.reliability.minimumNumerator > 0)
-    parts.push(`fewer than ${p.reliability.minimumNumerator} reaching the outcome`);
-  return parts.join(" or ");
+    parts.push(fill(loc.s.flags.fewerReaching, { n: p.reliability.minimumNumerator }));
+  return loc.list(parts, "or");
 }
 
 interface SiteContext {
+  loc: Locale;
+  /** This language's folder within the site: `` for the primary language, `es/` for another. */
+  dir: string;
+  /** Every language, primary first, with its folder, for the language switch. */
+  languages: { lang: SiteLanguage; dir: string; name: string }[];
   title: string;
   minimumCount: number;
+  /** `95%`. */
+  confidence: string;
+  chartText: ChartText;
   groupLabel: (dimension: Dimension | "all", group: string) => string;
+  /** A group's place in its vocabulary: groups are always listed in this order. */
+  groupIndex: (dimension: Dimension, group: string) => number;
+  /** A group's colour, the same on every chart. */
+  groupColour: (dimension: Dimension, group: string) => string;
   dimensionLabel: (dimension: Dimension) => string;
-  districtName: (id: string) => string;
   partnerName: (id: string) => string;
   summaries: Map<string, IndicatorSummary>;
+  /** The indicator with its title, definition and notes in this language, where the file gives them. */
+  indicatorText: (indicator: Indicator) => Indicator;
+  /** Where the site is published (ending in `/`), for embed codes; null when the config does not say. */
+  siteUrl: string | null;
 }
 
-function siteContext(input: SiteInput): SiteContext {
+function siteContext(
+  input: SiteInput,
+  assets: SiteAssets,
+  lang: SiteLanguage,
+  languages: readonly SiteLanguage[],
+): SiteContext {
+  const loc = createLocale(lang, assets.strings[lang]);
+  const dirOf = (l: SiteLanguage) => (l === languages[0] ? "" : `${l}/`);
   const dims = input.vocabularies.get("dimension");
+  const label = (g: { label: string; labels: Partial<Record<SiteLanguage, string>> } | undefined) =>
+    g ? (g.labels[lang] ?? g.label) : undefined;
+  const confidence = loc.percent(input.config.statistics.confidenceLevel).replace(/\d+/, () => {
+    const p = Math.round(input.config.statistics.confidenceLevel * 1000) / 10;
+    return loc.number(p, Number.isInteger(p) ? 0 : 1);
+  });
+  const url = input.config.site.url;
+  const groupIndex = (dimension: Dimension, group: string) =>
+    input.vocabularies.get(dimension)?.groups.findIndex((g) => g.code === group) ?? -1;
   return {
+    loc,
+    dir: dirOf(lang),
+    languages: languages.map((l) => ({ lang: l, dir: dirOf(l), name: assets.strings[l].language.name })),
     title: input.config.site.title ?? input.config.partnership.name,
     minimumCount: input.minimumCount,
+    confidence,
+    chartText: { loc, confidence },
     groupLabel: (dimension, group) =>
       dimension === "all"
-        ? "All"
-        : (input.vocabularies.get(dimension)?.groups.find((g) => g.code === group)?.label ?? group),
-    dimensionLabel: (dimension) => dims?.groups.find((g) => g.code === dimension)?.label ?? dimension,
-    districtName: (id) => input.config.districts.find((d) => d.id === id)?.name ?? id,
+        ? loc.s.charts.all
+        : (label(input.vocabularies.get(dimension)?.groups.find((g) => g.code === group)) ?? group),
+    groupIndex,
+    groupColour: (dimension, group) =>
+      GROUP_PALETTE[Math.max(0, groupIndex(dimension, group)) % GROUP_PALETTE.length] as string,
+    dimensionLabel: (dimension) => label(dims?.groups.find((g) => g.code === dimension)) ?? dimension,
     partnerName: (id) => input.partners.find((p) => p.id === id)?.name ?? id,
     summaries: new Map(input.summaries.map((s) => [s.indicator, s])),
+    indicatorText: (indicator) => localizeIndicator(indicator, lang),
+    siteUrl: url === undefined ? null : url.endsWith("/") ? url : `${url}/`,
   };
+}
+
+function localizeIndicator(indicator: Indicator, lang: SiteLanguage): Indicator {
+  const t = indicator.translations[lang];
+  if (!t) return indicator;
+  return {
+    ...indicator,
+    title: t.title,
+    shortTitle: t.shortTitle,
+    definition: t.definition,
+    whyItMatters: t.whyItMatters,
+    notes: t.notes ?? indicator.notes,
+    breaks: indicator.breaks.map((b) => ({ ...b, note: t.breaks?.find((x) => x.year === b.year)?.note ?? b.note })),
+  };
+}
+
+/** `../../` from a site-relative path back to the site's root. */
+function up(sitePath: string): string {
+  return "../".repeat(sitePath.split("/").length - 1);
 }
 
 function page(
   assets: SiteAssets,
   ctx: SiteContext,
-  root: string,
+  rel: string,
   current: string,
   title: string,
   body: string,
+  charts: boolean,
 ): string {
-  return assets.pages.layout({
-    root,
-    title: current === "home" ? ctx.title : `${title} · ${ctx.title}`,
-    siteTitle: ctx.title,
-    current,
-    body,
-  });
+  const root = up(ctx.dir + rel);
+  return assets.pages.layout(
+    view(ctx, {
+      root,
+      home: root + ctx.dir,
+      title: current === "home" ? ctx.title : `${title} · ${ctx.title}`,
+      siteTitle: ctx.title,
+      current,
+      body,
+      charts,
+      languages: ctx.languages.map((l) => ({
+        lang: l.lang,
+        name: l.name,
+        href: root + l.dir + rel,
+        current: l.lang === ctx.loc.lang,
+      })),
+    }),
+  );
 }
 
 /** The community-wide series for everyone, in year order, published cells only. */
@@ -156,41 +258,59 @@ function overallSeries(observations: readonly Observation[], indicator: string):
     .sort((a, b) => a.year - b.year);
 }
 
-function directionWords(summary: IndicatorSummary): string {
-  switch (summary.direction) {
-    case "better":
-      return "Better than the baseline";
-    case "worse":
-      return "Worse than the baseline";
-    case "no-change":
-      return "No change since the baseline";
-    default:
-      return "Not enough data to compare with the baseline";
-  }
+function directionWords(loc: Locale, summary: IndicatorSummary): string {
+  return loc.s.direction[summary.direction ?? "unknown"];
+}
+
+/** Who a gap is measured against, in words: everyone, the group doing best, or a named group. */
+function referenceName(ctx: SiteContext, g: Gap): string {
+  if (g.reference === "overall") return ctx.loc.s.gaps.everyone;
+  if (g.reference === "best") return ctx.loc.s.gaps.best;
+  return ctx.groupLabel(g.dimension, g.reference);
+}
+
+/** The gap furthest behind among real groups (not "not reported"), or undefined. */
+function largestGap(gaps: readonly Gap[]): Gap | undefined {
+  return gaps
+    .filter((g) => g.behind && g.group !== "unknown")
+    .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap) || (a.group < b.group ? -1 : 1))[0];
 }
 
 function indexView(input: SiteInput, ctx: SiteContext) {
+  const { loc } = ctx;
   const years = input.summaries.map((s) => s.latestYear).filter((y): y is number => y !== null);
-  const cards = input.indicators.map((indicator) => {
+  const cards = input.indicators.map((raw) => {
+    const indicator = ctx.indicatorText(raw);
     const summary = ctx.summaries.get(indicator.id) as IndicatorSummary;
     const series = overallSeries(input.observations, indicator.id);
+    const latestGaps = input.derived.gaps.filter(
+      (g) => g.indicator === indicator.id && g.geo_level === "community" && g.year === summary.latestYear,
+    );
+    const gap = largestGap(latestGaps);
     return {
       id: indicator.id,
-      milestone: MILESTONE_LABELS[indicator.milestone],
+      milestone: loc.s.milestones[indicator.milestone],
       title: indicator.title,
       hasValue: summary.latestValue !== null,
-      latest: formatPercent(summary.latestValue),
-      latestYear: summary.latestYear === null ? "" : formatYear(summary.latestYear, indicator.yearType),
-      change: formatPoints(summary.changeSinceBaseline),
-      baselineYear: formatYear(summary.baselineYear, indicator.yearType),
+      latest: loc.percent(summary.latestValue),
+      latestYear: summary.latestYear === null ? "" : loc.year(summary.latestYear, indicator.yearType),
+      change: loc.signedPoints(summary.changeSinceBaseline),
+      baselineYear: loc.year(summary.baselineYear, indicator.yearType),
       direction: summary.direction,
-      directionWords: directionWords(summary),
-      polarityWords: indicator.polarity === "higher-is-better" ? "Higher is better" : "Lower is better",
-      target: formatPercent(summary.targetValue),
+      directionWords: directionWords(loc, summary),
+      polarityWords: indicator.polarity === "higher-is-better" ? loc.s.polarity.higher : loc.s.polarity.lower,
+      target: loc.percent(summary.targetValue),
       targetYear: summary.targetYear,
       status: summary.status,
-      statusWords: STATUS_WORDS[summary.status],
+      statusWords: loc.s.status[summary.status],
       sparkline: sparkline(series),
+      gapKnown: latestGaps.length > 0,
+      largestGap: gap
+        ? fill(loc.s.index.largestGapText, {
+            group: `${ctx.groupLabel(gap.dimension, gap.group)}`,
+            gap: gapWords(loc, gap, referenceName(ctx, gap)),
+          })
+        : "",
     };
   });
   const h = input.derived.headline;
@@ -198,11 +318,11 @@ function indexView(input: SiteInput, ctx: SiteContext) {
     indicators:
       h.indicatorsWithTrend === 0
         ? ""
-        : `Outcomes moving in the right direction since their baseline: ${h.indicatorsImproving} out of ${h.indicatorsWithTrend}.`,
+        : fill(loc.s.index.indicatorsHeadline, { improving: h.indicatorsImproving, total: h.indicatorsWithTrend }),
     gaps:
       h.gapsWithTrend === 0
         ? ""
-        : `Gaps between groups of children narrowing since the baseline: ${h.gapsNarrowing} out of ${h.gapsWithTrend}.`,
+        : fill(loc.s.index.gapsHeadline, { narrowing: h.gapsNarrowing, total: h.gapsWithTrend }),
   };
   return {
     name: input.config.partnership.name,
@@ -241,27 +361,66 @@ interface TableRow {
 }
 
 function flagSymbol(flag: ObservationFlag): string {
-  return flag === "ok" ? "" : FLAG_NOTES[flag].symbol;
+  return flag === "ok" ? "" : FLAG_SYMBOLS[flag];
 }
 
-function tableRow(label: string, o: Observation | undefined): TableRow {
-  if (!o) return { label, value: "No data", interval: "", counts: "", note: "" };
-  const hidden = o.value === null;
+/** The word for a figure that is not shown: withheld by its partner, or hidden by c2c. */
+function hiddenWord(loc: Locale, o: Observation): string {
+  return o.flag === "source-suppressed" ? loc.s.flags.withheld : loc.s.flags.hidden;
+}
+
+function tableRow(loc: Locale, label: string, o: Observation | undefined): TableRow {
+  if (!o) return { label, value: loc.s.flags.noData, interval: "", counts: "", note: "" };
   return {
     label,
-    value: hidden ? (o.flag === "source-suppressed" ? "Withheld" : "Hidden") : formatPercent(o.value),
-    interval: formatInterval(o.lower, o.upper),
+    value: o.value === null ? hiddenWord(loc, o) : loc.percent(o.value),
+    interval: loc.interval(o.lower, o.upper),
     counts:
       o.numerator !== null && o.denominator !== null
-        ? `${formatCount(o.numerator)} of ${formatCount(o.denominator)}`
+        ? fill(loc.s.table.countsValue, { numerator: loc.count(o.numerator), denominator: loc.count(o.denominator) })
         : "",
     note: flagSymbol(o.flag),
   };
 }
 
-async function chartView(id: string, spec: Parameters<typeof renderChart>[0]) {
-  const rendered: RenderedChart = await renderChart(spec);
-  return { id, svg: rendered.svg, spec: scriptJson(rendered.vega) };
+/** A chart as a page shows it: the static SVG, the Vega spec that makes it interactive, and its words. */
+interface ChartView {
+  id: string;
+  svg: string;
+  spec: string;
+  /** The chart's heading on its own (for the embed page). */
+  title: string;
+  caption: string;
+  /** The `<iframe>` partners copy, and whether its address is relative (no `site.url`). */
+  embedCode: string;
+  embedRelative: boolean;
+}
+
+async function chartView(
+  ctx: SiteContext,
+  id: string,
+  title: string,
+  caption: string,
+  spec: Parameters<typeof renderChart>[0],
+): Promise<ChartView> {
+  const rendered: RenderedChart = await renderChart(spec, ctx.loc);
+  const height = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(rendered.svg)?.[1] ?? 300);
+  const src = `${ctx.siteUrl ?? "../"}${ctx.siteUrl ? ctx.dir : ""}embed/${id}.html`;
+  const frameTitle = fill(ctx.loc.s.embed.frameTitle, { title });
+  const embedCode = `<iframe src="${escapeAttribute(src)}" title="${escapeAttribute(frameTitle)}" width="100%" height="${Math.ceil(height + 190)}" style="border:0;max-width:640px" loading="lazy"></iframe>`;
+  return {
+    id,
+    svg: rendered.svg,
+    spec: scriptJson(rendered.vega),
+    title,
+    caption,
+    embedCode,
+    embedRelative: ctx.siteUrl === null,
+  };
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** JSON that is safe inside a `<script type="application/json">` element. */
@@ -274,15 +433,26 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indicator) {
+async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator) {
+  const { loc } = ctx;
+  const t = loc.s;
+  const indicator = ctx.indicatorText(raw);
   const summary = ctx.summaries.get(indicator.id) as IndicatorSummary;
   const own = input.observations.filter((o) => o.indicator === indicator.id);
   const series = overallSeries(own, indicator.id);
-  const year = (y: number) => formatYear(y, indicator.yearType);
+  const year = (y: number) => loc.year(y, indicator.yearType);
+  const yearTitle = indicator.yearType === "school" ? t.charts.schoolYear : t.charts.year;
   const flagsSeen = new Set<ObservationFlag>();
   const note = (o: Observation | undefined) => {
     if (o && o.flag !== "ok") flagsSeen.add(o.flag);
     return o;
+  };
+  const segmentOf = (y: number) => indicator.breaks.filter((b) => b.year <= y).length;
+  const charts: ChartView[] = [];
+  const chart = async (id: string, title: string, caption: string, spec: Parameters<typeof renderChart>[0]) => {
+    const c = await chartView(ctx, id, `${indicator.title}: ${title}`, caption, spec);
+    charts.push(c);
+    return c;
   };
 
   // Every year from the first to the last, so a missing or hidden year breaks the line.
@@ -298,39 +468,49 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indi
       value: o?.value ?? null,
       lower: o?.lower ?? null,
       upper: o?.upper ?? null,
-      segment: indicator.breaks.filter((b) => b.year <= y).length,
+      segment: segmentOf(y),
     });
   }
   const baselineCell = byYear.get(indicator.baselineYear);
-  const trendText = trendSentence(indicator, series, summary, year);
+  const trendText = trendSentence(loc, indicator, series, summary);
   const trend = {
     caption: trendText,
     chart:
       points.length > 0
-        ? await chartView(
+        ? await chart(
             `trend-${indicator.id}`,
+            t.indicator.overTime,
+            trendText,
             trendChartSpec({
+              text: ctx.chartText,
               description: trendText,
               points,
               target: {
+                target: true,
                 year: indicator.target.year,
                 value: indicator.target.value,
-                label: `Target ${formatPercent(indicator.target.value)} by ${indicator.target.year}`,
+                label: fill(t.charts.targetLabel, {
+                  value: loc.percent(indicator.target.value),
+                  year: indicator.target.year,
+                }),
               },
               baseline:
                 baselineCell?.value != null
                   ? {
                       year: indicator.baselineYear,
                       value: baselineCell.value,
-                      label: `Baseline ${formatPercent(baselineCell.value)} in ${year(indicator.baselineYear)}`,
+                      label: fill(t.charts.baselineLabel, {
+                        value: loc.percent(baselineCell.value),
+                        year: year(indicator.baselineYear),
+                      }),
                     }
                   : null,
               breaks: indicator.breaks.map((b) => ({ year: b.year, label: `${year(b.year)}: ${b.note}` })),
-              yearTitle: indicator.yearType === "school" ? "School year (2025 = 2024–25)" : "Year",
+              yearTitle,
             }),
           )
         : null,
-    rows: series.map((o) => tableRow(year(o.year), note(o))),
+    rows: series.map((o) => tableRow(loc, year(o.year), note(o))),
   };
 
   const latestYear = summary.latestYear ?? (series.length > 0 ? Math.max(...series.map((o) => o.year)) : null);
@@ -342,173 +522,400 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, indicator: Indi
         (o) => o.geo_level === "community" && o.dimension === dimension && o.year === latestYear,
       );
       if (cells.length === 0) continue;
-      const vocabulary = input.vocabularies.get(dimension);
-      const order = vocabulary?.groups.map((g) => g.code) ?? [];
-      cells.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
+      cells.sort((a, b) => ctx.groupIndex(dimension, a.group) - ctx.groupIndex(dimension, b.group));
       const bars: GroupBar[] = cells.map((o) => ({
         group: o.group,
         label: ctx.groupLabel(dimension, o.group),
         value: o.value,
         lower: o.lower,
         upper: o.upper,
-        colour: GROUP_PALETTE[Math.max(0, order.indexOf(o.group)) % GROUP_PALETTE.length] as string,
-        note: o.value === null ? `${o.flag === "source-suppressed" ? "Withheld" : "Hidden"} ${flagSymbol(o.flag)}` : "",
+        colour: ctx.groupColour(dimension, o.group),
+        note: o.value === null ? `${hiddenWord(loc, o)} ${flagSymbol(o.flag)}` : "",
       }));
       const dimLabel = ctx.dimensionLabel(dimension);
-      const text = groupSentence(dimLabel, bars, year(latestYear));
+      const text = groupSentence(loc, dimLabel, bars, year(latestYear));
+      const title = fill(t.indicator.byGroupTitle, { dimension: dimLabel.toLowerCase(), year: year(latestYear) });
       groups.push({
-        title: `By ${dimLabel.toLowerCase()}, ${year(latestYear)}`,
+        title,
         caption: text,
-        chart: await chartView(
+        chart: await chart(
           `groups-${indicator.id}-${dimension}`,
+          title,
+          text,
           groupChartSpec({
+            text: ctx.chartText,
             description: text,
             bars,
             overall:
               overallLatest?.value != null
-                ? { value: overallLatest.value, label: `All: ${formatPercent(overallLatest.value)}` }
+                ? {
+                    value: overallLatest.value,
+                    label: fill(t.charts.allLabel, { value: loc.percent(overallLatest.value) }),
+                  }
                 : null,
           }),
         ),
-        rows: cells.map((o) => tableRow(ctx.groupLabel(dimension, o.group), note(o))),
+        rows: cells.map((o) => tableRow(loc, ctx.groupLabel(dimension, o.group), note(o))),
       });
     }
   }
 
-  const districts =
+  const districtCells =
     latestYear === null
       ? []
       : input.config.districts
-          .map((d) => {
-            const o = own.find(
+          .map((d) => ({
+            district: d,
+            cell: own.find(
               (c) => c.geo_level === "district" && c.geo_id === d.id && c.dimension === "all" && c.year === latestYear,
-            );
-            return o ? tableRow(d.name, note(o)) : null;
-          })
-          .filter((r): r is TableRow => r !== null);
+            ),
+          }))
+          .filter((x): x is { district: (typeof x)["district"]; cell: Observation } => x.cell !== undefined);
+  const districts = districtCells.map(({ district, cell }) => tableRow(loc, district.name, note(cell)));
+  const map =
+    latestYear !== null && input.boundaries && districtCells.length > 0
+      ? await districtMap(ctx, indicator, latestYear, districtCells, input.boundaries, chart)
+      : null;
 
   const progress = input.derived.progress.find((p) => p.indicator === indicator.id && p.geo_level === "community");
-  const latestGaps =
-    latestYear === null
-      ? []
-      : input.derived.gaps.filter(
-          (g) => g.indicator === indicator.id && g.geo_level === "community" && g.year === latestYear,
-        );
+  const communityGaps = input.derived.gaps.filter((g) => g.indicator === indicator.id && g.geo_level === "community");
+  const latestGaps = latestYear === null ? [] : communityGaps.filter((g) => g.year === latestYear);
   const groupName = (g: Gap) => ctx.groupLabel(g.dimension, g.group);
-  const referenceName = (g: Gap) =>
-    g.reference === "overall"
-      ? "everyone"
-      : g.reference === "best"
-        ? "the group doing best"
-        : ctx.groupLabel(g.dimension, g.reference);
-  const more = indicator.polarity === "higher-is-better" ? "more" : "fewer";
   const gapRows = latestGaps
     .filter((g) => g.behind)
     .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap))
     .map((g) => ({
       label: `${groupName(g)} (${ctx.dimensionLabel(g.dimension as Dimension).toLowerCase()})`,
-      gap: `${formatPoints(g.gap).replace(/^[+−]/, "")} behind ${referenceName(g)}`,
-      ratio: g.ratio === null ? "" : `${g.ratio.toFixed(2)}×`,
-      trend: g.narrowing === null ? "Not known" : g.narrowing ? "Narrowing" : "Not narrowing",
-      children: g.children_to_close === null ? "" : `${formatCount(g.children_to_close)} ${more}`,
+      gap: gapWords(loc, g, referenceName(ctx, g)),
+      ratio: g.ratio === null ? "" : loc.ratio(g.ratio),
+      trend: g.narrowing === null ? t.gaps.notKnown : g.narrowing ? t.gaps.narrowing : t.gaps.notNarrowing,
+      children:
+        g.children_to_close === null
+          ? ""
+          : fill(indicator.polarity === "higher-is-better" ? t.gaps.more : t.gaps.fewer, {
+              n: loc.count(g.children_to_close),
+            }),
     }));
+
+  const gapsOverTime = await gapTrend(ctx, indicator, communityGaps, largestGap(latestGaps), yearTitle, chart);
+
   const partnerIds = [...new Set(own.flatMap((o) => o.sources.map((s) => s.split("/")[2] ?? "")))].filter(
     (p) => p !== "",
   );
+  const policy = policyFor(raw, input.config);
+  const root = up(`${ctx.dir}indicators/${indicator.id}.html`);
   return {
     indicator: {
       id: indicator.id,
       title: indicator.title,
-      milestone: MILESTONE_LABELS[indicator.milestone],
+      milestone: t.milestones[indicator.milestone],
       definition: indicator.definition,
       whyItMatters: indicator.whyItMatters,
-      polarityWords:
-        indicator.polarity === "higher-is-better" ? "A higher share is better." : "A lower share is better.",
+      polarityWords: indicator.polarity === "higher-is-better" ? t.polarity.higherSentence : t.polarity.lowerSentence,
       notes: indicator.notes,
     },
     headline: {
-      latest: formatPercent(summary.latestValue),
+      latest: loc.percent(summary.latestValue),
       latestYear: summary.latestYear === null ? "" : year(summary.latestYear),
       hasValue: summary.latestValue !== null,
-      change: formatPoints(summary.changeSinceBaseline),
+      change: loc.signedPoints(summary.changeSinceBaseline),
       baselineYear: year(summary.baselineYear),
       direction: summary.direction,
-      directionWords: directionWords(summary),
-      target: formatPercent(indicator.target.value),
+      directionWords: directionWords(loc, summary),
+      target: loc.percent(indicator.target.value),
       targetYear: indicator.target.year,
       status: summary.status,
-      statusWords: STATUS_WORDS[summary.status],
-      progress: progressSentence(indicator, summary, progress, year),
+      statusWords: t.status[summary.status],
+      progress: progressSentence(loc, indicator, summary, progress),
     },
     gaps: {
-      sentence: gapSentence(latestGaps, groupName, referenceName, year, year(indicator.baselineYear)),
+      sentence: gapSentence(
+        loc,
+        latestGaps,
+        groupName,
+        (g) => referenceName(ctx, g),
+        year,
+        year(indicator.baselineYear),
+      ),
       rows: gapRows,
       year: latestYear === null ? "" : year(latestYear),
       baselineYear: year(indicator.baselineYear),
-      childrenHeading:
-        indicator.polarity === "higher-is-better" ? "Children to close the gap" : "Fewer to close the gap",
+      childrenHeading: indicator.polarity === "higher-is-better" ? t.table.childrenHigher : t.table.childrenLower,
     },
+    confidence: ctx.confidence,
     trend,
     groups,
+    gapsOverTime,
     districtYear: latestYear === null ? "" : year(latestYear),
     districts,
-    sources: partnerIds.sort().map((id) => ctx.partnerName(id)),
+    map,
+    sources: loc.list(partnerIds.sort().map((id) => ctx.partnerName(id))),
     lastUpdate: latestYear === null ? "" : year(latestYear),
     footnotes: (["suppressed", "source-suppressed", "incomplete", "low-reliability"] as const)
       .filter((f) => flagsSeen.has(f))
-      .map((f) => ({ symbol: FLAG_NOTES[f].symbol, text: FLAG_NOTES[f].text(policyFor(indicator, input.config)) })),
-    downloads: { csv: `../data/${indicator.id}.csv`, json: `../data/${indicator.id}.json` },
+      .map((f) => ({ symbol: FLAG_SYMBOLS[f], text: flagNote(loc, f, policy) })),
+    downloads: { csv: `${root}data/${indicator.id}.csv`, json: `${root}data/${indicator.id}.json` },
+    charts,
+  };
+}
+
+type ChartMaker = (
+  id: string,
+  title: string,
+  caption: string,
+  spec: Parameters<typeof renderChart>[0],
+) => Promise<ChartView>;
+
+/**
+ * Gaps over time for the dimension with the largest gap in the latest year: each group's gap to its
+ * reference by year, as a chart, a sentence and a table (years down, groups across).
+ */
+async function gapTrend(
+  ctx: SiteContext,
+  indicator: Indicator,
+  gaps: readonly Gap[],
+  largest: Gap | undefined,
+  yearTitle: string,
+  chart: ChartMaker,
+) {
+  if (!largest) return null;
+  const { loc } = ctx;
+  const t = loc.s;
+  const year = (y: number) => loc.year(y, indicator.yearType);
+  const dimension = largest.dimension as Dimension;
+  const series = gaps.filter((g) => g.dimension === dimension).sort((a, b) => a.year - b.year);
+  const years = [...new Set(series.map((g) => g.year))].sort((a, b) => a - b);
+  if (years.length < 2) return null;
+  const order = [...new Set(series.map((g) => g.group))].sort(
+    (a, b) => ctx.groupIndex(dimension, a) - ctx.groupIndex(dimension, b),
+  );
+  const signed = (g: Gap) => Math.round((g.behind ? -1 : 1) * Math.abs(g.gap) * 1000) / 10;
+  const describe = (g: Gap) => {
+    const reference = referenceName(ctx, g);
+    if (signed(g) === 0) return fill(t.gaps.even, { reference });
+    return fill(g.behind ? t.gaps.behind : t.gaps.ahead, { points: loc.points(g.gap), reference });
+  };
+  const segmentOf = (y: number) => indicator.breaks.filter((b) => b.year <= y).length;
+  const points: GapPoint[] = series.map((g) => ({
+    year: g.year,
+    label: year(g.year),
+    group: g.group,
+    groupLabel: ctx.groupLabel(dimension, g.group),
+    value: g.value,
+    points: signed(g),
+    gapText: describe(g),
+    segment: segmentOf(g.year),
+  }));
+  const palette = order.map((code) => ({
+    label: ctx.groupLabel(dimension, code),
+    colour: ctx.groupColour(dimension, code),
+  }));
+
+  // The sentence: the largest gap now, and how it has moved since the first comparable year.
+  const dimLabel = ctx.dimensionLabel(dimension).toLowerCase();
+  const mine = series.filter((g) => g.group === largest.group && segmentOf(g.year) === segmentOf(largest.year));
+  const first = mine[0];
+  const gapNow = gapWords(loc, largest, referenceName(ctx, largest));
+  const groupLabel = ctx.groupLabel(dimension, largest.group);
+  let sentence: string;
+  if (!first || first.year === largest.year)
+    sentence = fill(t.sentences.gapTrendOne, {
+      dimension: dimLabel,
+      year: year(largest.year),
+      group: groupLabel,
+      gap: gapNow,
+    });
+  else {
+    const change = signed(largest) - signed(first);
+    sentence = fill(t.sentences.gapTrend, {
+      dimension: dimLabel,
+      year: year(largest.year),
+      group: groupLabel,
+      gap: gapNow,
+      fromYear: year(first.year),
+      fromPoints: describe(first),
+      movement: change > 0 ? t.sentences.gapNarrowed : change < 0 ? t.sentences.gapWidened : t.sentences.gapUnchanged,
+    });
+  }
+  const referenceLabel = referenceName(ctx, largest);
+  const title = fill(t.indicator.gapsOverTimeTitle, { dimension: dimLabel });
+  const view = await chart(
+    `gaps-${indicator.id}`,
+    `${t.indicator.gapsOverTime}, ${title.charAt(0).toLowerCase()}${title.slice(1)}`,
+    sentence,
+    gapTrendChartSpec({
+      text: ctx.chartText,
+      description: sentence,
+      points,
+      groups: palette,
+      referenceLabel: `0 = ${referenceLabel}`,
+      yearTitle,
+    }),
+  );
+  const cell = (y: number, code: string) => {
+    const g = series.find((x) => x.year === y && x.group === code);
+    if (!g) return "";
+    const p = signed(g);
+    return `${p > 0 ? "+" : p < 0 ? "−" : ""}${loc.number(Math.abs(p), 1)}`;
+  };
+  return {
+    title,
+    note: fill(t.indicator.gapsOverTimeNote, { reference: referenceLabel }),
+    caption: sentence,
+    chart: view,
+    columns: order.map((code) => ctx.groupLabel(dimension, code)),
+    rows: years.map((y) => ({ label: year(y), cells: order.map((code) => cell(y, code)) })),
+  };
+}
+
+/** The districts' latest figures on a map drawn from the project's boundary file. */
+async function districtMap(
+  ctx: SiteContext,
+  indicator: Indicator,
+  latestYear: number,
+  cells: readonly { district: { id: string; name: string }; cell: Observation }[],
+  boundaries: readonly BoundaryFeature[],
+  chart: ChartMaker,
+) {
+  const { loc } = ctx;
+  const t = loc.s;
+  const features = boundaries.filter((f) => cells.some((c) => c.district.id === f.properties.id));
+  if (features.length === 0) return null;
+  const areas: MapArea[] = features.map((f) => {
+    const { district, cell } = cells.find((c) => c.district.id === f.properties.id) as (typeof cells)[number];
+    const [longitude, latitude] = centre(f);
+    return {
+      geo_id: district.id,
+      name: district.name,
+      year: latestYear,
+      value: cell.value,
+      lower: cell.lower,
+      upper: cell.upper,
+      valueText: cell.value === null ? `${hiddenWord(loc, cell)} ${flagSymbol(cell.flag)}` : loc.percent(cell.value),
+      longitude,
+      latitude,
+    };
+  });
+  const shown = areas.filter((a) => a.value !== null).sort((a, b) => (b.value as number) - (a.value as number));
+  const yearLabel = loc.year(latestYear, indicator.yearType);
+  const high = shown[0];
+  const low = shown[shown.length - 1];
+  const sentence =
+    !high || !low
+      ? fill(t.sentences.mapNone, { year: yearLabel })
+      : high === low
+        ? fill(t.sentences.mapOne, { year: yearLabel, district: high.name, value: high.valueText })
+        : fill(t.sentences.mapRange, {
+            year: yearLabel,
+            high: high.name,
+            highValue: high.valueText,
+            low: low.name,
+            lowValue: low.valueText,
+          });
+  return {
+    caption: sentence,
+    chart: await chart(
+      `map-${indicator.id}`,
+      t.indicator.map,
+      sentence,
+      mapChartSpec({ text: ctx.chartText, description: sentence, features, areas }),
+    ),
+  };
+}
+
+/** The middle of a boundary's bounding box, `[longitude, latitude]`: where its labels go. */
+function centre(feature: BoundaryFeature): [number, number] {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node) && typeof node[0] === "number" && typeof node[1] === "number") {
+      xs.push(node[0]);
+      ys.push(node[1]);
+    } else if (Array.isArray(node)) for (const n of node) walk(n);
+  };
+  walk(feature.geometry.coordinates);
+  const mid = (v: number[]) => Math.round(((Math.min(...v) + Math.max(...v)) / 2) * 1e6) / 1e6;
+  return [mid(xs), mid(ys)];
+}
+
+function embedView(ctx: SiteContext, rel: string, indicator: Indicator, chart: ChartView) {
+  const root = up(ctx.dir + rel);
+  return {
+    root,
+    title: chart.title,
+    siteTitle: ctx.title,
+    chart,
+    source: fill(ctx.loc.s.embed.source, { site: ctx.title, indicator: indicator.title }),
+    page: `../indicators/${indicator.id}.html`,
   };
 }
 
 function dataView(input: SiteInput, ctx: SiteContext) {
   return {
-    count: formatCount(input.observations.length),
-    indicators: input.indicators.map((i) => ({ id: i.id, title: i.title })),
+    root: up(`${ctx.dir}data.html`),
+    count: ctx.loc.count(input.observations.length),
+    indicators: input.indicators.map((i) => ({ id: i.id, title: ctx.indicatorText(i).title })),
     minimumCount: ctx.minimumCount,
+    confidence: ctx.confidence,
   };
 }
 
 function methodsView(input: SiteInput, ctx: SiteContext) {
+  const { loc } = ctx;
+  const t = loc.s.methods;
   const policy = input.config.privacy;
   const reliability = policy.reliability;
+  const gapReference = input.config.statistics.gapReference;
+  const reliabilityText = reliabilityWords(loc, policy);
   return {
-    confidence: `${Math.round(input.config.statistics.confidenceLevel * 1000) / 10}%`,
+    confidence: ctx.confidence,
     gapReference:
-      input.config.statistics.gapReference === "overall"
-        ? "the share for everyone"
-        : input.config.statistics.gapReference === "best"
-          ? "the share of the group doing best"
-          : `the share of the ${input.config.statistics.gapReference.replace(/_/g, " ")} group`,
-
+      gapReference === "overall"
+        ? t.referenceOverall
+        : gapReference === "best"
+          ? t.referenceBest
+          : fill(t.referenceGroup, { group: gapReference.replace(/_/g, " ") }),
     minimumCount: ctx.minimumCount,
     policy: {
       minimumCount: policy.minimumCount,
-      counted: countedWords(policy.counted),
+      counted: countedWords(loc, policy.counted),
       guardsAllOrNone: policy.counted.includes("numerator") && policy.counted.includes("complement"),
       reliability:
-        reliability.action === "off" || reliabilityWords(policy) === ""
+        reliability.action === "off" || reliabilityText === ""
           ? ""
-          : `A figure based on ${reliabilityWords(policy)} is ${reliability.action === "hide" ? "hidden, because it is too uncertain to be useful" : `shown with the mark ${FLAG_NOTES["low-reliability"].symbol}: read it with caution, and look at its 95% interval`}.`,
+          : reliability.action === "hide"
+            ? fill(t.reliabilityHidden, { rule: reliabilityText })
+            : fill(t.reliabilityShown, {
+                rule: reliabilityText,
+                symbol: FLAG_SYMBOLS["low-reliability"],
+                confidence: ctx.confidence,
+              }),
     },
-    notes: Object.values(FLAG_NOTES).map((n) => ({ symbol: n.symbol, text: n.text(policy) })),
-    indicators: input.indicators.map((i) => {
-      const own = policyFor(i, input.config);
+    notes: (Object.keys(FLAG_SYMBOLS) as (keyof typeof FLAG_SYMBOLS)[]).map((f) => ({
+      symbol: FLAG_SYMBOLS[f],
+      text: flagNote(loc, f, policy),
+    })),
+    indicators: input.indicators.map((raw) => {
+      const i = ctx.indicatorText(raw);
+      const own = policyFor(raw, input.config);
+      const rule = reliabilityWords(loc, own);
       return {
         id: i.id,
         title: i.title,
         definition: i.definition,
-        baselineYear: formatYear(i.baselineYear, i.yearType),
-        target: `${formatPercent(i.target.value)} by ${i.target.year}`,
+        baselineYear: loc.year(i.baselineYear, i.yearType),
+        target: fill(loc.s.index.targetBy, { value: loc.percent(i.target.value), year: i.target.year }),
         minimumN: own.minimumCount,
         caution:
-          own.reliability.action === "off" || reliabilityWords(own) === ""
-            ? "none"
-            : `${reliabilityWords(own)}${own.reliability.action === "hide" ? " (hidden)" : ""}`,
+          own.reliability.action === "off" || rule === ""
+            ? t.cautionNone
+            : own.reliability.action === "hide"
+              ? fill(t.cautionHidden, { rule })
+              : rule,
       };
     }),
-    partners: input.partners.map((p) => ({ name: p.name, kind: p.kind.replace(/-/g, " ") })),
-    buildDate: input.buildDate,
+    partners: input.partners.map((p) => ({ name: p.name, kind: t.kinds[p.kind] })),
+    buildDate: loc.date(input.buildDate),
     version: input.version,
   };
 }

@@ -1,132 +1,159 @@
 import type { Indicator } from "../../../schemas/index.ts";
-import type { Gap, Progress, ProgressStatus } from "../../derive/progress.ts";
+import type { Gap, Progress } from "../../derive/progress.ts";
 import type { IndicatorSummary, Observation } from "../../observation.ts";
 import type { GroupBar } from "./charts.ts";
-import { formatCount, formatPercent } from "./format.ts";
+import type { Locale } from "./format.ts";
+import { fill } from "./site-strings.ts";
 
 /**
  * The sentence under each chart, written from the published figures at build time: what a reader
- * would say after looking at the chart. Screen readers get it as the chart's description.
+ * would say after looking at the chart. Screen readers get it as the chart's description. The
+ * words come from the language's translation file; only the choice of sentence is made here.
  */
 
 export function trendSentence(
+  loc: Locale,
   indicator: Indicator,
   series: readonly Observation[],
   summary: IndicatorSummary,
-  year: (y: number) => string,
 ): string {
+  const t = loc.s.sentences;
+  const year = (y: number) => loc.year(y, indicator.yearType);
   const known = series.filter((o) => o.value !== null);
-  const target = `The target is ${formatPercent(indicator.target.value)} by ${indicator.target.year}.`;
+  const target = fill(t.targetIs, { value: loc.percent(indicator.target.value), year: indicator.target.year });
   const first = known[0];
   const last = known[known.length - 1];
-  if (!first || !last) return `No figure for ${indicator.shortTitle} can be published yet. ${target}`;
+  const name = indicator.shortTitle;
+  if (!first || !last) return `${fill(t.noFigure, { name })} ${target}`;
   if (first === last)
-    return `${indicator.shortTitle} was ${formatPercent(last.value)} in ${year(last.year)}. ${target}`;
+    return `${fill(t.single, { name, value: loc.percent(last.value), year: year(last.year) })} ${target}`;
   const from = known.find((o) => o.year === summary.baselineYear) ?? first;
   const points = Math.round(((last.value as number) - (from.value as number)) * 100);
-  const verb = points > 0 ? "rose" : points < 0 ? "fell" : "held steady";
   const movement =
     points === 0
-      ? `${indicator.shortTitle} held steady at ${formatPercent(last.value)} from ${year(from.year)} to ${year(last.year)}.`
-      : `${indicator.shortTitle} ${verb} from ${formatPercent(from.value)} in ${year(from.year)} to ${formatPercent(last.value)} in ${year(last.year)}, ${better(points, indicator)}.`;
+      ? fill(t.steady, { name, value: loc.percent(last.value), from: year(from.year), to: year(last.year) })
+      : fill(points > 0 ? t.rose : t.fell, {
+          name,
+          fromValue: loc.percent(from.value),
+          from: year(from.year),
+          toValue: loc.percent(last.value),
+          to: year(last.year),
+          change: fill(
+            (indicator.polarity === "higher-is-better" ? points > 0 : points < 0) ? t.improvement : t.wrongWay,
+            { points: loc.points(points / 100) },
+          ),
+        });
   return `${movement} ${target}`;
 }
 
-function better(points: number, indicator: Indicator): string {
-  const good = indicator.polarity === "higher-is-better" ? points > 0 : points < 0;
-  const size = `${Math.abs(points)} ${Math.abs(points) === 1 ? "point" : "points"}`;
-  return good ? `an improvement of ${size}` : `a change of ${size} in the wrong direction`;
-}
-
-export function groupSentence(dimensionLabel: string, bars: readonly GroupBar[], yearLabel: string): string {
+export function groupSentence(
+  loc: Locale,
+  dimensionLabel: string,
+  bars: readonly GroupBar[],
+  yearLabel: string,
+): string {
+  const t = loc.s.sentences;
   const shown = bars.filter((b) => b.value !== null).sort((a, b) => (b.value as number) - (a.value as number));
   const hidden = bars.length - shown.length;
-  const hiddenText =
-    hidden === 0 ? "" : ` ${hidden === 1 ? "One group is" : `${hidden} groups are`} not shown, to protect privacy.`;
+  const hiddenText = hidden === 0 ? "" : ` ${hidden === 1 ? t.hiddenOne : fill(t.hiddenMany, { n: hidden })}`;
   const high = shown[0];
   const low = shown[shown.length - 1];
-  if (!high || !low)
-    return `In ${yearLabel}, no figure by ${dimensionLabel.toLowerCase()} can be published.${hiddenText}`;
-  if (high === low) return `In ${yearLabel}, ${high.label}: ${formatPercent(high.value)}.${hiddenText}`;
+  const dimension = dimensionLabel.toLowerCase();
+  if (!high || !low) return `${fill(t.groupsNone, { year: yearLabel, dimension })}${hiddenText}`;
+  if (high === low)
+    return `${fill(t.groupsOne, { year: yearLabel, group: high.label, value: loc.percent(high.value) })}${hiddenText}`;
   const gap = Math.round(((high.value as number) - (low.value as number)) * 100);
-  return `In ${yearLabel}, by ${dimensionLabel.toLowerCase()}, the share was highest for ${high.label} (${formatPercent(high.value)}) and lowest for ${low.label} (${formatPercent(low.value)}), a gap of ${gap} ${gap === 1 ? "point" : "points"}.${hiddenText}`;
-}
-
-export const STATUS_WORDS: Record<ProgressStatus, string> = {
-  "target-reached": "Target reached",
-  "on-track": "On track",
-  "needs-acceleration": "Progress, but too slow",
-  "limited-progress": "Limited progress",
-  "wrong-way": "Moving the wrong way",
-  "not-enough-data": "Not enough data to judge",
-};
-
-function points(share: number): string {
-  const p = Math.round(Math.abs(share) * 1000) / 10;
-  return `${p} ${p === 1 ? "point" : "points"}`;
+  return `${fill(t.groupsRange, {
+    year: yearLabel,
+    dimension,
+    high: high.label,
+    highValue: loc.percent(high.value),
+    low: low.label,
+    lowValue: loc.percent(low.value),
+    points: loc.points(gap / 100),
+  })}${hiddenText}`;
 }
 
 /** What the progress status means for this indicator, with the pace and the children it would take. */
 export function progressSentence(
+  loc: Locale,
   indicator: Indicator,
   summary: IndicatorSummary,
   progress: Progress | undefined,
-  year: (y: number) => string,
 ): string {
-  const target = `${formatPercent(indicator.target.value)} by ${indicator.target.year}`;
+  const t = loc.s.sentences;
+  const year = (y: number) => loc.year(y, indicator.yearType);
+  const target = fill(loc.s.index.targetBy, {
+    value: loc.percent(indicator.target.value),
+    year: indicator.target.year,
+  });
   const name = indicator.shortTitle;
   switch (summary.status) {
     case "target-reached":
-      return `${name} has reached its target of ${target}.`;
+      return fill(t.reached, { name, target });
     case "not-enough-data": {
       if (summary.breakYear !== null) {
-        const note = indicator.breaks.find((b) => b.year === summary.breakYear)?.note ?? "the measure changed";
-        return `Progress to the target of ${target} cannot be judged yet: ${note.replace(/\.$/, "")} in ${year(summary.breakYear)}, so figures before and after are not compared.`;
+        const note = indicator.breaks.find((b) => b.year === summary.breakYear)?.note ?? t.measureChanged;
+        return fill(t.breakNotJudged, { target, note: note.replace(/\.$/, ""), year: year(summary.breakYear) });
       }
-      return `Progress to the target of ${target} cannot be judged yet: it needs a published figure for the baseline year, ${year(indicator.baselineYear)}, and a later one.`;
+      return fill(t.baselineNotJudged, { target, year: year(indicator.baselineYear) });
     }
     default: {
       if (!progress || progress.required_pace === null || progress.actual_pace === null || summary.latestYear === null)
-        return `Progress to the target of ${target} cannot be judged yet.`;
-      const needed = `${points(progress.required_pace)} a year`;
-      const actual = `${points(progress.actual_pace)} a year`;
-      const dir =
-        progress.actual_pace > 0 === (indicator.polarity === "higher-is-better")
-          ? "in the right direction"
-          : "in the wrong direction";
+        return fill(t.notJudged, { target });
+      const needed = fill(t.perYear, { points: loc.points(progress.required_pace) });
+      const actual = fill(t.perYear, { points: loc.points(progress.actual_pace) });
+      const higher = indicator.polarity === "higher-is-better";
       const pace =
         summary.status === "on-track"
-          ? `It has moved ${actual} since ${year(indicator.baselineYear)}, as fast as the ${needed} the target of ${target} needs.`
-          : `It has moved ${actual} ${dir} since ${year(indicator.baselineYear)}; the target of ${target} needs ${needed}.`;
-      const more = indicator.polarity === "higher-is-better" ? "more" : "fewer";
-      const children =
-        summary.childrenNeeded !== null && summary.childrenNeeded > 0
-          ? ` To be on track in ${year(summary.latestYear)}, ${formatCount(summary.childrenNeeded)} ${more} ${summary.childrenNeeded === 1 ? "child" : "children"} would have needed to ${indicator.polarity === "higher-is-better" ? "reach this milestone" : "have this outcome"}.`
-          : "";
-      return `${pace}${children}`;
+          ? fill(t.onTrack, { actual, baseline: year(indicator.baselineYear), needed, target })
+          : fill(t.behind, {
+              actual,
+              direction: progress.actual_pace > 0 === higher ? t.rightDirection : t.wrongDirection,
+              baseline: year(indicator.baselineYear),
+              target,
+              needed,
+            });
+      const n = summary.childrenNeeded;
+      if (n === null || n <= 0) return pace;
+      const template = higher
+        ? n === 1
+          ? t.childrenHigherOne
+          : t.childrenHigherMany
+        : n === 1
+          ? t.childrenLowerOne
+          : t.childrenLowerMany;
+      return `${pace} ${fill(template, { year: year(summary.latestYear), count: loc.count(n) })}`;
     }
   }
 }
 
+/** "12.5 points behind everyone": how far a group is from its reference. */
+export function gapWords(loc: Locale, gap: Gap, referenceLabel: string): string {
+  return fill(loc.s.gaps.behind, { points: loc.points(gap.gap), reference: referenceLabel });
+}
+
 /** The largest gaps of the latest year in words: who is furthest behind, and whether it is closing. */
 export function gapSentence(
+  loc: Locale,
   gaps: readonly Gap[],
   label: (g: Gap) => string,
   referenceLabel: (g: Gap) => string,
   year: (y: number) => string,
   baselineYear: string,
 ): string {
+  const t = loc.s.sentences;
   const behind = gaps.filter((g) => g.behind).sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap));
-  if (gaps.length === 0) return "";
-  if (behind.length === 0) return `In ${year(gaps[0]!.year)}, no group is behind ${referenceLabel(gaps[0]!)}.`;
-  const top = behind.slice(0, 3).map((g) => {
-    const trend =
-      g.narrowing === null
-        ? ""
-        : g.narrowing
-          ? `, narrowing since ${baselineYear}`
-          : `, not narrowing since ${baselineYear}`;
-    return `${label(g)}, ${points(g.gap)} behind ${referenceLabel(g)}${trend}`;
-  });
-  return `The largest gaps in ${year(behind[0]!.year)}: ${top.join("; ")}.`;
+  const first = gaps[0];
+  if (!first) return "";
+  if (behind.length === 0) return fill(t.gapsNoneBehind, { year: year(first.year), reference: referenceLabel(first) });
+  const top = behind.slice(0, 3).map((g) =>
+    fill(t.gapsItem, {
+      group: label(g),
+      gap: gapWords(loc, g, referenceLabel(g)),
+      trend:
+        g.narrowing === null ? "" : fill(g.narrowing ? t.gapsNarrowing : t.gapsNotNarrowing, { year: baselineYear }),
+    }),
+  );
+  return fill(t.gapsLargest, { year: year((behind[0] as Gap).year), list: top.join("; ") });
 }

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "../../build.ts";
@@ -12,8 +14,10 @@ import { REPO_ROOT } from "../../test-support/load-fixture.ts";
 
 /**
  * The sample community's site, written to disk and opened from file:// in headless Chromium, as a
- * reader with no network would open it: charts turn interactive under the page's CSP, nothing is
- * fetched from outside, and the pages fit a phone.
+ * reader with no network would open it: every page of both languages loads cleanly, charts turn
+ * interactive under the page's CSP, axe-core finds no WCAG 2.1 AA violation, the keyboard reaches
+ * everything, the language switch works, pages fit a phone. The run writes screenshots and the page
+ * weights to `out/screenshots/` for a person to look at.
  */
 const executable = chromiumPath();
 if (!executable) {
@@ -21,10 +25,16 @@ if (!executable) {
   process.stderr.write(`${CHROMIUM_MISSING}\n`);
 }
 
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const SHOTS = path.join(REPO_ROOT, "out", "screenshots");
+const INDICATOR = "indicators/early-grade-reading.html";
+const MAIN_PAGES = ["index.html", INDICATOR, "data.html", "methods.html"];
+
 describe.skipIf(!executable)("the sample site in Chromium", () => {
   let browser: Browser;
   let outDir: string;
-  const url = (p: string) => pathToFileURL(path.join(outDir, "site", p)).href;
+  const siteDir = () => path.join(outDir, "site");
+  const url = (p: string) => pathToFileURL(path.join(siteDir(), p)).href;
 
   beforeAll(async () => {
     outDir = mkdtempSync(path.join(tmpdir(), "c2c-site-"));
@@ -39,14 +49,15 @@ describe.skipIf(!executable)("the sample site in Chromium", () => {
       nodeEffects(memoryLogger()),
     );
     browser = await launchChromium(executable as string);
+    mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  /** Opens a page and collects what went wrong: script errors, CSP violations, outside requests. */
+  /** Opens a page and collects what went wrong: script errors, CSP violations, failed or outside requests. */
   async function open(p: string, width = 1280): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     const problems: string[] = [];
@@ -58,22 +69,57 @@ describe.skipIf(!executable)("the sample site in Chromium", () => {
       if (!r.url().startsWith("file://")) problems.push(`outside request: ${r.url()}`);
     });
     page.on("requestfailed", (r) => problems.push(`failed request: ${r.url()}`));
+    page.on("response", (r) => {
+      if (r.status() >= 400) problems.push(`failed request: ${r.url()} (${r.status()})`);
+    });
     await page.goto(url(p), { waitUntil: "load" });
     return { page, problems };
   }
 
-  it("makes every chart interactive from file://, with no errors and no outside requests", async () => {
-    const { page, problems } = await open("indicators/early-grade-reading.html");
+  /** Waits until every chart on the page has been redrawn by vega-embed. */
+  async function chartsLive(page: Page): Promise<number> {
     const charts = await page.locator("[data-chart]").count();
-    expect(charts).toBeGreaterThan(1);
-    await expect.poll(() => page.locator("[data-chart].is-live").count(), { timeout: 10_000 }).toBe(charts);
-    expect(problems).toEqual([]);
-    await page.close();
-  });
+    await expect.poll(() => page.locator("[data-chart].is-live").count(), { timeout: 15_000 }).toBe(charts);
+    return charts;
+  }
+
+  function sitePages(): string[] {
+    return (readdirSync(siteDir(), { recursive: true }) as string[])
+      .map((p) => p.split(path.sep).join("/"))
+      .filter((p) => p.endsWith(".html"))
+      .sort();
+  }
+
+  it("opens every page of both languages with no error and no failed or outside request, and draws every chart", async () => {
+    const pages = sitePages();
+    expect(pages.length).toBeGreaterThan(100);
+    expect(pages).toContain("es/index.html");
+    const failures: string[] = [];
+    let charts = 0;
+    const queue = [...pages];
+    const worker = async () => {
+      for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+        const { page, problems } = await open(p);
+        try {
+          charts += await chartsLive(page);
+          expect(await page.locator("[data-chart] svg").count()).toBeGreaterThanOrEqual(
+            await page.locator("[data-chart]").count(),
+          );
+        } catch (e) {
+          problems.push(`charts did not all render: ${(e as Error).message.split("\n")[0]}`);
+        }
+        failures.push(...problems.map((x) => `${p}: ${x}`));
+        await page.close();
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    expect(failures).toEqual([]);
+    expect(charts).toBeGreaterThan(100);
+  }, 240_000);
 
   it("shows a tooltip with the year and value when a reader points at the trend line", async () => {
-    const { page } = await open("indicators/early-grade-reading.html");
-    await expect.poll(() => page.locator("[data-chart].is-live").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const { page } = await open(INDICATOR);
+    await chartsLive(page);
     const point = page.locator(".is-live .trend_points_marks path").last();
     await point.hover({ force: true });
     const tooltip = page.locator("#vg-tooltip-element");
@@ -81,21 +127,167 @@ describe.skipIf(!executable)("the sample site in Chromium", () => {
     await page.close();
   });
 
-  it("fits a 360-pixel phone screen without sideways scrolling", async () => {
-    for (const p of ["index.html", "indicators/early-grade-reading.html", "methods.html", "data.html"]) {
+  it("has no WCAG 2.1 AA violation that axe-core can find, in either language", async () => {
+    // Injecting axe needs the CSP bypassed; only this context does so.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    const found: string[] = [];
+    for (const p of [...MAIN_PAGES, ...MAIN_PAGES.map((x) => `es/${x}`)]) {
+      const page = await context.newPage();
+      await page.goto(url(p), { waitUntil: "load" });
+      await chartsLive(page);
+      await page.addScriptTag({ path: AXE });
+      const result = (await page.evaluate(() =>
+        (
+          window as unknown as {
+            axe: { run: (c: Document, o: object) => Promise<{ violations: unknown[]; passes: unknown[] }> };
+          }
+        ).axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+      )) as {
+        violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+        passes: unknown[];
+      };
+      for (const v of result.violations)
+        found.push(`${p}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      expect(result.passes.length, p).toBeGreaterThan(10);
+      await page.close();
+    }
+    await context.close();
+    expect(found).toEqual([]);
+  }, 120_000);
+
+  it("reaches every link, summary and control with Tab, in page order, with the focus visible", async () => {
+    for (const p of ["index.html", INDICATOR, "es/methods.html"]) {
+      const { page } = await open(p);
+      await chartsLive(page);
+      const expected = await page.evaluate(() => {
+        const all = document.querySelectorAll<HTMLElement>(
+          "a[href], summary, button, input, select, textarea, [tabindex]:not([tabindex='-1'])",
+        );
+        const reachable = Array.from(all).filter((el) => el.checkVisibility({ visibilityProperty: true }));
+        reachable.forEach((el, i) => {
+          el.dataset.tabOrder = String(i);
+        });
+        return reachable.length;
+      });
+      expect(expected, p).toBeGreaterThan(5);
+      const seen: string[] = [];
+      const invisible: string[] = [];
+      for (let i = 0; i < expected; i++) {
+        await page.keyboard.press("Tab");
+        const focus = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el) return null;
+          const style = getComputedStyle(el);
+          return {
+            order: el.dataset.tabOrder ?? `unexpected ${el.tagName}`,
+            outline: style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) >= 2,
+          };
+        });
+        seen.push(focus?.order ?? "none");
+        if (!focus?.outline) invisible.push(focus?.order ?? "none");
+      }
+      expect(seen, p).toEqual(Array.from({ length: expected }, (_, i) => String(i)));
+      expect(invisible, `${p}: focus not visible`).toEqual([]);
+      await page.close();
+    }
+  }, 60_000);
+
+  it("switches every page to its twin in the other language and back", async () => {
+    const { page } = await open("index.html");
+    await page.locator("nav.languages a[hreflang='es']").click();
+    await page.waitForURL(/\/es\/index\.html$/);
+    expect(await page.getAttribute("html", "lang")).toBe("es");
+    expect(await page.locator("#continuum-heading").textContent()).toBe("De la cuna a la carrera");
+    await page.locator(".card a").first().click();
+    await page.waitForURL(/\/es\/indicators\/[^/]+\.html$/);
+    const spanish = page.url();
+    await page.locator("nav.languages a[hreflang='en']").click();
+    await page.waitForURL(spanish.replace("/es/", "/"));
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    await page.close();
+  });
+
+  it("fits a 360-pixel phone screen without sideways scrolling, in both languages", async () => {
+    for (const p of [...MAIN_PAGES, ...MAIN_PAGES.map((x) => `es/${x}`)]) {
       const { page } = await open(p, 360);
+      await chartsLive(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, p).toBeLessThanOrEqual(0);
       await page.close();
     }
-  });
+  }, 60_000);
 
   it("keeps the static charts and tables when JavaScript is off", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(url("indicators/early-grade-reading.html"));
+    await page.goto(url(INDICATOR));
     expect(await page.locator("[data-chart] svg").count()).toBeGreaterThan(1);
     expect(await page.locator("figcaption").first().textContent()).toMatch(/3rd-grade reading (rose|fell|held)/);
     await context.close();
+  });
+
+  it("writes screenshots of the index and an indicator page at desktop and phone widths", async () => {
+    const written: string[] = [];
+    for (const [p, name] of [
+      ["index.html", "index"],
+      [INDICATOR, "indicator"],
+      ["es/index.html", "es-index"],
+    ] as const)
+      for (const width of [1280, 360]) {
+        if (name === "es-index" && width === 1280) continue;
+        const { page } = await open(p, width);
+        await chartsLive(page);
+        const file = path.join(SHOTS, `${name}-${width}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        written.push(file);
+        await page.close();
+      }
+    const print = await browser.newPage();
+    await print.goto(url(INDICATOR));
+    await print.emulateMedia({ media: "print" });
+    await print.screenshot({ path: path.join(SHOTS, "indicator-print.png"), fullPage: true });
+    await print.close();
+    for (const f of written) expect(statSync(f).size).toBeGreaterThan(10_000);
+    process.stdout.write(`\nscreenshots: ${SHOTS}\n`);
+  }, 60_000);
+
+  it("keeps the index and an indicator page within the page-weight budget", () => {
+    const weigh = (p: string) => {
+      const file = path.join(siteDir(), p);
+      const html = readFileSync(file, "utf8");
+      const linked = [...html.matchAll(/<(?:script src|link rel="stylesheet" href)="([^"]+)"/g)].map((m) =>
+        path.join(path.dirname(file), m[1] ?? ""),
+      );
+      const bytes = (f: string) => statSync(f).size;
+      const gz = (f: string) => gzipSync(readFileSync(f)).length;
+      const inline = (re: RegExp) => [...html.matchAll(re)].reduce((n, m) => n + Buffer.byteLength(m[0]), 0);
+      const scripts = linked.filter((f) => f.endsWith(".js"));
+      const styles = linked.filter((f) => f.endsWith(".css"));
+      const weight = {
+        page: p,
+        html: Buffer.byteLength(html),
+        htmlGzip: gzipSync(html).length,
+        chartData: inline(/<script type="application\/json"[\s\S]*?<\/script>/g),
+        chartSvg: inline(/<svg[\s\S]*?<\/svg>/g),
+        css: styles.reduce((n, f) => n + bytes(f), 0),
+        scripts: scripts.reduce((n, f) => n + bytes(f), 0),
+        scriptsGzip: scripts.reduce((n, f) => n + gz(f), 0),
+        scriptFiles: scripts.map((f) => `${path.basename(f)} ${bytes(f)}`),
+        total: 0,
+        totalGzip: 0,
+      };
+      weight.total = weight.html + weight.css + weight.scripts;
+      weight.totalGzip = weight.htmlGzip + styles.reduce((n, f) => n + gz(f), 0) + weight.scriptsGzip;
+      return weight;
+    };
+    const index = weigh("index.html");
+    const indicator = weigh(INDICATOR);
+    writeFileSync(path.join(SHOTS, "page-weight.json"), `${JSON.stringify([index, indicator], null, 2)}\n`);
+    process.stdout.write(`\npage weight: ${JSON.stringify([index, indicator], null, 1)}\n`);
+    // The index has no charts to make interactive, so it loads no chart library.
+    expect(index.scripts).toBeLessThan(5_000);
+    expect(index.total).toBeLessThan(50_000);
+    expect(indicator.scripts).toBeLessThan(700_000);
+    expect(indicator.totalGzip).toBeLessThan(300_000);
   });
 });
