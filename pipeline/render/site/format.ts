@@ -52,8 +52,10 @@ export function createLocale(lang: SiteLanguage, s: SiteStrings): Locale {
       return pointWords(points, `${points > 0 ? "+" : "−"}${Math.abs(points)}`);
     },
     points(share) {
-      const p = Math.round(Math.abs(share) * 1000) / 10;
-      return pointWords(p, decimal(p, Number.isInteger(p) ? 0 : 1));
+      // Under a point, two decimals: a pace of 0.08 against 0.13 points a year must not read as 0.1 and 0.1.
+      const digits = Math.abs(share) < 0.01 ? 2 : 1;
+      const p = Math.round(Math.abs(share) * 100 * 10 ** digits) / 10 ** digits;
+      return pointWords(p, decimal(p, Number.isInteger(p) ? 0 : digits));
     },
     count: (n) => (n === null ? "" : decimal(n, 0)),
     number: decimal,
