@@ -58,6 +58,24 @@ const QUIET: Logger = {
   debug: () => QUIET,
 } as unknown as Logger;
 
+/**
+ * The compiled chart made to fit its container's width: what Vega-Lite compiles for
+ * `width: "container"` differs from a fixed width only in these three places (a test holds it to
+ * that), so the chart is compiled once, not twice.
+ */
+export function fitContainerWidth(vgSpec: VgSpec): VgSpec {
+  const { width, ...rest } = vgSpec as VgSpec & { width?: unknown };
+  const fallback = typeof width === "number" ? width : 300;
+  const size = `isFinite(containerSize()[0]) ? containerSize()[0] : ${fallback}`;
+  return {
+    ...rest,
+    autosize: { type: "fit-x", contains: "padding" },
+    signals: [{ name: "width", init: size, on: [{ update: size, events: "window:resize" }] }, ...(rest.signals ?? [])],
+  } as VgSpec;
+}
+
+type VgSpec = ReturnType<typeof compile>["spec"];
+
 export async function renderChart(spec: TopLevelSpec, loc: Locale): Promise<RenderedChart> {
   // Axis and tooltip numbers follow the page's language (d3-format's locale).
   const locale = {
@@ -70,17 +88,7 @@ export async function renderChart(spec: TopLevelSpec, loc: Locale): Promise<Rend
   view.finalize();
   // In the browser the chart takes its container's width (capped by the stylesheet), so a phone
   // gets a narrower chart with full-size text instead of the static one scaled down.
-  const stepHeight = typeof (spec as { height?: unknown }).height === "object";
-  const live = compile(
-    {
-      ...spec,
-      width: "container",
-      // A chart with a height per bar keeps it; only its width fits the container.
-      ...(stepHeight ? { autosize: { type: "fit-x", contains: "padding" } } : {}),
-      config,
-    } as TopLevelSpec,
-    { logger: QUIET },
-  ).spec;
+  const live = fitContainerWidth(vgSpec);
   return { svg, vega: live };
 }
 

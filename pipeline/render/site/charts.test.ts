@@ -1,0 +1,62 @@
+import { compile, type TopLevelSpec } from "vega-lite";
+import { describe, expect, it } from "vitest";
+import { fitContainerWidth } from "./charts.ts";
+
+const quiet = {
+  logger: {
+    level: () => quiet.logger,
+    error: () => quiet.logger,
+    warn: () => quiet.logger,
+    info: () => quiet.logger,
+    debug: () => quiet.logger,
+  },
+};
+
+/** Vega-Lite's own compile for `width: "container"`, with the fallback width it would use set to ours. */
+function containerCompile(spec: object, fallback: number) {
+  const text = JSON.stringify(
+    compile({ ...spec, width: "container" } as TopLevelSpec, quiet as unknown as Parameters<typeof compile>[1]).spec,
+  );
+  return JSON.parse(text.replaceAll(": 300", `: ${fallback}`));
+}
+
+describe("fitContainerWidth", () => {
+  const values = [
+    { x: 2021, y: 0.4, g: "a" },
+    { x: 2022, y: 0.45, g: "b" },
+  ];
+  it("gives what Vega-Lite compiles for a container width, for a layered line chart", () => {
+    const spec = {
+      height: 200,
+      data: { values },
+      layer: [
+        {
+          mark: "line",
+          encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+        },
+        {
+          mark: "text",
+          encoding: {
+            x: { field: "x", type: "quantitative" },
+            y: { field: "y", type: "quantitative" },
+            text: { field: "g" },
+          },
+        },
+      ],
+    };
+    const fixed = compile({ ...spec, width: 520 } as TopLevelSpec).spec;
+    expect(fitContainerWidth(fixed)).toEqual(containerCompile(spec, 520));
+  });
+
+  it("and for bars with a height per bar", () => {
+    const spec = {
+      height: { step: 30 },
+      autosize: { type: "fit-x", contains: "padding" },
+      data: { values },
+      mark: "bar",
+      encoding: { y: { field: "g", type: "nominal" }, x: { field: "y", type: "quantitative" } },
+    };
+    const fixed = compile({ ...spec, width: 420, autosize: undefined } as unknown as TopLevelSpec).spec;
+    expect(fitContainerWidth(fixed)).toEqual(containerCompile(spec, 420));
+  });
+});
