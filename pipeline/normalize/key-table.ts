@@ -15,8 +15,16 @@ export class KeyTable {
   /** The first line and whole-row hash of `key`, or records them and returns undefined. */
   seenOrAdd(key: string, whole: string, line: number): { line: number; sameRow: boolean } | undefined {
     if ((this.count + 1) * 4 > this.lines.length * 3) this.grow();
-    const a = fnv1a(key, 0x811c9dc5);
-    const b = fnv1a(key, 0x01000193 ^ 0x5bd1e995);
+    // Both key hashes in one pass over the key.
+    let a = 0x811c9dc5;
+    let b = (0x01000193 ^ 0x5bd1e995) >>> 0;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193);
+    }
+    a >>>= 0;
+    b >>>= 0;
     const w = fnv1a(whole, 0x811c9dc5);
     const mask = this.lines.length - 1;
     for (let i = a & mask; ; i = (i + 1) & mask) {
