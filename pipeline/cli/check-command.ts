@@ -1,12 +1,12 @@
 import path from "node:path";
-import type { Config, ExtractSchema, Partner, PartnerExtract } from "../../schemas/index.ts";
-import { ConfigSchema, PartnerExtractSchema, PartnerSchema } from "../../schemas/index.ts";
+import type { ExtractSchema, Partner, PartnerExtract } from "../../schemas/index.ts";
+import { PartnerExtractSchema } from "../../schemas/index.ts";
 import { fileNamePattern } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
 import { formatIssue, type Issue } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
-import { loadProject, type Project } from "../load/load-project.ts";
+import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
 import { decodeChunks } from "../read/decode-text.ts";
 import { mapHeader } from "../read/map-header.ts";
@@ -111,17 +111,10 @@ export async function placeFile(
       }
       partner = found;
     } else {
-      partner = PartnerSchema.parse({
-        id: "partner",
-        name: "Partner",
-        kind: "service-provider",
-        extracts: [{ schema: options.schema ?? "outcome-counts", files: "*", suppressed: options.suppressed }],
-      });
-      const config: Config = ConfigSchema.parse({
-        partnership: { name: "c2c check", introduction: "A file checked on its own." },
-        community: { id: "community", name: "Community" },
-      });
-      project = await loadProject(path.dirname(file), options.c2cRoot, effects, { config, partners: [partner] });
+      ({ project, partner } = await loadStandaloneProject(path.dirname(file), options.c2cRoot, effects, {
+        schema: options.schema ?? "outcome-counts",
+        suppressed: options.suppressed,
+      }));
     }
   } catch (e) {
     if (e instanceof ProjectError) {

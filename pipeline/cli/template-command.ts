@@ -1,8 +1,7 @@
 import path from "node:path";
-import { type Config, ConfigSchema, PartnerSchema } from "../../schemas/index.ts";
 import type { Effects } from "../effects.ts";
 import { ProjectError } from "../load/config-error.ts";
-import { loadProject, type Project } from "../load/load-project.ts";
+import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
 import { templatesFor } from "../template/extract-templates.ts";
 import { findProjectRoot } from "./check-command.ts";
 import { type Command, flag, stringOption } from "./command.ts";
@@ -49,19 +48,10 @@ export async function runTemplate(
     const root =
       options.project !== undefined ? path.resolve(options.project) : await findProjectRoot(process.cwd(), effects);
     if (root !== null) project = await loadProject(root, options.c2cRoot, effects);
-    else {
-      const config: Config = ConfigSchema.parse({
-        partnership: { name: "c2c template", introduction: "Templates for partners." },
-        community: { id: "community", name: "Community" },
-      });
-      const partner = PartnerSchema.parse({
-        id: "partner",
-        name: "Partner",
-        kind: "service-provider",
-        extracts: [{ schema: "outcome-counts", files: "*" }],
-      });
-      project = await loadProject(options.c2cRoot, options.c2cRoot, effects, { config, partners: [partner] });
-    }
+    else
+      ({ project } = await loadStandaloneProject(options.c2cRoot, options.c2cRoot, effects, {
+        schema: "outcome-counts",
+      }));
   } catch (e) {
     if (e instanceof ProjectError) {
       effects.log.warn("template: the project's own files have problems to fix first:");

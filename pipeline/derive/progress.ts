@@ -8,13 +8,15 @@ import type { Observation } from "../observation.ts";
  * missing or hidden year is never filled in, and no change is computed across a break in series.
  */
 
-export type ProgressStatus =
-  | "target-reached"
-  | "on-track"
-  | "needs-acceleration"
-  | "limited-progress"
-  | "wrong-way"
-  | "not-enough-data";
+export const PROGRESS_STATUSES = [
+  "target-reached",
+  "on-track",
+  "needs-acceleration",
+  "limited-progress",
+  "wrong-way",
+  "not-enough-data",
+] as const;
+export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
 
 /** One published figure with its change from the year before and from the baseline. */
 export interface SeriesChange {

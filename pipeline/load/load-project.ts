@@ -11,6 +11,7 @@ import {
   type IndicatorSource,
   MILESTONES,
   type Partner,
+  PartnerSchema,
   PartnersFileSchema,
   type Vocabulary,
   VocabularySchema,
@@ -417,3 +418,27 @@ function compileFeeds(
 
 /** The extract `c2c aggregate` writes; it feeds every indicator without being listed in their sources. */
 export const INDICATOR_COUNTS = "indicator-counts";
+
+/**
+ * A project for one file checked outside any partnership (`c2c check`, `c2c template` with no
+ * project folder): c2c's own schemas, catalog and vocabularies, one partner sending the given
+ * extract, and no districts (any district code stands for itself).
+ */
+export async function loadStandaloneProject(
+  root: string,
+  c2cRoot: string,
+  effects: Effects,
+  extract: { schema: string; suppressed?: string[] },
+): Promise<{ project: Project; partner: Partner }> {
+  const partner = PartnerSchema.parse({
+    id: "partner",
+    name: "Partner",
+    kind: "service-provider",
+    extracts: [{ schema: extract.schema, files: "*", suppressed: extract.suppressed ?? [] }],
+  });
+  const config = ConfigSchema.parse({
+    partnership: { name: "c2c", introduction: "A file checked on its own." },
+    community: { id: "community", name: "Community" },
+  });
+  return { project: await loadProject(root, c2cRoot, effects, { config, partners: [partner] }), partner };
+}

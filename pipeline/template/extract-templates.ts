@@ -1,4 +1,5 @@
 import type { ExtractField, ExtractSchema, Vocabulary } from "../../schemas/index.ts";
+import { csvCell } from "../render/site/downloads.ts";
 
 /** What a partner gets before sending a file: a CSV to fill, two machine schemas, and a page to read. */
 export interface ExtractTemplates {
@@ -29,10 +30,6 @@ export function templatesFor(schema: ExtractSchema, vocabularies: ReadonlyMap<st
     tableSchema: `${JSON.stringify(tableSchema(schema, vocabularies), null, 2)}\n`,
     dictionary: dataDictionary(schema, vocabularies),
   };
-}
-
-function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function csvTemplate(schema: ExtractSchema): string {

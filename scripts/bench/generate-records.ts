@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
+import { mulberry32 } from "../generate-sample.ts";
 
 /**
  * A seeded generator of record-level student assessment files (the `student-assessment` extract),
@@ -9,17 +10,6 @@ import { createWriteStream } from "node:fs";
 
 export const BENCH_HEADER =
   "student_id,school_year,district_id,school_id,grade,subject,race_ethnicity,gender,economic_disadvantage,english_learner,disability,tested,proficient";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RACE: [string[], number][] = [
   [["HI", "Hispanic", "hispanic"], 0.32],

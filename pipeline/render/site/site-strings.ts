@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { MILESTONES } from "../../../schemas/common.ts";
+import { PROGRESS_STATUSES } from "../../derive/progress.ts";
 
 /**
  * The schema of `reports/site/i18n/<language>.yaml`: every word the public site says that is not
@@ -29,17 +31,8 @@ export const SiteStringsSchema = z.strictObject({
   }),
   nav: texts("skip", "site", "outcomes", "data", "methods", "breadcrumb"),
   footer: texts("privacy", "methods", "data"),
-  milestones: texts(
-    "healthy-start",
-    "kindergarten-readiness",
-    "early-grade-reading",
-    "middle-grade-math",
-    "high-school-graduation",
-    "postsecondary-enrollment",
-    "postsecondary-completion",
-    "employment",
-  ),
-  status: texts("target-reached", "on-track", "needs-acceleration", "limited-progress", "wrong-way", "not-enough-data"),
+  milestones: texts(...MILESTONES),
+  status: texts(...PROGRESS_STATUSES),
   direction: texts("better", "worse", "no-change", "unknown"),
   polarity: texts("higher", "lower", "higherSentence", "lowerSentence"),
   flags: texts(
