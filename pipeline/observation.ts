@@ -5,8 +5,18 @@ import type { ProgressStatus } from "./derive/progress.ts";
  * Why a published cell holds no value, or how far to trust the one it holds.
  * `suppressed`: hidden by c2c to protect small numbers. `source-suppressed`: withheld by the partner.
  * `incomplete`: part of the population was withheld by a partner, so no honest total exists.
+ * `bottom-coded`, `top-coded`: the rate is only said to be below (above) a threshold, `upper`
+ * (`lower`); the denominator is published and the numerator hidden, because few reached the
+ * outcome (few did not).
  */
-export type ObservationFlag = "ok" | "suppressed" | "source-suppressed" | "low-reliability" | "incomplete";
+export type ObservationFlag =
+  | "ok"
+  | "suppressed"
+  | "source-suppressed"
+  | "low-reliability"
+  | "incomplete"
+  | "bottom-coded"
+  | "top-coded";
 
 export type GeoLevel = "community" | "district";
 

@@ -17,6 +17,25 @@ export const ReliabilitySchema = z.strictObject({
 });
 
 /**
+ * Top and bottom coding: where the only small count of a cell is who reached the outcome (or who
+ * did not) and the rate is below `below` (or above `above`), the cell shows "<5%" (or ">95%") and
+ * how many were counted, instead of being hidden. A cell is coded only when its range holds at
+ * least the minimum count's possible values (with 10 and 5%, 180 or more counted); otherwise it is
+ * hidden as before. The numerator stays hidden, so complementary suppression still protects it.
+ */
+export const CodingSchema = z
+  .strictObject({
+    /** Show "<5%" (0.05) rather than hide a rate below it that few reached. */
+    below: z.number().gt(0).lt(0.5).optional(),
+    /** Show ">95%" (0.95) rather than hide a rate above it that few did not reach. */
+    above: z.number().gt(0.5).lt(1).optional(),
+  })
+  .refine((c) => c.below !== undefined || c.above !== undefined, {
+    message: "give `below` (for example 0.05, shown as <5%), `above` (for example 0.95, shown as >95%), or both",
+  });
+export type Coding = z.output<typeof CodingSchema>;
+
+/**
  * `privacy:` in `c2c.config.yaml`: the small-number policy for the whole partnership. Every key is
  * optional; `{ minimumCount: 10 }` alone is a complete policy.
  */
@@ -30,6 +49,8 @@ export const PrivacyPolicySchema = z.strictObject({
   counted: z.array(CountedQuantitySchema).min(1).default(["denominator", "numerator", "complement"]),
   /** Rates on few people: flagged with a caution, hidden, or left alone. */
   reliability: ReliabilitySchema.prefault({}),
+  /** Top and bottom coding of rates (`{ below: 0.05, above: 0.95 }`); none unless given. */
+  coding: CodingSchema.optional(),
 });
 export type PrivacyPolicy = z.output<typeof PrivacyPolicySchema>;
 
@@ -41,5 +62,7 @@ export const PrivacyOverrideSchema = z.strictObject({
   counted: z.array(CountedQuantitySchema).min(1).optional(),
   /** Overrides any of `privacy.reliability`'s keys. */
   reliability: ReliabilitySchema.partial().optional(),
+  /** Replaces `privacy.coding` for this indicator; `false` turns coding off for it. */
+  coding: z.union([CodingSchema, z.literal(false)]).optional(),
 });
 export type PrivacyOverride = z.output<typeof PrivacyOverrideSchema>;

@@ -808,6 +808,9 @@ boundaries: boundaries/districts.geojson
 reportingYear: 2025
 privacy:
   minimumCount: 10
+  # Where fewer than 10 reached a milestone (or did not) but 100 or so were counted, show "<10%"
+  # (">90%") and how many were counted, as EDFacts codes its rates, rather than hide the figure.
+  coding: { below: 0.1, above: 0.9 }
 site:
   title: River Valley Cradle to Career Outcomes
   language: en

@@ -316,7 +316,7 @@ export function summarize(result: BuildResult, outDir: string, terminal: Termina
   const c = manifest.counts;
   lines.push("");
   lines.push(
-    `Cells: ${fmt(c.cells)}, ${fmt(c.cellsPublished)} published; ${fmt(c.suppressedPrimary + c.suppressedComplementary)} hidden by c2c (${fmt(c.suppressedPrimary)} below the minimum count, ${fmt(c.suppressedComplementary)} to stop subtraction), ${fmt(c.sourceSuppressed)} withheld by partners, ${fmt(c.incomplete)} incomplete.`,
+    `Cells: ${fmt(c.cells)}, ${fmt(c.cellsPublished)} published${c.coded > 0 ? `, ${fmt(c.coded)} shown only as below or above a share` : ""}; ${fmt(c.suppressedPrimary + c.suppressedComplementary)} hidden by c2c (${fmt(c.suppressedPrimary)} below the minimum count, ${fmt(c.suppressedComplementary)} to stop subtraction), ${fmt(c.sourceSuppressed)} withheld by partners, ${fmt(c.incomplete)} incomplete.`,
   );
   if (result.discovery.issues.length > 0)
     lines.push(

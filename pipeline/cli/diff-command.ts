@@ -105,6 +105,8 @@ function reasonsFor(o: Observation | undefined, n: Observation | undefined, a: B
     if (n.flag === "suppressed") reasons.push("hidden to protect privacy");
     else if (n.flag === "source-suppressed") reasons.push("withheld by the partner");
     else if (n.flag === "incomplete") reasons.push("a part of the group was withheld");
+    else if (n.flag === "bottom-coded" || n.flag === "top-coded")
+      reasons.push("shown only as a range, to protect privacy");
     else if (o.flag === "suppressed") reasons.push("no longer needs hiding");
   }
   if (reasons.length === 0 && a.manifest && b.manifest && a.manifest.configHash !== b.manifest.configHash)

@@ -65,6 +65,9 @@ districts:
 # outcome, and those who did not). Cells that would let a hidden one be worked out are hidden too.
 privacy:
   minimumCount: 10
+  # Rates that few reached (or few did not) in a large group can be shown as "<5%" (">95%") with
+  # how many were counted, instead of hidden; only where the range still hides the small count.
+  # coding: { below: 0.05, above: 0.95 }
 
 site:
   # title: Example Cradle to Career Outcomes

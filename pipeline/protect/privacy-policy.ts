@@ -14,6 +14,7 @@ export function policyFor(indicator: Indicator | undefined, config: Config): Pri
       maximumIntervalWidth: own?.reliability?.maximumIntervalWidth ?? base.reliability.maximumIntervalWidth,
       action: own?.reliability?.action ?? base.reliability.action,
     },
+    coding: own?.coding === false ? undefined : (own?.coding ?? base.coding),
   };
 }
 
@@ -44,4 +45,49 @@ export function isLowReliability(o: Observation, policy: Pick<PrivacyPolicy, "re
   if (r.action === "off" || o.numerator === null || o.denominator === null) return false;
   const wide = o.lower !== null && o.upper !== null && o.upper - o.lower > r.maximumIntervalWidth;
   return o.denominator < r.minimumDenominator || o.numerator < r.minimumNumerator || wide;
+}
+
+/** The largest whole number strictly below x (a rate "below 5%" of 200 allows at most 9). */
+function largestBelow(x: number): number {
+  return Math.ceil(x - 1e-9) - 1;
+}
+
+/**
+ * How a cell that breaks the policy may be shown coded instead of hidden, or null. Bottom coding
+ * ("<5%") applies when the numerator is the only small count and the rate is below `coding.below`;
+ * top coding (">95%") when the complement is the only small count and the rate is above
+ * `coding.above`. Either only when the coded range leaves at least `minimumCount` possible values
+ * of the small count, so the code protects as much as hiding would.
+ */
+export function codingOf(o: Observation, policy: PrivacyPolicy): "bottom-coded" | "top-coded" | null {
+  const { coding, minimumCount } = policy;
+  if (!coding || o.numerator === null || o.denominator === null || o.denominator === 0) return null;
+  const small = policy.counted.filter((q) => (countOf(o, q) as number) < minimumCount);
+  if (small.length !== 1) return null;
+  const rate = o.numerator / o.denominator;
+  if (small[0] === "numerator" && coding.below !== undefined && rate < coding.below)
+    return largestBelow(coding.below * o.denominator) + 1 >= minimumCount ? "bottom-coded" : null;
+  if (small[0] === "complement" && coding.above !== undefined && rate > coding.above)
+    return largestBelow((1 - coding.above) * o.denominator) + 1 >= minimumCount ? "top-coded" : null;
+  return null;
+}
+
+/**
+ * What a coded cell tells a reader about its numerator: every value whose rate is within the code
+ * (strictly below `below`, strictly above `above`) and, as the policy is public and a cell is only
+ * coded for a small count, whose small count is below the minimum.
+ */
+export function codedNumeratorRange(
+  flag: "bottom-coded" | "top-coded",
+  denominator: number,
+  policy: PrivacyPolicy,
+): { lo: number; hi: number } {
+  const coding = policy.coding as NonNullable<PrivacyPolicy["coding"]>;
+  const small = policy.minimumCount - 1;
+  if (flag === "bottom-coded")
+    return { lo: 0, hi: Math.min(small, largestBelow((coding.below as number) * denominator)) };
+  return {
+    lo: denominator - Math.min(small, largestBelow((1 - (coding.above as number)) * denominator)),
+    hi: denominator,
+  };
 }

@@ -330,3 +330,130 @@ describe("protectCells on random tables", () => {
     );
   });
 });
+
+describe("top and bottom coding", () => {
+  const coding = ConfigSchema.parse({
+    partnership: { name: "P", introduction: "I" },
+    community: { id: "town", name: "Town" },
+    privacy: { coding: { below: 0.05, above: 0.95 } },
+  });
+  const protectCoded = (cells: Observation[]) => {
+    const result = protectCells(deriveObservations(cells), [reading], coding);
+    const report = audit(result.published);
+    expect(report.findings).toEqual([]);
+    expect(report.conflicts).toEqual([]);
+    return result.published;
+  };
+  const find = (published: Observation[], group: string) => published.find((o) => o.group === group) as Observation;
+
+  it("shows a rate few reached as <5% with its denominator, and hides its numerator", () => {
+    const published = protectCoded([
+      cell("town", "all", "all", 503, 1000),
+      cell("town", "disability", "yes", 3, 400),
+      cell("town", "disability", "no", 500, 600),
+    ]);
+    const yes = find(published, "yes");
+    expect(yes).toMatchObject({ flag: "bottom-coded", numerator: null, value: null, denominator: 400 });
+    expect([yes.lower, yes.upper]).toEqual([0, 0.05]);
+    // "yes" alone would be 503 − 500: the other side of the question is hidden with it.
+    expect(find(published, "no").flag).toBe("suppressed");
+    expect(find(published, "all").value).toBeCloseTo(0.503);
+  });
+
+  it("shows a rate almost everyone reached as >95%", () => {
+    const published = protectCoded([
+      cell("town", "all", "all", 798, 900),
+      cell("town", "disability", "yes", 498, 500),
+      cell("town", "disability", "no", 300, 400),
+    ]);
+    const yes = find(published, "yes");
+    expect(yes).toMatchObject({ flag: "top-coded", numerator: null, denominator: 500, lower: 0.95, upper: 1 });
+    expect(find(published, "no").flag).toBe("suppressed");
+  });
+
+  it("hides rather than codes where the code's range holds fewer than the minimum's values", () => {
+    // Below 5% of 150 leaves 0 to 7: eight values, fewer than 10, so "<5%" would say too much.
+    const published = protectCoded([
+      cell("town", "all", "all", 503, 750),
+      cell("town", "disability", "yes", 3, 150),
+      cell("town", "disability", "no", 500, 600),
+    ]);
+    expect(find(published, "yes").flag).toBe("suppressed");
+    expect(find(published, "yes").denominator).toBeNull();
+  });
+
+  it("codes only where the numerator (or complement) is the only small count", () => {
+    // 5 of 8: every count is small, and the rate is in the middle.
+    const published = protectCoded([
+      cell("town", "all", "all", 505, 1008),
+      cell("town", "disability", "yes", 5, 8),
+      cell("town", "disability", "no", 500, 1000),
+    ]);
+    expect(find(published, "yes").flag).toBe("suppressed");
+  });
+
+  it("codes nothing without `privacy.coding`", () => {
+    const { published } = protectCells(
+      deriveObservations([cell("town", "all", "all", 503, 1000), cell("town", "disability", "yes", 3, 400)]),
+      [reading],
+      config,
+    );
+    expect(published.map((o) => o.flag)).toEqual(["suppressed", "suppressed"]);
+  });
+
+  it("an indicator can turn coding off", () => {
+    const strict = { ...reading, privacy: { coding: false } } as unknown as Indicator;
+    const { published } = protectCells(deriveObservations([cell("town", "all", "all", 3, 400)]), [strict], coding);
+    expect(published[0]?.flag).toBe("suppressed");
+  });
+
+  it("the audit finds the coded numerator when complementary suppression is off", () => {
+    const { published } = protectCells(
+      deriveObservations([
+        cell("town", "all", "all", 503, 1000),
+        cell("town", "disability", "yes", 3, 400),
+        cell("town", "disability", "no", 500, 600),
+      ]),
+      [reading],
+      coding,
+      { complementary: false },
+    );
+    expect(find(published, "yes").flag).toBe("bottom-coded");
+    expect(audit(published).findings).toEqual([
+      { kind: "determined", where: "reading|2025|community|town|disability|yes", detail: "3 of 400 can be worked out" },
+    ]);
+  });
+
+  it("on random tables with rare and near-universal outcomes, leaves nothing the audit can work out", () => {
+    const large = fc.array(
+      fc.record({
+        crosses: fc.array(
+          fc.record({
+            size: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 150, max: 600 })),
+            share: fc.oneof(
+              fc.double({ min: 0, max: 0.03, noNaN: true }),
+              fc.double({ min: 0.97, max: 1, noNaN: true }),
+              fc.double({ min: 0, max: 1, noNaN: true }),
+            ),
+          }),
+          { minLength: 8, maxLength: 8 },
+        ),
+        withheld: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 2 },
+    );
+    let codedCells = 0;
+    fc.assert(
+      fc.property(large, (districts) => {
+        const { published } = protectCells(tableOf(districts), [reading], coding);
+        codedCells += published.filter((o) => o.flag === "bottom-coded" || o.flag === "top-coded").length;
+        const report = audit(published);
+        expect(report.findings).toEqual([]);
+        expect(report.conflicts).toEqual([]);
+      }),
+      { numRuns: 300, seed: 20261126 },
+    );
+    // The property is about coded cells: the random tables must hold some.
+    expect(codedCells).toBeGreaterThan(100);
+  });
+});

@@ -1,10 +1,10 @@
-import type { Config, Indicator, PrivacyPolicy } from "../../schemas/index.ts";
+import type { Config, CountedQuantity, Indicator, PrivacyPolicy } from "../../schemas/index.ts";
 import { type Observation, observationKey } from "../observation.ts";
 import { type LinkedSet, linkedSets } from "./linked-sets.ts";
-import { breaksPolicy, countOf, isLowReliability, policyFor } from "./privacy-policy.ts";
+import { breaksPolicy, codedNumeratorRange, codingOf, countOf, isLowReliability, policyFor } from "./privacy-policy.ts";
 import { isExposed, readerBounds } from "./reader-bounds.ts";
 
-export { breaksPolicy, minimumCountFor, policyFor } from "./privacy-policy.ts";
+export { breaksPolicy, codingOf, minimumCountFor, policyFor } from "./privacy-policy.ts";
 
 /**
  * Why c2c hid a cell. `primary`: a counted quantity is below the minimum. `reliability`: the policy
@@ -23,7 +23,11 @@ export interface ProtectionResult {
  * Stage 8: nothing below the threshold leaves this stage.
  *
  * 1. Primary suppression hides every cell that breaks its indicator's policy (and, where the policy
- *    says so, every unreliable rate).
+ *    says so, every unreliable rate). Where the policy codes rates (`privacy.coding`) and the
+ *    only small count is who reached the outcome (or who did not), the cell is coded instead: it
+ *    shows its denominator and "<5%" (or ">95%"), and its numerator is hidden, so to every rule
+ *    below it is a hidden cell whose denominator is known and whose numerator lies in the code's
+ *    range.
  * 2. Complementary suppression then visits every linked set (see `linkedSets`) until nothing changes.
  *    Cells withheld by a partner, or incomplete, count as hidden. A sum set with hidden members is
  *    given one more hidden cell when a single member is hidden (it could be recovered by subtraction)
@@ -52,12 +56,28 @@ export function protectCells(
   };
   const cells = observations.map((o) => ({ ...o }));
   const hidden = new Map<string, SuppressionReason>();
-  const isHidden = (o: Observation) => !isShown(o) || hidden.has(observationKey(o));
+  const coded = new Map<string, "bottom-coded" | "top-coded">();
+  /** Whether a cell publishes none of its counts. */
+  const isGone = (o: Observation) => !isShown(o) || hidden.has(observationKey(o));
+  /** Whether a cell does not publish all its counts: gone, or coded. */
+  const isHidden = (o: Observation) => isGone(o) || coded.has(observationKey(o));
+  /** The numerator range a reader is told for a coded cell, or null for any other cell. */
+  const codedRange = (o: Observation) => {
+    const code = coded.get(observationKey(o));
+    return code && !hidden.has(observationKey(o))
+      ? codedNumeratorRange(code, o.denominator as number, policyOf(o))
+      : null;
+  };
+  /** A count of a cell a reader can read: all of a shown cell's, and a coded cell's denominator. */
+  const known = (o: Observation, q: CountedQuantity): number | null =>
+    !isHidden(o) ? countOf(o, q) : q === "denominator" && codedRange(o) ? o.denominator : null;
 
   for (const o of cells) {
     if (o.flag !== "ok") continue;
     const policy = policyOf(o);
-    if (breaksPolicy(o, policy)) hidden.set(observationKey(o), "primary");
+    const code = breaksPolicy(o, policy) ? codingOf(o, policy) : null;
+    if (code) coded.set(observationKey(o), code);
+    else if (breaksPolicy(o, policy)) hidden.set(observationKey(o), "primary");
     else if (policy.reliability.action === "hide" && isLowReliability(o, policy))
       hidden.set(observationKey(o), "reliability");
   }
@@ -73,18 +93,18 @@ export function protectCells(
       for (let local = true; local; ) {
         local = false;
         for (const set of sets)
-          for (const o of complementsFor(set, isHidden, policyOf)) {
+          for (const o of complementsFor(set, isHidden, isGone, known, policyOf)) {
             hidden.set(observationKey(o), "complementary");
             local = true;
           }
       }
       // The rules above look at one set at a time; a reader combines them all.
-      const bounds = readerBounds(cells, sets, isHidden);
+      const bounds = readerBounds(cells, sets, isHidden, codedRange);
       const touched = new Set<LinkedSet>();
       for (const o of cells) {
         const b = bounds.get(o);
         if (!b || !isExposed(b, policyOf(o)) || (setsOf.get(o) ?? []).some((s) => touched.has(s))) continue;
-        const complement = nearestComplement(o, setsOf, isHidden, policyOf(o));
+        const complement = nearestComplement(o, setsOf, isHidden, isGone, policyOf(o));
         if (!complement) continue;
         hidden.set(observationKey(complement), "complementary");
         for (const s of setsOf.get(complement) ?? []) touched.add(s);
@@ -96,6 +116,13 @@ export function protectCells(
   const published = cells.map((o): Observation => {
     if (hidden.has(observationKey(o)))
       return { ...o, numerator: null, denominator: null, value: null, lower: null, upper: null, flag: "suppressed" };
+    const code = coded.get(observationKey(o));
+    const coding = policyOf(o).coding;
+    if (code && coding) {
+      // What the code says of the rate, in the interval's columns: [0, 5%) or (95%, 100%].
+      const [lower, upper] = code === "bottom-coded" ? [0, coding.below as number] : [coding.above as number, 1];
+      return { ...o, numerator: null, value: null, lower, upper, flag: code };
+    }
     if (o.flag === "ok" && policyOf(o).reliability.action === "caution" && isLowReliability(o, policyOf(o)))
       return { ...o, flag: "low-reliability" };
     return o;
@@ -111,6 +138,7 @@ function nearestComplement(
   start: Observation,
   setsOf: ReadonlyMap<Observation, LinkedSet[]>,
   isHidden: (o: Observation) => boolean,
+  isGone: (o: Observation) => boolean,
   policy: PrivacyPolicy,
 ): Observation | undefined {
   const seenSets = new Set<LinkedSet>();
@@ -128,8 +156,10 @@ function nearestComplement(
             next.push(m);
           }
       }
+    // A published cell if there is one; else a coded cell, hidden whole.
     const open = next.filter((o) => !isHidden(o));
-    if (open.length > 0) return pickComplement(open, null, policy);
+    const coded = next.filter((o) => !isGone(o));
+    if (open.length > 0 || coded.length > 0) return pickComplement(open.length > 0 ? open : coded, null, policy);
     frontier = next;
   }
   return undefined;
@@ -144,25 +174,34 @@ function isShown(o: Observation): boolean {
 function complementsFor(
   set: LinkedSet,
   isHidden: (o: Observation) => boolean,
+  isGone: (o: Observation) => boolean,
+  known: (o: Observation, q: CountedQuantity) => number | null,
   policyOf: (o: Observation) => PrivacyPolicy,
 ): Observation[] {
   if (set.kind === "same") return set.cells.some(isHidden) ? set.cells.filter((o) => !isHidden(o)) : [];
   const members = [set.total, ...set.parts];
   const hiddenCount = members.filter(isHidden).length;
-  if (hiddenCount === 0 || hiddenCount === members.length) return [];
+  if (hiddenCount === 0 || members.every(isGone)) return [];
   const policy = policyOf(set.total);
   const open = set.parts.filter((o) => !isHidden(o));
-  // What a reader can work out: the hidden parts' combined counts, when the total is published.
-  const hiddenSums = isHidden(set.total)
-    ? null
-    : policy.counted.map((q) => {
-        const known = open.reduce((sum, o) => sum + (countOf(o, q) ?? 0), 0);
-        return { q, sum: (countOf(set.total, q) ?? 0) - known };
-      });
-  const short = hiddenSums?.some((s) => s.sum < policy.minimumCount) ?? false;
+  // What a reader can work out, count by count: the hidden parts' combined count, where the
+  // total's is published (a coded cell publishes its denominator), and any count that is the only
+  // one of its set not published, which is recovered exactly by subtraction.
+  const hiddenSums: { q: CountedQuantity; sum: number }[] = [];
+  let short = false;
+  for (const q of policy.counted) {
+    const unknown = members.filter((o) => known(o, q) === null);
+    if (unknown.length === 1 && (countOf(unknown[0] as Observation, q) ?? 0) < policy.minimumCount) short = true;
+    const total = known(set.total, q);
+    if (total === null) continue;
+    const sum = total - set.parts.reduce((n, o) => n + (known(o, q) ?? 0), 0);
+    hiddenSums.push({ q, sum });
+    if (sum < policy.minimumCount && unknown.length > 0) short = true;
+  }
   if (hiddenCount > 1 && !short) return [];
-  const candidates = open.length > 0 ? open : [set.total];
-  return [pickComplement(candidates, hiddenSums, policy)];
+  // A published part, else the total if published, else a coded member, hidden whole.
+  const candidates = open.length > 0 ? open : !isHidden(set.total) ? [set.total] : members.filter((o) => !isGone(o));
+  return [pickComplement(candidates, hiddenSums.length > 0 ? hiddenSums : null, policy)];
 }
 
 /**

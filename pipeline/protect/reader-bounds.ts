@@ -13,29 +13,38 @@ export type CellBounds = Record<CountedQuantity, Bounds>;
 /**
  * What a reader can work out about every hidden cell from the published ones: each cell's
  * numerator, denominator and complement are nonnegative integers with complement = denominator −
- * numerator, each sum set adds up, and each `same` set shares its denominator. Interval bounds are
- * propagated through these relations until nothing changes.
+ * numerator, each sum set adds up, and each `same` set shares its denominator. A coded cell
+ * ("<5%") publishes its denominator, and its numerator lies in the range `codedRange` gives.
+ * Interval bounds are propagated through these relations until nothing changes.
  */
 export function readerBounds(
   cells: readonly Observation[],
   sets: readonly LinkedSet[],
   isHidden: (o: Observation) => boolean,
+  codedRange: (o: Observation) => Bounds | null = () => null,
 ): Map<Observation, CellBounds> {
   const lo: number[] = [];
   const hi: number[] = [];
   const index = new Map<Observation, [number, number, number]>();
-  const unknown = (value: number | null) => {
-    lo.push(value ?? 0);
-    hi.push(value ?? Number.POSITIVE_INFINITY);
+  const unknown = (from: number | null, to: number | null = from) => {
+    lo.push(from ?? 0);
+    hi.push(to ?? Number.POSITIVE_INFINITY);
     return lo.length - 1;
   };
   for (const o of cells) {
     const shown = !isHidden(o) && o.numerator !== null && o.denominator !== null;
-    index.set(o, [
-      unknown(shown ? o.numerator : null),
-      unknown(shown ? o.denominator : null),
-      unknown(shown ? (o.denominator as number) - (o.numerator as number) : null),
-    ]);
+    const range = codedRange(o);
+    const d = o.denominator as number;
+    index.set(
+      o,
+      range
+        ? [unknown(range.lo, range.hi), unknown(d), unknown(d - range.hi, d - range.lo)]
+        : [
+            unknown(shown ? o.numerator : null),
+            unknown(shown ? o.denominator : null),
+            unknown(shown ? d - (o.numerator as number) : null),
+          ],
+    );
   }
   const equations: [number, number][][] = [];
   for (const vars of index.values())

@@ -31,6 +31,39 @@ const audit = (files: Record<string, string>, o = options) => auditSite(new Map(
 const kinds = (r: ReturnType<typeof audit>) => r.findings.map((f) => [f.kind, f.where.split("|").slice(3).join("/")]);
 
 describe("auditSite", () => {
+  it("reads a coded cell as its denominator and a numerator below the code and the minimum", () => {
+    const coded = (group: string, d: number, lower: number, upper: number, flag: string) =>
+      ["reading", 2025, "community", "town", "disability", group, "", d, "", lower, upper, flag, ""].join(",");
+    const r = audit({
+      "data/x.csv": [HEADER, coded("yes", 1000, 0, 0.05, "bottom-coded"), coded("no", 300, 0.95, 1, "top-coded")].join(
+        "\n",
+      ),
+    });
+    expect(r.findings).toEqual([]);
+    // Below 5% of 1,000 allows up to 49, but a coded count is one the policy calls small: 0 to 9.
+    expect(r.hidden.map((h) => [h.numerator, h.denominator])).toEqual([
+      [
+        { lo: 0, hi: 9 },
+        { lo: 1000, hi: 1000 },
+      ],
+      [
+        { lo: 291, hi: 300 },
+        { lo: 300, hi: 300 },
+      ],
+    ]);
+  });
+
+  it("finds a coded cell whose range is too short, or whose denominator is small", () => {
+    const line = (group: string, d: number) =>
+      ["reading", 2025, "community", "town", "disability", group, "", d, "", 0, 0.05, "bottom-coded", ""].join(",");
+    // Below 5% of 100 leaves 0 to 4; below 5% of 8 leaves only 0: the cell is 0 of 8.
+    const r = audit({ "data/x.csv": [HEADER, line("yes", 100), line("no", 8)].join("\n") });
+    expect(kinds(r)).toEqual([
+      ["narrowed", "town/disability/yes"],
+      ["determined", "town/disability/no"],
+    ]);
+  });
+
   it("works out a lone hidden group from the total and the other groups", () => {
     const r = audit({
       "data/x.csv": csv([

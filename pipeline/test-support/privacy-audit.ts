@@ -13,7 +13,10 @@
  *    add up to the all-children cell of the same indicator, year and place; the districts add up
  *    to the community; cells of indicators said to count the same people have equal d; a count
  *    published on its own is fixed even where the cell's other count is hidden; a hidden cell whose
- *    rate is published has n = rate × d. Sums whose members are all published are left
+ *    rate is published has n = rate × d. A coded cell (flag `bottom-coded`, the share below
+ *    `upper`; `top-coded`, above `lower`) publishes d, and tells a reader that n < upper × d (or
+ *    c < (1 − lower) × d) and, since the policy is public and only a small count is coded, that
+ *    n (or c) is below the minimum. Sums whose members are all published are left
  *    out (they say nothing about a hidden cell, and a partner's own groups need not add up).
  * 3. Propagate interval bounds through the relations until nothing changes, rounding to integers.
  *    This is sound (a reader can always derive at least these bounds) but can be looser than an
@@ -80,6 +83,9 @@ interface Cell {
   numerator: number | null;
   denominator: number | null;
   value: number | null;
+  lower: number | null;
+  upper: number | null;
+  flag: string;
 }
 
 const KEY_COLUMNS = ["indicator", "year", "geo_level", "geo_id", "dimension", "group"] as const;
@@ -96,10 +102,20 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
   const vars = new Map<string, { n: number; d: number; c: number }>();
   for (const [key, cell] of cells) {
     const published = cell.numerator !== null && cell.denominator !== null;
+    const small = options.policy(cell.indicator).minimumCount - 1;
+    // The most whole numbers strictly below x: "<5%" of 200 is at most 9.
+    const below = (x: number) => Math.ceil(x - 1e-9) - 1;
+    const d = cell.denominator;
     const v = {
-      n: system.variable(cell.numerator),
+      n:
+        cell.flag === "bottom-coded" && d !== null && cell.upper !== null
+          ? system.variableIn(0, Math.min(small, below(cell.upper * d)))
+          : system.variable(cell.numerator),
       d: system.variable(cell.denominator),
-      c: system.variable(published ? (cell.denominator as number) - (cell.numerator as number) : null),
+      c:
+        cell.flag === "top-coded" && d !== null && cell.lower !== null
+          ? system.variableIn(0, Math.min(small, below((1 - cell.lower) * d)))
+          : system.variable(published ? (cell.denominator as number) - (cell.numerator as number) : null),
     };
     vars.set(key, v);
     system.equation(
@@ -230,6 +246,9 @@ function readCells(site: ReadonlyMap<string, string | Uint8Array>, conflicts: st
       numerator: toNumber(row.numerator),
       denominator: toNumber(row.denominator),
       value: toNumber(row.value),
+      lower: toNumber(row.lower),
+      upper: toNumber(row.upper),
+      flag: String(row.flag ?? ""),
     };
     const key = cellKey(cell);
     const seen = cells.get(key);
@@ -237,7 +256,10 @@ function readCells(site: ReadonlyMap<string, string | Uint8Array>, conflicts: st
       cells.set(key, cell);
       return;
     }
-    for (const f of ["numerator", "denominator", "value"] as const) {
+    if (seen.flag === "") seen.flag = cell.flag;
+    else if (cell.flag !== "" && cell.flag !== seen.flag)
+      conflicts.push(`${file}: ${key} flag ${cell.flag} vs ${seen.flag}`);
+    for (const f of ["numerator", "denominator", "value", "lower", "upper"] as const) {
       const [a, b] = [seen[f], cell[f]];
       if (a !== null && b !== null && Math.abs(a - b) > 1e-9) conflicts.push(`${file}: ${key} ${f} ${b} vs ${a}`);
       if (a === null && b !== null) seen[f] = b;
@@ -375,8 +397,13 @@ class System {
 
   /** A new unknown: fixed where the value is published, else any nonnegative integer. */
   variable(known: number | null): number {
-    this.lo.push(known ?? 0);
-    this.hi.push(known ?? Number.POSITIVE_INFINITY);
+    return this.variableIn(known ?? 0, known ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** A new unknown known to lie in [lo, hi]. */
+  variableIn(lo: number, hi: number): number {
+    this.lo.push(lo);
+    this.hi.push(hi);
     this.uses.push([]);
     return this.lo.length - 1;
   }

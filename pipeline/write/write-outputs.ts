@@ -27,6 +27,8 @@ export interface BuildManifest {
     suppressedComplementary: number;
     /** Hidden because the policy hides rates on few people (`privacy.reliability.action: hide`). */
     suppressedReliability: number;
+    /** Cells shown only as "<5%" or ">95%" with their denominator (top and bottom coding). */
+    coded: number;
     /** Published with a caution: rates on few people. */
     lowReliability: number;
     sourceSuppressed: number;
@@ -79,6 +81,7 @@ export function makeManifest(input: {
       suppressedPrimary: reasons.filter((r) => r === "primary").length,
       suppressedComplementary: reasons.filter((r) => r === "complementary").length,
       suppressedReliability: reasons.filter((r) => r === "reliability").length,
+      coded: published.filter((o) => o.flag === "bottom-coded" || o.flag === "top-coded").length,
       lowReliability: published.filter((o) => o.flag === "low-reliability").length,
       sourceSuppressed: published.filter((o) => o.flag === "source-suppressed").length,
       incomplete: published.filter((o) => o.flag === "incomplete").length,

@@ -41,12 +41,19 @@ const FIELD_DOCS: Record<(typeof OBSERVATION_COLUMNS)[number], { type: string; d
   numerator: { type: "integer", description: "How many reached the outcome; blank where hidden or unknown." },
   denominator: { type: "integer", description: "How many were counted; blank where hidden or unknown." },
   value: { type: "number", description: "numerator / denominator, a share between 0 and 1; blank where hidden." },
-  lower: { type: "number", description: "Lower end of the 95% Wilson score interval of value." },
-  upper: { type: "number", description: "Upper end of the 95% Wilson score interval of value." },
+  lower: {
+    type: "number",
+    description:
+      "Lower end of the Wilson score interval of value (at the level the methods page gives); for a top-coded cell, the share it is above.",
+  },
+  upper: {
+    type: "number",
+    description: "Upper end of the Wilson score interval of value; for a bottom-coded cell, the share it is below.",
+  },
   flag: {
     type: "string",
     description:
-      "ok; suppressed (hidden to protect privacy); source-suppressed (withheld by the partner); incomplete (part of the group was withheld); low-reliability (few counted: read with caution).",
+      "ok; suppressed (hidden to protect privacy); source-suppressed (withheld by the partner); incomplete (part of the group was withheld); low-reliability (few counted: read with caution); bottom-coded (the share is below upper: few reached the outcome, so numerator and value are hidden and denominator is shown); top-coded (the share is above lower: few did not).",
   },
   sources: { type: "string", description: "The partner files the figure was computed from, separated by semicolons." },
 };

@@ -130,10 +130,14 @@ const BOUNDARIES: BoundaryFeature[] = [
   },
 ];
 
-async function render(options: { boundaries?: BoundaryFeature[] } = {}) {
+async function render(options: { boundaries?: BoundaryFeature[]; extra?: Observation[]; config?: Config } = {}) {
   const effects = memoryEffects({}, { readDisk: true });
-  const project: Project = await loadProject("/project", REPO_ROOT, effects, { config, partners });
-  const protection = protectCells(deriveObservations(observations()), project.indicators, project.config);
+  const project: Project = await loadProject("/project", REPO_ROOT, effects, {
+    config: options.config ?? config,
+    partners,
+  });
+  const table = deriveObservations([...observations(), ...(options.extra ?? [])]);
+  const protection = protectCells(table, project.indicators, project.config);
   const derived = deriveProgress(project.indicators, protection.published, { z: 1.959964, gapReference: "overall" });
   const summaries = summarizeIndicators(project.indicators, protection.published, derived);
   const site = await renderSite(
@@ -204,6 +208,25 @@ describe("renderSite", () => {
     const page = text("indicators/early-grade-reading.html");
     expect(page).not.toContain("4 of 8");
     expect(page).toContain('Native Hawaiian or Pacific Islander</th><td>Hidden <span class="symbol">*</span>');
+  });
+
+  it("shows a rare outcome as <5% with how many were counted, where the policy codes rates", async () => {
+    const coding = ConfigSchema.parse({ ...config, privacy: { coding: { below: 0.05, above: 0.95 } } });
+    // 3 of 250 Asian children: fewer than 10 reached it, and below 5% of 250 leaves 13 possible counts.
+    const asian = cell(2025, ["community", "riverbend"], "race_ethnicity", "asian", 3, 250);
+    const { text } = await render({ config: coding, extra: [asian] });
+    const page = text("indicators/early-grade-reading.html");
+    expect(page).toContain(
+      'Asian</th><td>&lt;5% <span class="symbol">‖</span></td><td></td><td>250 counted, fewer than 10 reached it</td>',
+    );
+    expect(page).toContain("Fewer than 10 people reached the outcome, so the share is shown only as below 5%");
+    expect(page).not.toContain("3 of 250");
+    const row = text("data/early-grade-reading.csv")
+      .split("\n")
+      .find((l) => l.includes(",asian,"));
+    expect(row).toContain(",,250,,0,0.05,bottom-coded,");
+    expect(text("methods.html")).toContain("the share is shown only as below 5% or above 95%");
+    expect(text("es/indicators/early-grade-reading.html")).toContain("250 contadas, menos de 10 lo alcanzaron");
   });
 
   it("explains the privacy rules on the methods page, with the values configured", async () => {

@@ -100,6 +100,8 @@ export const FLAG_SYMBOLS: Record<Exclude<ObservationFlag, "ok">, string> = {
   "source-suppressed": "†",
   incomplete: "‡",
   "low-reliability": "§",
+  "bottom-coded": "‖",
+  "top-coded": "¶",
 };
 
 /** The footnote a flag earns, in the page's language, with the policy's own numbers. */
@@ -114,6 +116,10 @@ export function flagNote(loc: Locale, flag: Exclude<ObservationFlag, "ok">, poli
       return f.incomplete;
     case "low-reliability":
       return fill(f.lowReliability, { rule: reliabilityWords(loc, policy) });
+    case "bottom-coded":
+      return fill(f.bottomCoded, { minimum: policy.minimumCount, percent: loc.percent(policy.coding?.below ?? null) });
+    case "top-coded":
+      return fill(f.topCoded, { minimum: policy.minimumCount, percent: loc.percent(policy.coding?.above ?? null) });
   }
 }
 
@@ -369,16 +375,31 @@ function hiddenWord(loc: Locale, o: Observation): string {
   return o.flag === "source-suppressed" ? loc.s.flags.withheld : loc.s.flags.hidden;
 }
 
-function tableRow(loc: Locale, label: string, o: Observation | undefined): TableRow {
+/** A cell's figure in words: its share, "<5%" or ">95%" where coded, or why it is not shown. */
+function valueText(loc: Locale, o: Observation): string {
+  if (o.flag === "bottom-coded") return fill(loc.s.flags.below, { percent: loc.percent(o.upper) });
+  if (o.flag === "top-coded") return fill(loc.s.flags.above, { percent: loc.percent(o.lower) });
+  return o.value === null ? hiddenWord(loc, o) : loc.percent(o.value);
+}
+
+const isCoded = (o: Observation) => o.flag === "bottom-coded" || o.flag === "top-coded";
+
+function tableRow(loc: Locale, label: string, o: Observation | undefined, minimumCount: number): TableRow {
   if (!o) return { label, value: loc.s.flags.noData, interval: "", counts: "", note: "" };
+  const coded = { minimum: loc.count(minimumCount), denominator: loc.count(o.denominator ?? 0) };
   return {
     label,
-    value: o.value === null ? hiddenWord(loc, o) : loc.percent(o.value),
-    interval: loc.interval(o.lower, o.upper),
+    value: valueText(loc, o),
+    // A coded cell's lower and upper are the code's range, not an interval.
+    interval: isCoded(o) ? "" : loc.interval(o.lower, o.upper),
     counts:
       o.numerator !== null && o.denominator !== null
         ? fill(loc.s.table.countsValue, { numerator: loc.count(o.numerator), denominator: loc.count(o.denominator) })
-        : "",
+        : o.flag === "bottom-coded"
+          ? fill(loc.s.table.countsBelow, coded)
+          : o.flag === "top-coded"
+            ? fill(loc.s.table.countsAbove, coded)
+            : "",
     note: flagSymbol(o.flag),
   };
 }
@@ -442,6 +463,8 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
   const series = overallSeries(own, indicator.id);
   const year = (y: number) => loc.year(y, indicator.yearType);
   const yearTitle = indicator.yearType === "school" ? t.charts.schoolYear : t.charts.year;
+  const policy = policyFor(raw, input.config);
+  const row = (label: string, o: Observation | undefined) => tableRow(loc, label, o, policy.minimumCount);
   const flagsSeen = new Set<ObservationFlag>();
   const note = (o: Observation | undefined) => {
     if (o && o.flag !== "ok") flagsSeen.add(o.flag);
@@ -510,7 +533,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
             }),
           )
         : null,
-    rows: series.map((o) => tableRow(loc, year(o.year), note(o))),
+    rows: series.map((o) => row(year(o.year), note(o))),
   };
 
   const latestYear = summary.latestYear ?? (series.length > 0 ? Math.max(...series.map((o) => o.year)) : null);
@@ -530,7 +553,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
         lower: o.lower,
         upper: o.upper,
         colour: ctx.groupColour(dimension, o.group),
-        note: o.value === null ? `${hiddenWord(loc, o)} ${flagSymbol(o.flag)}` : "",
+        note: o.value === null ? `${valueText(loc, o)} ${flagSymbol(o.flag)}` : "",
       }));
       const dimLabel = ctx.dimensionLabel(dimension);
       const text = groupSentence(loc, dimLabel, bars, year(latestYear));
@@ -555,7 +578,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
                 : null,
           }),
         ),
-        rows: cells.map((o) => tableRow(loc, ctx.groupLabel(dimension, o.group), note(o))),
+        rows: cells.map((o) => row(ctx.groupLabel(dimension, o.group), note(o))),
       });
     }
   }
@@ -571,7 +594,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
             ),
           }))
           .filter((x): x is { district: (typeof x)["district"]; cell: Observation } => x.cell !== undefined);
-  const districts = districtCells.map(({ district, cell }) => tableRow(loc, district.name, note(cell)));
+  const districts = districtCells.map(({ district, cell }) => row(district.name, note(cell)));
   const map =
     latestYear !== null && input.boundaries && districtCells.length > 0
       ? await districtMap(ctx, indicator, latestYear, districtCells, input.boundaries, chart)
@@ -602,7 +625,6 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
   const partnerIds = [...new Set(own.flatMap((o) => o.sources.map((s) => s.split("/")[2] ?? "")))].filter(
     (p) => p !== "",
   );
-  const policy = policyFor(raw, input.config);
   const root = up(`${ctx.dir}indicators/${indicator.id}.html`);
   return {
     indicator: {
@@ -651,7 +673,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
     map,
     sources: loc.list(partnerIds.sort().map((id) => ctx.partnerName(id))),
     lastUpdate: latestYear === null ? "" : year(latestYear),
-    footnotes: (["suppressed", "source-suppressed", "incomplete", "low-reliability"] as const)
+    footnotes: (Object.keys(FLAG_SYMBOLS) as (keyof typeof FLAG_SYMBOLS)[])
       .filter((f) => flagsSeen.has(f))
       .map((f) => ({ symbol: FLAG_SYMBOLS[f], text: flagNote(loc, f, policy) })),
     downloads: { csv: `${root}data/${indicator.id}.csv`, json: `${root}data/${indicator.id}.json` },
@@ -791,7 +813,7 @@ async function districtMap(
       value: cell.value,
       lower: cell.lower,
       upper: cell.upper,
-      valueText: cell.value === null ? `${hiddenWord(loc, cell)} ${flagSymbol(cell.flag)}` : loc.percent(cell.value),
+      valueText: cell.value === null ? `${valueText(loc, cell)} ${flagSymbol(cell.flag)}` : loc.percent(cell.value),
       longitude,
       latitude,
     };
@@ -867,6 +889,18 @@ function methodsView(input: SiteInput, ctx: SiteContext) {
   const reliability = policy.reliability;
   const gapReference = input.config.statistics.gapReference;
   const reliabilityText = reliabilityWords(loc, policy);
+  // Coding may be the partnership's, or only some indicators': explain it with the first that codes.
+  const coding = [policy, ...input.indicators.map((raw) => policyFor(raw, input.config))].find((p) => p.coding);
+  const percent = (share: number | undefined) => (share === undefined ? "" : loc.percent(share));
+  const codingText = (() => {
+    if (!coding?.coding) return "";
+    const { below, above } = coding.coding;
+    const which = below !== undefined && above !== undefined ? "both" : below !== undefined ? "below" : "above";
+    return fill(t.codingHtml, {
+      minimum: coding.minimumCount,
+      range: fill(t[`coding_${which}`], { below: percent(below), above: percent(above) }),
+    });
+  })();
   return {
     confidence: ctx.confidence,
     gapReference:
@@ -890,11 +924,11 @@ function methodsView(input: SiteInput, ctx: SiteContext) {
                 symbol: FLAG_SYMBOLS["low-reliability"],
                 confidence: ctx.confidence,
               }),
+      coding: codingText,
     },
-    notes: (Object.keys(FLAG_SYMBOLS) as (keyof typeof FLAG_SYMBOLS)[]).map((f) => ({
-      symbol: FLAG_SYMBOLS[f],
-      text: flagNote(loc, f, policy),
-    })),
+    notes: (Object.keys(FLAG_SYMBOLS) as (keyof typeof FLAG_SYMBOLS)[])
+      .filter((f) => (f === "bottom-coded" ? coding?.coding?.below : f === "top-coded" ? coding?.coding?.above : true))
+      .map((f) => ({ symbol: FLAG_SYMBOLS[f], text: flagNote(loc, f, coding ?? policy) })),
     indicators: input.indicators.map((raw) => {
       const i = ctx.indicatorText(raw);
       const own = policyFor(raw, input.config);
