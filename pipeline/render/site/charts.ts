@@ -240,6 +240,8 @@ export interface GroupBar {
   upper: number | null;
   colour: string;
   note: string;
+  /** For a coded cell, the range it is shown as ("<5%"); the bar is replaced by a note. */
+  range?: string;
 }
 
 export interface GroupChartInput {

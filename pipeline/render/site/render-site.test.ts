@@ -221,6 +221,7 @@ describe("renderSite", () => {
     );
     expect(page).toContain("Fewer than 10 people reached the outcome, so the share is shown only as below 5%");
     expect(page).not.toContain("3 of 250");
+    expect(page).toContain("Only a range is shown for Asian (&lt;5%), to protect privacy.");
     const row = text("data/early-grade-reading.csv")
       .split("\n")
       .find((l) => l.includes(",asian,"));

@@ -554,6 +554,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
         upper: o.upper,
         colour: ctx.groupColour(dimension, o.group),
         note: o.value === null ? `${valueText(loc, o)} ${flagSymbol(o.flag)}` : "",
+        ...(isCoded(o) ? { range: valueText(loc, o) } : {}),
       }));
       const dimLabel = ctx.dimensionLabel(dimension);
       const text = groupSentence(loc, dimLabel, bars, year(latestYear));

@@ -54,8 +54,14 @@ export function groupSentence(
 ): string {
   const t = loc.s.sentences;
   const shown = bars.filter((b) => b.value !== null).sort((a, b) => (b.value as number) - (a.value as number));
-  const hidden = bars.length - shown.length;
-  const hiddenText = hidden === 0 ? "" : ` ${hidden === 1 ? t.hiddenOne : fill(t.hiddenMany, { n: hidden })}`;
+  const ranged = bars.filter((b) => b.value === null && b.range);
+  const hidden = bars.length - shown.length - ranged.length;
+  const rangedText =
+    ranged.length === 0
+      ? ""
+      : ` ${fill(t.rangedGroups, { groups: loc.list(ranged.map((b) => `${b.label} (${b.range})`)) })}`;
+  const hiddenText =
+    (hidden === 0 ? "" : ` ${hidden === 1 ? t.hiddenOne : fill(t.hiddenMany, { n: hidden })}`) + rangedText;
   const high = shown[0];
   const low = shown[shown.length - 1];
   const dimension = dimensionLabel.toLowerCase();

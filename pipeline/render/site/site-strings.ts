@@ -144,6 +144,7 @@ export const SiteStringsSchema = z.strictObject({
     "groupsRange",
     "hiddenOne",
     "hiddenMany",
+    "rangedGroups",
     "reached",
     "breakNotJudged",
     "baselineNotJudged",
