@@ -1,11 +1,11 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Indicator } from "../schemas/index.ts";
 import { build } from "./build.ts";
 import { type Observation, observationKey } from "./observation.ts";
+import { auditOptionsFor } from "./test-support/audit-options.ts";
 import { loadFixtureProject, REPO_ROOT, readFixtureCsv } from "./test-support/load-fixture.ts";
-import { type AuditOptions, auditSite, type Quantity } from "./test-support/privacy-audit.ts";
+import { auditSite } from "./test-support/privacy-audit.ts";
 
 /**
  * The whole flow on the sample community, in memory: its partner files in, a site and partner
@@ -163,40 +163,11 @@ describe("building the sample community", () => {
   });
 });
 
-/** The privacy policy as the catalog and config state it, read here rather than from the protect stage. */
-function auditOptions(
-  indicators: readonly Indicator[],
-  minimumCount: number,
-  counted: readonly Quantity[],
-): AuditOptions {
-  const byId = new Map(indicators.map((i) => [i.id, i]));
-  // Indicators that take their denominator from the same column of the same extract count the same people.
-  const families = new Map<string, string[]>();
-  for (const i of indicators)
-    for (const s of i.sources) {
-      const key = `${s.schema}|${s.kind === "aggregate" ? `${s.filter ?? ""}|${s.denominator}` : s.denominator}`;
-      families.set(key, [...(families.get(key) ?? []), i.id]);
-    }
-  return {
-    policy: (id: string) => {
-      const i = byId.get(id);
-      return {
-        minimumCount: i?.privacy?.minimumCount ?? i?.minimumN ?? minimumCount,
-        counted: i?.privacy?.counted ?? counted,
-      };
-    },
-    sameDenominators: [...families.values()].filter((ids) => ids.length > 1),
-  };
-}
-
 describe("no hidden cell can be worked out from what the site publishes", () => {
   it("holds for the sample community's site", async () => {
     const { result } = await built;
     const { config, indicators } = result.project;
-    const report = auditSite(
-      result.site,
-      auditOptions(indicators, config.privacy.minimumCount, config.privacy.counted),
-    );
+    const report = auditSite(result.site, auditOptionsFor(indicators, config.privacy));
     expect(report.findings).toEqual([]);
     expect(report.published).toBeGreaterThan(100);
     expect(report.hidden.length).toBeGreaterThan(100);
@@ -205,10 +176,7 @@ describe("no hidden cell can be worked out from what the site publishes", () => 
   it("fails for the same site built without complementary suppression", async () => {
     const { result } = await buildSample({ complementarySuppression: false });
     const { config, indicators } = result.project;
-    const report = auditSite(
-      result.site,
-      auditOptions(indicators, config.privacy.minimumCount, config.privacy.counted),
-    );
+    const report = auditSite(result.site, auditOptionsFor(indicators, config.privacy));
     expect(report.findings.filter((f) => f.kind === "determined").length).toBeGreaterThan(10);
     expect(report.findings.every((f) => f.kind === "determined" || f.kind === "narrowed")).toBe(true);
   });

@@ -70,6 +70,12 @@ export const IndicatorSchema = z
     /** Overrides any part of the partnership's privacy policy for this indicator. */
     privacy: PrivacyOverrideSchema.optional(),
     dimensions: z.array(DimensionSchema).default([]),
+    /**
+     * Dimensions whose groups, as the sources send them, need not add up to everyone: EDFacts
+     * reports students with disabilities but not those without. Their groups are still protected
+     * against subtraction from the all-children figure, with the unreported rest as a hidden part.
+     */
+    partialDimensions: z.array(DimensionSchema).default([]),
     sources: z.array(IndicatorSourceSchema).min(1),
     notes: z.array(z.string()).default([]),
     /**
@@ -93,6 +99,10 @@ export const IndicatorSchema = z
   .refine((i) => Object.values(i.translations).every((t) => !t?.notes || t.notes.length === i.notes.length), {
     message: "a translation's notes must match the indicator's notes one for one",
     path: ["translations"],
+  })
+  .refine((i) => i.partialDimensions.every((d) => i.dimensions.includes(d)), {
+    message: "every dimension in `partialDimensions` must also be in `dimensions`",
+    path: ["partialDimensions"],
   })
   .refine((i) => i.minimumN === undefined || i.privacy?.minimumCount === undefined, {
     message: "give the minimum count once: `privacy.minimumCount` (or the older `minimumN`), not both",

@@ -231,6 +231,13 @@ export const ISSUE_CATALOGUE = {
     fix: () =>
       "Send the number counted (the denominator) beside each rate, or the counts themselves, and name that column in the mapping's `of:`.",
   },
+  "blank-rate": {
+    severity: "info",
+    message: (p) =>
+      `${p.count} rows have a blank rate${p.detail ? ` (${p.detail})` : ""}; a blank is unknown, never 0, so nothing is read from these rows.`,
+    fix: () =>
+      "Nothing to do where there is no figure to give (a school without that grade or year); otherwise fill in the rate.",
+  },
   "rate-exceeds-one": {
     severity: "error",
     message: (p) =>

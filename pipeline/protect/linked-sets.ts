@@ -3,11 +3,13 @@ import { type Observation, observationKey } from "../observation.ts";
 
 /**
  * Cells whose counts a reader can relate. `sum`: the parts add up to the total (the groups of a
- * dimension, including `unknown`, to the all-children cell; the districts to the community).
- * `same`: one count published under several indicators (one cohort feeding two indicators).
+ * dimension, including `unknown`, to the all-children cell; the districts to the community); where
+ * `rest` is true, the parts and a rest that is never published add up to the total (the groups of
+ * a dimension an indicator lists in `partialDimensions`). `same`: one count published under
+ * several indicators (one cohort feeding two indicators).
  */
 export type LinkedSet =
-  | { kind: "sum"; key: string; total: Observation; parts: Observation[] }
+  | { kind: "sum"; key: string; total: Observation; parts: Observation[]; rest: boolean }
   | { kind: "same"; key: string; cells: Observation[] };
 
 /**
@@ -31,11 +33,17 @@ export function linkedSets(cells: readonly Observation[], indicators: readonly I
     if (o.geo_level === "community") totals.set(`geo|${o.indicator}|${o.year}|${o.dimension}|${o.group}`, o);
     else add(`geo|${o.indicator}|${o.year}|${o.dimension}|${o.group}`, o);
   }
+  const partial = new Set(indicators.flatMap((i) => i.partialDimensions.map((d) => `${i.id}|${d}`)));
   const sets: LinkedSet[] = [];
   for (const [key, parts] of byKey(groups)) {
     const totalKey = key.startsWith("dim|") ? key.slice(0, key.lastIndexOf("|")) : key;
     const total = totals.get(totalKey);
-    if (total) sets.push({ kind: "sum", key, total, parts: sortCells(parts) });
+    const first = parts[0] as Observation;
+    // A partial dimension has a rest only where its groups leave some children out: where they
+    // do cover everyone, they are linked as a whole dimension.
+    const covered = total && parts.reduce((n, o) => n + (o.denominator ?? Number.NaN), 0) === total.denominator;
+    const rest = key.startsWith("dim|") && partial.has(`${first.indicator}|${first.dimension}`) && !covered;
+    if (total) sets.push({ kind: "sum", key, total, parts: sortCells(parts), rest });
   }
 
   const shared = sharedSources(indicators);

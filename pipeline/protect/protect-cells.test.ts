@@ -13,7 +13,11 @@ const config = ConfigSchema.parse({
   community: { id: "town", name: "Town" },
 });
 const indicator = (id: string, schema = "student-assessment") =>
-  ({ id, sources: [{ kind: "record", schema, denominator: "true", numerator: "x" }] }) as unknown as Indicator;
+  ({
+    id,
+    partialDimensions: [],
+    sources: [{ kind: "record", schema, denominator: "true", numerator: "x" }],
+  }) as unknown as Indicator;
 const reading = indicator("reading");
 
 function cell(
@@ -455,5 +459,73 @@ describe("top and bottom coding", () => {
     );
     // The property is about coded cells: the random tables must hold some.
     expect(codedCells).toBeGreaterThan(100);
+  });
+});
+
+describe("a partial dimension (a source that reports only some groups)", () => {
+  const oneSided = { ...reading, partialDimensions: ["disability"] } as unknown as Indicator;
+  const auditPartial = (published: readonly Observation[]) =>
+    auditSite(new Map([["data/observations.csv", observationsCsv(published)]]), {
+      policy: () => ({ minimumCount: config.privacy.minimumCount, counted: config.privacy.counted }),
+      partialDimensions: { reading: ["disability"] },
+    });
+
+  it("hides a small reported group without hiding everyone, as the rest is never published", () => {
+    const cells = deriveObservations([cell("town", "all", "all", 300, 600), cell("town", "disability", "yes", 4, 40)]);
+    const { published } = protectCells(cells, [oneSided], config);
+    expect(shown(published)).toEqual(["town/all/all"]);
+    expect(auditPartial(published).findings).toEqual([]);
+    // Read as a whole dimension, the same cells would hide everyone too.
+    expect(shown(protectCells(cells, [reading], config).published)).toEqual([]);
+  });
+
+  it("reads the groups as a whole dimension where they do add up to everyone", () => {
+    // yes and no are both sent and cover all 600: nothing is unreported, so nothing hides yes.
+    const cells = deriveObservations([
+      cell("town", "all", "all", 300, 600),
+      cell("town", "disability", "yes", 4, 40),
+      cell("town", "disability", "no", 296, 560),
+    ]);
+    const { published } = protectCells(cells, [oneSided], config);
+    expect(shown(published)).toEqual(["town/all/all"]);
+    expect(audit(published).findings).toEqual([]);
+  });
+
+  it("keeps the unreported rest as cover where the groups leave some out", () => {
+    // The rest is 600 − 40 − 555 = 5 children: yes's 40 could be anywhere in 0 to 45.
+    const cells = deriveObservations([
+      cell("town", "all", "all", 300, 600),
+      cell("town", "disability", "yes", 4, 40),
+      cell("town", "disability", "no", 290, 555),
+    ]);
+    const { published } = protectCells(cells, [oneSided], config);
+    expect(shown(published)).toEqual(["town/all/all", "town/disability/no"]);
+    expect(auditPartial(published).findings).toEqual([]);
+  });
+
+  it("on random tables that report English learners but not the others, leaves nothing the audit can work out", () => {
+    const elOnly = { ...reading, partialDimensions: ["english_learner"] } as unknown as Indicator;
+    fc.assert(
+      fc.property(communityArb, (districts) => {
+        const table = tableOf(districts).filter((o) => !(o.dimension === "english_learner" && o.group === "no"));
+        const { published } = protectCells(table, [elOnly], config);
+        const report = auditSite(new Map([["data/observations.csv", observationsCsv(published)]]), {
+          policy: () => ({ minimumCount: config.privacy.minimumCount, counted: config.privacy.counted }),
+          partialDimensions: { reading: ["english_learner"] },
+        });
+        expect(report.findings).toEqual([]);
+        expect(report.conflicts).toEqual([]);
+      }),
+      { numRuns: 300, seed: 2026 },
+    );
+  });
+
+  it("the audit finds a hidden group that, with the rest, holds fewer than the minimum", () => {
+    const published = deriveObservations([
+      cell("town", "all", "all", 300, 600),
+      cell("town", "disability", "yes", 0, 0, "source-suppressed"),
+      cell("town", "disability", "no", 295, 595),
+    ]);
+    expect(auditPartial(published).findings.map((f) => f.kind)).toContain("narrowed");
   });
 });

@@ -180,8 +180,9 @@ function complementsFor(
 ): Observation[] {
   if (set.kind === "same") return set.cells.some(isHidden) ? set.cells.filter((o) => !isHidden(o)) : [];
   const members = [set.total, ...set.parts];
-  const hiddenCount = members.filter(isHidden).length;
-  if (hiddenCount === 0 || members.every(isGone)) return [];
+  // The unreported rest of a partial dimension is one more hidden part.
+  const hiddenCount = members.filter(isHidden).length + (set.rest ? 1 : 0);
+  if (members.every((o) => !isHidden(o)) || members.every(isGone)) return [];
   const policy = policyOf(set.total);
   const open = set.parts.filter((o) => !isHidden(o));
   // What a reader can work out, count by count: the hidden parts' combined count, where the
@@ -191,12 +192,13 @@ function complementsFor(
   let short = false;
   for (const q of policy.counted) {
     const unknown = members.filter((o) => known(o, q) === null);
-    if (unknown.length === 1 && (countOf(unknown[0] as Observation, q) ?? 0) < policy.minimumCount) short = true;
+    if (unknown.length === 1 && !set.rest && (countOf(unknown[0] as Observation, q) ?? 0) < policy.minimumCount)
+      short = true;
     const total = known(set.total, q);
     if (total === null) continue;
     const sum = total - set.parts.reduce((n, o) => n + (known(o, q) ?? 0), 0);
     hiddenSums.push({ q, sum });
-    if (sum < policy.minimumCount && unknown.length > 0) short = true;
+    if (sum < policy.minimumCount && (unknown.length > 0 || set.rest)) short = true;
   }
   if (hiddenCount > 1 && !short) return [];
   // A published part, else the total if published, else a coded member, hidden whole.

@@ -65,10 +65,19 @@ export function readerBounds(
     }
     const members = [set.total, ...set.parts];
     if (!members.some(isHidden)) continue;
+    // A partial dimension's unreported rest: three more unknowns, with rest complement = d − n.
+    const rest = set.rest ? [unknown(null), unknown(null), unknown(null)] : null;
+    if (rest)
+      equations.push([
+        [1, rest[1] as number],
+        [-1, rest[0] as number],
+        [-1, rest[2] as number],
+      ]);
     for (const q of [0, 1, 2])
       equations.push([
         [-1, index.get(set.total)?.[q] ?? -1],
         ...set.parts.map((p): [number, number] => [1, index.get(p)?.[q] ?? -1]),
+        ...(rest ? [[1, rest[q] as number] as [number, number]] : []),
       ]);
   }
   propagate(

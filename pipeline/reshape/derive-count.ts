@@ -7,7 +7,8 @@ import { parseBounds, parseDecimal, parseInteger } from "../validate/parse-value
  *   (`91-96`) that validation keeps as bounds, never as a number.
  * - `marker`: the rate is not a number (`PS`, `.`): passed on as written, for the partner's markers.
  * - `blank`: the rate cell is empty.
- * - `no-count`: a rate with no usable count: nothing can be published from it.
+ * - `no-count`: a rate (exact, or a range when `bounded`) with no usable count: nothing can be
+ *   published from it.
  * - `exceeds`: the rate is more than 100%: the row must not be used.
  */
 export type DerivedCount =
@@ -15,7 +16,7 @@ export type DerivedCount =
   | { kind: "bounded"; cell: string }
   | { kind: "marker"; cell: string }
   | { kind: "blank"; cell: "" }
-  | { kind: "no-count"; cell: "" }
+  | { kind: "no-count"; cell: ""; bounded: boolean }
   | { kind: "exceeds"; cell: ""; share: number };
 
 /** Floating-point slack, so 0.81 × 600 = 486 is not taken for 486.00000000000006. */
@@ -33,7 +34,7 @@ export function deriveCount(rateText: string, ofText: string | undefined, scale:
   if (share === undefined && bounds === undefined) return { kind: "marker", cell: rate };
   if (share !== undefined && share > 1 + EPSILON) return { kind: "exceeds", cell: "", share };
   const of = ofText === undefined ? undefined : parseInteger(ofText);
-  if (of === undefined || of < 0) return { kind: "no-count", cell: "" };
+  if (of === undefined || of < 0) return { kind: "no-count", cell: "", bounded: share === undefined };
   if (share !== undefined) return { kind: "count", cell: String(Math.round(share * of + EPSILON)) };
   const lower = Math.floor((bounds?.lower ?? 0) * of + EPSILON);
   const upper = Math.min(of, Math.ceil((bounds?.upper ?? 1) * of - EPSILON));

@@ -23,6 +23,7 @@ export function readerFor(extract: PartnerExtract, schema: ExtractSchema, projec
     percentScale: extract.percentScale,
     vocabularies: project.vocabularies,
     districts: project.config.districts,
+    markers: [...extract.suppressed, ...extract.notApplicable],
   });
 }
 

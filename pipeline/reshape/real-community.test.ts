@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { build } from "../build.ts";
 import { type Observation, observationKey } from "../observation.ts";
+import { auditOptionsFor } from "../test-support/audit-options.ts";
 import { loadFixtureProject, REPO_ROOT } from "../test-support/load-fixture.ts";
+import { auditSite } from "../test-support/privacy-audit.ts";
 
 /**
  * fixtures/real-community, built end to end in memory: real agency files read through their
@@ -120,6 +122,103 @@ describe("fixtures/real-community", () => {
     // Jefferson Co. has one row for each year 2013-2024.
     expect(issue?.message).toMatch(/^12 rates in `Data`/);
     expect(file.rowsAccepted).toBe(0);
+  });
+
+  const CPS = "data/2018/chicago-cps/Chicago_Public_Schools_-_School_Progress_Reports_SY1819.csv";
+  const CO_MATH = "data/2014/kidscount-co/Average proficiency on the CSAP_TCAP by race_ethnicity_ Math.csv";
+  const CO_REMEDIATION = "data/2011/kidscount-co/Remediation in higher education.csv";
+  /** The count at the start of an issue's message ("23 rates in ..."), by the issue's column. */
+  const countsByColumn = (issues: { code: string; column: string | null; message: string }[], code: string) =>
+    Object.fromEntries(
+      issues.filter((i) => i.code === code).map((i) => [i.column, Number(/^(\d+) /.exec(i.message)?.[1])]),
+    );
+
+  it("Chicago CPS: each of 7 schools gives 7 rates and no count; every cell is reported, none is read as a number", async () => {
+    const file = await fileResult(CPS);
+    // Lines 2-8, one school each: 6 outcome rates (3 outcomes × Year_1/Year_2) and the parents' survey response rate.
+    expect([file.rowsRead, file.rowsAccepted, file.rowsRejected]).toEqual([49, 0, 49]);
+    // Non-blank cells, by column: Freshmen_On_Track (lines 4, 5, 7 for both years: 87/85.4, 81/83.3, 92.9/100);
+    // Graduation_4_Year (lines 4, 5, 7: 83/80.4, 75/74.2, 7.4/0, a true 0 that is still only a rate);
+    // College_Enrollment Year_1 (lines 4, 7: 66.4, 7.7; line 5 is blank), Year_2 (lines 4, 5, 7: 78.5, 62.3, 10.8);
+    // the survey rate on lines 2-7: `< 30%`, 46%, `< 30%`, 30%, `> 75%`, 49%.
+    expect(countsByColumn(file.issues, "rate-without-count")).toEqual({
+      Freshmen_On_Track_School_Pct_Year_1: 3,
+      Freshmen_On_Track_School_Pct_Year_2: 3,
+      Graduation_4_Year_School_Pct_Year_1: 3,
+      Graduation_4_Year_School_Pct_Year_2: 3,
+      College_Enrollment_School_Pct_Year_1: 2,
+      College_Enrollment_School_Pct_Year_2: 3,
+      School_Survey_Parent_Response_Rate_Pct: 6,
+    });
+    const survey = file.issues.find(
+      (i) => i.code === "rate-without-count" && i.column === "School_Survey_Parent_Response_Rate_Pct",
+    );
+    expect(survey?.message).toContain("3 of them were given only as a range: `< 30%` ×2, `> 75%` ×1");
+    // Blank: the three elementary schools (lines 2, 3, 6) and line 8 (Englewood STEM, "not
+    // enough data to display a progress report") have no outcome, 4 × 6 = 24 cells; line 5's College_Enrollment
+    // Year_1; line 8's survey rate. 23 rates + 26 blanks = 49.
+    const blank = file.issues.find((i) => i.code === "blank-rate");
+    expect(blank?.message).toMatch(/^26 rows have a blank rate/);
+    expect(blank?.message).toContain("`College_Enrollment_School_Pct_Year_1` ×5");
+    expect(file.issues.filter((i) => i.severity === "error")).toEqual([]);
+    expect(file.issues.some((i) => i.code === "source-suppressed" || i.code === "value-bounded")).toBe(false);
+  });
+
+  it("KIDS COUNT Colorado math: rates by race with `LNE` and `N/A` withheld, the state row left out", async () => {
+    const file = await fileResult(CO_MATH);
+    expect([file.rowsRead, file.rowsAccepted]).toEqual([96, 0]);
+    // Lines 2-33: `Colorado`, the state, is not one of the places (it would count its districts twice).
+    const leftOut = file.issues.find((i) => i.code === "rows-left-out");
+    expect(leftOut?.message).toMatch(/^32 rows .* \(e\.g\. `Colorado`\)/);
+    // Lines 66-97: DENVER COUNTY 1, 32 fractions. Lines 34-65: AGUILAR REORGANIZED 6, 3 fractions a year
+    // (All Students, Hispanic, White); the other 5 groups are `N/A` in 2011 (lines 35-37, 39-40) and
+    // `LNE` in 2012-2014 (lines 43-45, 47-48, 51-53, 55-56, 59-61, 63-64).
+    expect(countsByColumn(file.issues, "rate-without-count")).toEqual({ Data: 32 + 12 });
+    const withheld = file.issues.find((i) => i.code === "source-suppressed");
+    expect(withheld?.value).toBe("N/A ×5, LNE ×15");
+    expect(withheld?.message).toMatch(/^20 cells were withheld by the partner/);
+    expect(file.issues.filter((i) => i.severity === "error")).toEqual([]);
+  });
+
+  it("KIDS COUNT Colorado remediation: the whole file, two places kept, `N/A` withheld", async () => {
+    const file = await fileResult(CO_REMEDIATION);
+    // 543 data lines: 181 places × 2009-2011. Kept: DENVER COUNTY 1 (lines 140-142: 0.604, 0.636, 0.625)
+    // and AGUILAR REORGANIZED 6 (lines 17-19: `N/A` every year).
+    expect([file.rowsRead, file.rowsAccepted]).toEqual([543, 0]);
+    expect(file.issues.find((i) => i.code === "rows-left-out")?.message).toMatch(/^537 rows /);
+    expect(countsByColumn(file.issues, "rate-without-count")).toEqual({ Data: 3 });
+    expect(file.issues.find((i) => i.code === "source-suppressed")?.value).toBe("N/A ×3");
+    expect(file.issues.filter((i) => i.severity === "error")).toEqual([]);
+  });
+
+  it("no cell of any rate-only file is published, or even counted before protection", async () => {
+    const { observations, protection } = await built;
+    const rateOnly = [CPS, CO_MATH, CO_REMEDIATION, "data/2024/kidscount-ky/Cohort graduation rate.csv"];
+    const indicators = ["hs-graduation-kids-count"];
+    for (const table of [observations, protection.published]) {
+      expect(table.filter((o) => indicators.includes(o.indicator))).toEqual([]);
+      expect(table.filter((o) => o.sources.some((s) => rateOnly.includes(s)))).toEqual([]);
+    }
+  });
+
+  it("EDFacts: groups reported without their complements are kept, and the site passes the audit", async () => {
+    const { protection, site, project } = await built;
+    // District 26's five schools (lines 370-374 of the fixture) give CWD and LEP only as ranges
+    // (`70-74`, `40-59`, ...) or `PS`, and ECD as a range at one school (`90-94`, line 374): each
+    // group is incomplete, never a number.
+    const oneSided = protection.published.filter(
+      (o) =>
+        o.indicator === "hs-graduation-edfacts" &&
+        o.geo_id === "nyc-district-26" &&
+        ["disability", "economic_disadvantage", "english_learner"].includes(o.dimension),
+    );
+    expect(oneSided.map((o) => [o.dimension, o.group, o.flag])).toEqual([
+      ["disability", "yes", "incomplete"],
+      ["economic_disadvantage", "yes", "incomplete"],
+      ["english_learner", "yes", "incomplete"],
+    ]);
+    const report = auditSite(site, auditOptionsFor(project.indicators, project.config.privacy));
+    expect(report.findings).toEqual([]);
   });
 
   it("no published cell of any real file is a number the file did not give", async () => {

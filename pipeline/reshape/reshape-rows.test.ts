@@ -33,6 +33,7 @@ function reshaper(
   header: string[],
   mapping: z.input<typeof ExtractMappingSchema>,
   scale: "percent" | "fraction" = "percent",
+  markers: string[] = [],
 ) {
   const r = createReshaper(header, {
     mapping: ExtractMappingSchema.parse(mapping),
@@ -40,6 +41,7 @@ function reshaper(
     percentScale: scale,
     vocabularies: VOCABULARIES,
     districts: DISTRICTS,
+    markers,
     where: { partner: "p", file: "f.csv" },
   });
   if (!("reshape" in r)) throw new Error(r.issues.map((i) => i.message).join("; "));
@@ -66,9 +68,11 @@ describe("deriveCount: a count from a rate only when the rate is exact and its c
     ["LT50", "12", "percent", { kind: "bounded", cell: "0-6" }],
     ["PS", "3", "percent", { kind: "marker", cell: "PS" }],
     ["", "30", "percent", { kind: "blank", cell: "" }],
-    ["84", ".", "percent", { kind: "no-count", cell: "" }],
-    ["84", undefined, "percent", { kind: "no-count", cell: "" }],
-    ["90-94", undefined, "percent", { kind: "no-count", cell: "" }],
+    ["84", ".", "percent", { kind: "no-count", cell: "", bounded: false }],
+    ["84", undefined, "percent", { kind: "no-count", cell: "", bounded: false }],
+    ["90-94", undefined, "percent", { kind: "no-count", cell: "", bounded: true }],
+    ["< 30%", undefined, "percent", { kind: "no-count", cell: "", bounded: true }],
+    ["0", undefined, "percent", { kind: "no-count", cell: "", bounded: false }],
     ["1,059", "2,000", "fraction", { kind: "exceeds", cell: "", share: 1059 }],
   ] as const)("%s of %s (%s) → %o", (rate, of, scale, expected) => {
     expect(deriveCount(rate, of, scale)).toEqual(expected);
@@ -260,16 +264,21 @@ describe("createReshaper", () => {
   });
 
   it("reports rates that come with no count at all and hands none of them on", () => {
-    const r = reshaper(["Location", "TimeFrame", "Data"], {
-      fields: {
-        year: { column: "TimeFrame" },
-        district_id: { column: "Location" },
-        measure: { value: "m" },
-        group_type: { value: "all" },
-        group: { value: "all" },
-        numerator: { rate: "Data" },
+    const r = reshaper(
+      ["Location", "TimeFrame", "Data"],
+      {
+        fields: {
+          year: { column: "TimeFrame" },
+          district_id: { column: "Location" },
+          measure: { value: "m" },
+          group_type: { value: "all" },
+          group: { value: "all" },
+          numerator: { rate: "Data" },
+        },
       },
-    });
+      "percent",
+      ["*"],
+    );
     expect(
       rowsOf(r, [
         ["Jefferson Co.", "2015", "79.9"],
@@ -278,6 +287,86 @@ describe("createReshaper", () => {
     ).toEqual([]);
     expect(r.issues.map((i) => [i.code, i.message.slice(0, 30)])).toEqual([
       ["rate-without-count", "1 rates in `Data` came without"],
+      ["source-suppressed", "1 cells were withheld by the p"],
+    ]);
+  });
+
+  it("accounts for every rate-only cell: a rate or range is reported, a marker withheld, a blank left out, other text an error", () => {
+    const r = reshaper(
+      ["Location", "Data"],
+      {
+        fields: {
+          year: { value: "2014" },
+          district_id: { column: "Location" },
+          measure: { value: "m" },
+          group_type: { value: "all" },
+          group: { value: "all" },
+          numerator: { rate: "Data" },
+        },
+      },
+      "fraction",
+      ["LNE", "N/A"],
+    );
+    const rows = [
+      ["x", "0.5573"],
+      ["x", "0"],
+      ["x", "< 30%"],
+      ["x", "> 75%"],
+      ["x", "< 30%"],
+      ["x", "LNE"],
+      ["x", "n/a"],
+      ["x", ""],
+      ["x", "n<10"],
+    ];
+    expect(rowsOf(r, rows)).toEqual([]);
+    expect(r.issues.map((i) => [i.code, i.severity, i.line, i.column, i.value])).toEqual([
+      ["type-error", "error", 10, "Data", "n<10"],
+      ["rate-without-count", "warning", null, "Data", "Data"],
+      ["source-suppressed", "info", null, null, "LNE ×1, n/a ×1"],
+      ["blank-rate", "info", null, "Data", null],
+    ]);
+    const [, noCount, withheld, blank] = r.issues;
+    // Five rates, none a count: the exact 0 is not a zero count, the ranges are not counts either.
+    expect(noCount?.message).toContain(
+      "5 rates in `Data` came without the count they are a rate of (the file gives no count for any of them; 3 of them were given only as a range: `< 30%` ×2, `> 75%` ×1)",
+    );
+    expect(withheld?.message).toContain("2 cells were withheld");
+    expect(blank?.message).toBe(
+      "1 rows have a blank rate (`Data` ×1); a blank is unknown, never 0, so nothing is read from these rows.",
+    );
+    expect(r.rowsSeen).toBe(rows.length);
+  });
+
+  it("makes one row per `rows:` entry from a wide file, each with its own rate column and year column", () => {
+    // A CPS-style school row: each outcome for two years, and the years given in two other columns.
+    const header = ["School_ID", "Other_Metrics_Year_1", "Other_Metrics_Year_2", "Grad_Pct_Year_1", "Grad_Pct_Year_2"];
+    const r = reshaper(header, {
+      fields: {
+        school_id: { column: "School_ID" },
+        measure: { value: "graduation" },
+        group_type: { value: "all" },
+        group: { value: "all" },
+      },
+      rows: [
+        { year: { column: "Other_Metrics_Year_1" }, numerator: { rate: "Grad_Pct_Year_1" } },
+        { year: { column: "Other_Metrics_Year_2" }, numerator: { rate: "Grad_Pct_Year_2" } },
+      ],
+    });
+    expect(
+      rowsOf(r, [
+        ["609734", "2017", "2018", "83", "80.4"],
+        ["609869", "2017", "2018", "", ""],
+      ]),
+    ).toEqual([]);
+    expect(r.rowsSeen).toBe(4);
+    expect(r.issues.map((i) => [i.code, i.column, i.message.split(" came")[0]])).toEqual([
+      ["rate-without-count", "Grad_Pct_Year_1", "1 rates in `Grad_Pct_Year_1`"],
+      ["rate-without-count", "Grad_Pct_Year_2", "1 rates in `Grad_Pct_Year_2`"],
+      [
+        "blank-rate",
+        null,
+        "2 rows have a blank rate (`Grad_Pct_Year_1` ×1, `Grad_Pct_Year_2` ×1); a blank is unknown, never 0, so nothing is read from these rows.",
+      ],
     ]);
   });
 
@@ -288,6 +377,7 @@ describe("createReshaper", () => {
       percentScale: "percent",
       vocabularies: VOCABULARIES,
       districts: [],
+      markers: [],
       where: {},
     });
     expect("reshape" in r).toBe(false);
@@ -324,6 +414,7 @@ describe("mappedFileReader: multi-row headers", () => {
       percentScale: extract.percentScale,
       vocabularies: VOCABULARIES,
       districts: DISTRICTS,
+      markers: extract.suppressed,
     });
     const rows: { line: number; cells: string[] }[] = [];
     async function* bytes() {

@@ -19,6 +19,11 @@ export interface ReshapeContext {
   percentScale: "percent" | "fraction";
   vocabularies: ReadonlyMap<string, Vocabulary>;
   districts: readonly District[];
+  /**
+   * The extract's markers (`suppressed` and `notApplicable`). A rate-only row is never handed on to
+   * validation, so its markers are told apart here: withheld, never an error.
+   */
+  markers: readonly string[];
   where: IssueLocation;
 }
 
@@ -159,7 +164,21 @@ export function createReshaper(header: readonly string[], ctx: ReshapeContext): 
   });
   let otherDistricts = 0;
   const otherExamples = new Set<string>();
-  const rateStats = new Map<string, { derived: number; bounded: number; noCount: number; rate: string; of: string }>();
+  interface RateStats {
+    derived: number;
+    bounded: number;
+    noCount: number;
+    /** Of the `noCount` rates, those given only as a range (`< 30%`), by text. */
+    ranges: Map<string, number>;
+    rate: string;
+    of: string;
+  }
+  const rateStats = new Map<string, RateStats>();
+  const markers = new Set(ctx.markers.map((m) => m.trim().toLowerCase()).filter((m) => m !== ""));
+  // What became of the rate cells of rows never handed on (a rate with no count): markers by text, blanks by column.
+  const withheld = new Map<string, number>();
+  const blanks = new Map<string, number>();
+  let blankRows = 0;
   let rowsSeen = 0;
 
   const derive = (source: FieldSource, get: RecordGet) =>
@@ -169,23 +188,57 @@ export function createReshaper(header: readonly string[], ctx: ReshapeContext): 
       ctx.percentScale,
     );
 
-  /** Tallies what became of a rate, for the report; a rate over 100% is an error on its line. */
-  const countRate = (source: FieldSource, get: RecordGet, line: number) => {
+  /**
+   * Tallies what became of a rate, for the report; a rate over 100% is an error on its line. In a
+   * row that is not handed on (`rateOnly`), a marker or a blank is accounted for here too: a
+   * listed marker is withheld, any other text is not a rate. Returns whether the rate was blank.
+   */
+  const countRate = (source: FieldSource, get: RecordGet, line: number, rateOnly: boolean): boolean => {
     const rate = source.rate as string;
+    const text = (get(rate) ?? "").trim();
     const derived = derive(source, get);
-    const stats = rateStats.get(rate) ?? { derived: 0, bounded: 0, noCount: 0, rate, of: source.of ?? "" };
+    const stats = rateStats.get(rate) ?? {
+      derived: 0,
+      bounded: 0,
+      noCount: 0,
+      ranges: new Map<string, number>(),
+      rate,
+      of: source.of ?? "",
+    };
     rateStats.set(rate, stats);
     if (derived.kind === "count") stats.derived++;
     else if (derived.kind === "bounded") stats.bounded++;
-    else if (derived.kind === "no-count") stats.noCount++;
-    else if (derived.kind === "exceeds")
+    else if (derived.kind === "no-count") {
+      stats.noCount++;
+      if (derived.bounded) tally(stats.ranges, text);
+    } else if (derived.kind === "exceeds")
       issues.push(
         makeIssue(
           "rate-exceeds-one",
           { ...where, line, column: rate },
-          { column: rate, value: (get(rate) ?? "").trim(), detail: `a share of ${derived.share.toFixed(4)}` },
+          { column: rate, value: text, detail: `a share of ${derived.share.toFixed(4)}` },
         ),
       );
+    else if (!rateOnly) return false;
+    else if (derived.kind === "blank") {
+      tally(blanks, rate);
+      return true;
+    } else if (markers.has(text.toLowerCase())) tally(withheld, text);
+    else
+      issues.push(
+        makeIssue(
+          "type-error",
+          { ...where, line, column: rate },
+          {
+            column: rate,
+            value: text,
+            expected: "a rate (a number, a percent such as `42%`, or a range such as `< 30%`)",
+            detail:
+              "or, if it is the agency's marker for a withheld value, list it under the extract's `suppressed:` (or `notApplicable:`) in partners.yaml",
+          },
+        ),
+      );
+    return false;
   };
 
   const resolve = (source: FieldSource, get: RecordGet): string | null => {
@@ -251,10 +304,13 @@ export function createReshaper(header: readonly string[], ctx: ReshapeContext): 
           continue;
         }
       }
-      for (const source of plan) if (source?.rate !== undefined) countRate(source, get, line);
-      if (dropped) continue;
       // A rate with no count at all is reported, never handed on: it could not be protected or added up.
-      if (plan.some((s) => s?.rate !== undefined && s.of === undefined)) continue;
+      const rateOnly = plan.some((s) => s?.rate !== undefined && s.of === undefined);
+      let blank = false;
+      for (const source of plan)
+        if (source?.rate !== undefined) blank = countRate(source, get, line, rateOnly) || blank;
+      if (blank) blankRows++;
+      if (dropped || rateOnly) continue;
       out.push({ line, cells });
     }
     return out;
@@ -378,6 +434,7 @@ export function createReshaper(header: readonly string[], ctx: ReshapeContext): 
               },
             ),
           );
+        const ranged = [...s.ranges.values()].reduce((n, c) => n + c, 0);
         if (s.noCount > 0)
           issues.push(
             makeIssue(
@@ -386,15 +443,40 @@ export function createReshaper(header: readonly string[], ctx: ReshapeContext): 
               {
                 count: s.noCount,
                 value: s.rate,
-                detail:
+                detail: `${
                   s.of === ""
                     ? "the file gives no count for any of them"
-                    : `the count in \`${s.of}\` was blank or withheld on those rows`,
+                    : `the count in \`${s.of}\` was blank or withheld on those rows`
+                }${ranged > 0 ? `; ${ranged} of them were given only as a range: ${listTally(s.ranges)}` : ""}`,
               },
             ),
           );
       }
+      if (withheld.size > 0)
+        issues.push(
+          makeIssue("source-suppressed", where, {
+            count: [...withheld.values()].reduce((n, c) => n + c, 0),
+            value: listTally(withheld, false),
+          }),
+        );
+      if (blankRows > 0)
+        issues.push(
+          makeIssue(
+            "blank-rate",
+            { ...where, column: blanks.size === 1 ? [...blanks.keys()][0]! : null },
+            { count: blankRows, detail: listTally(blanks) },
+          ),
+        );
       return out;
     },
   };
+}
+
+function tally(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** `\`< 30%\` ×315, \`> 75%\` ×32`, in the order first seen; `quoted: false` as the validation's marker list. */
+function listTally(counts: ReadonlyMap<string, number>, quoted = true): string {
+  return [...counts].map(([k, n]) => `${quoted ? `\`${k}\`` : k} ×${n}`).join(", ");
 }

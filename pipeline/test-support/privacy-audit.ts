@@ -11,7 +11,8 @@
  * 2. Build the linear relations a reader knows, over three integer unknowns per cell, its
  *    numerator n, denominator d and complement c = d − n: n, d, c ≥ 0; each dimension's groups
  *    add up to the all-children cell of the same indicator, year and place; the districts add up
- *    to the community; cells of indicators said to count the same people have equal d; a count
+ *    to the community (for a dimension said to be partial, the groups and an unreported rest of
+ *    unknown size add up); cells of indicators said to count the same people have equal d; a count
  *    published on its own is fixed even where the cell's other count is hidden; a hidden cell whose
  *    rate is published has n = rate × d. A coded cell (flag `bottom-coded`, the share below
  *    `upper`; `top-coded`, above `lower`) publishes d, and tells a reader that n < upper × d (or
@@ -43,6 +44,11 @@ export interface AuditOptions {
   policy: (indicator: string) => AuditPolicy;
   /** Families of indicators that count the same people: equal denominators at the same cell. */
   sameDenominators?: readonly (readonly string[])[];
+  /**
+   * Dimensions, by indicator, whose groups need not add up to everyone (a source that reports only
+   * some groups): their groups and an unreported rest, of unknown size, add up to everyone.
+   */
+  partialDimensions?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Interval {
@@ -141,6 +147,19 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
     const t = vars.get(cellKey(total));
     const ps = parts.flatMap((p) => vars.get(cellKey(p)) ?? []);
     if (!t || ps.length !== parts.length) return;
+    const dimension = parts[0]?.dimension ?? "";
+    if (parts[0]?.geo_level === total.geo_level && options.partialDimensions?.[total.indicator]?.includes(dimension)) {
+      const rest = { n: system.variable(null), d: system.variable(null), c: system.variable(null) };
+      system.equation(
+        [
+          [1, rest.d],
+          [-1, rest.n],
+          [-1, rest.c],
+        ],
+        0,
+      );
+      ps.push(rest);
+    }
     for (const q of ["n", "d", "c"] as const)
       system.equation([[-1, t[q]], ...ps.map((p): [number, number] => [1, p[q]])], 0);
   };

@@ -557,7 +557,10 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
         ...(isCoded(o) ? { range: valueText(loc, o) } : {}),
       }));
       const dimLabel = ctx.dimensionLabel(dimension);
-      const text = groupSentence(loc, dimLabel, bars, year(latestYear));
+      const partial = raw.partialDimensions.includes(dimension)
+        ? ` ${fill(t.sentences.partialDimension, { dimension: dimLabel.toLowerCase() })}`
+        : "";
+      const text = groupSentence(loc, dimLabel, bars, year(latestYear)) + partial;
       const title = fill(t.indicator.byGroupTitle, { dimension: dimLabel.toLowerCase(), year: year(latestYear) });
       groups.push({
         title,

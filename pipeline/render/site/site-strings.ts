@@ -145,6 +145,7 @@ export const SiteStringsSchema = z.strictObject({
     "hiddenOne",
     "hiddenMany",
     "rangedGroups",
+    "partialDimension",
     "reached",
     "breakNotJudged",
     "baselineNotJudged",

@@ -1,0 +1,28 @@
+import type { Indicator } from "../../schemas/index.ts";
+import type { AuditOptions, Quantity } from "./privacy-audit.ts";
+
+/** The privacy policy as the catalog and config state it, read here rather than from the protect stage. */
+export function auditOptionsFor(
+  indicators: readonly Indicator[],
+  { minimumCount, counted }: { minimumCount: number; counted: readonly Quantity[] },
+): AuditOptions {
+  const byId = new Map(indicators.map((i) => [i.id, i]));
+  // Indicators that take their denominator from the same column of the same extract count the same people.
+  const families = new Map<string, string[]>();
+  for (const i of indicators)
+    for (const s of i.sources) {
+      const key = `${s.schema}|${s.kind === "aggregate" ? `${s.filter ?? ""}|${s.denominator}` : s.denominator}`;
+      families.set(key, [...(families.get(key) ?? []), i.id]);
+    }
+  return {
+    policy: (id: string) => {
+      const i = byId.get(id);
+      return {
+        minimumCount: i?.privacy?.minimumCount ?? i?.minimumN ?? minimumCount,
+        counted: i?.privacy?.counted ?? counted,
+      };
+    },
+    sameDenominators: [...families.values()].filter((ids) => ids.length > 1),
+    partialDimensions: Object.fromEntries(indicators.map((i) => [i.id, i.partialDimensions])),
+  };
+}
