@@ -211,9 +211,13 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
     `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
   );
   lines.push(
-    errors === 0 && result.rowsRejected === 0
-      ? "The file is ready to send."
-      : "Fix the errors above and check the file again before sending it.",
+    errors > 0
+      ? "Fix the errors above and check the file again before sending it."
+      : result.rowsAccepted === 0 && result.rowsRead > 0
+        ? "No row of this file can be used: read the warnings above before sending it."
+        : result.rowsRejected > 0
+          ? "The file can be sent; the rows left out are explained above."
+          : "The file is ready to send.",
   );
   return `${lines.join("\n")}\n`;
 }

@@ -24,6 +24,8 @@ interface CatalogueEntry {
 }
 
 const q = (v: string | undefined) => (v === undefined ? "" : `\`${v}\``);
+/** A count as a person reads it: 2,112. */
+const n = (v: number | undefined) => (v === undefined ? "" : v.toLocaleString("en-US"));
 
 export const ISSUE_CATALOGUE = {
   "file-unreadable": {
@@ -66,7 +68,7 @@ export const ISSUE_CATALOGUE = {
   "too-many-errors": {
     severity: "error",
     message: (p) =>
-      `${p.count} of the first ${p.expected} rows could not be used${p.detail ? ` (${p.detail})` : ""}, so c2c stopped reading the file here and used none of it.`,
+      `${n(p.count)} of the first ${p.expected} rows could not be used${p.detail ? ` (${p.detail})` : ""}, so c2c stopped reading the file here and used none of it.`,
     fix: () =>
       "Check that this is the right file for this extract and that it was saved as CSV; fix the problems listed for the first rows and send it again.",
   },
@@ -98,12 +100,12 @@ export const ISSUE_CATALOGUE = {
   },
   "extra-cell": {
     severity: "error",
-    message: (p) => `The row has ${p.count} cells but the header has ${p.expected}; the row was not used.`,
+    message: (p) => `The row has ${n(p.count)} cells but the header has ${p.expected}; the row was not used.`,
     fix: () => "Look for an unquoted comma inside a value on this line; put quotes around values that contain commas.",
   },
   "missing-cell": {
     severity: "error",
-    message: (p) => `The row has ${p.count} cells but the header has ${p.expected}; the row was not used.`,
+    message: (p) => `The row has ${n(p.count)} cells but the header has ${p.expected}; the row was not used.`,
     fix: () => "Fill in the missing values on this line, or check for a line break inside a value.",
   },
   "blank-row": {
@@ -165,7 +167,7 @@ export const ISSUE_CATALOGUE = {
   "value-bounded": {
     severity: "info",
     message: (p) =>
-      `${p.count} cells were given as a range by the partner (${p.value}); each is kept as its bounds and treated as withheld, never as a number.`,
+      `${n(p.count)} cells were given as a range by the partner (${p.value}); each is kept as its bounds and treated as withheld, never as a number.`,
     fix: () => "Nothing to do; send exact counts instead if you can share them.",
   },
   "id-mangled": {
@@ -210,31 +212,31 @@ export const ISSUE_CATALOGUE = {
   "source-suppressed": {
     severity: "info",
     message: (p) =>
-      `${p.count} cells were withheld by the partner (${p.value}) and are treated as suppressed, never as 0.`,
+      `${n(p.count)} cells were withheld by the partner (${p.value}) and are treated as suppressed, never as 0.`,
     fix: () => "Nothing to do; c2c marks these cells as suppressed by the source.",
   },
   "rows-left-out": {
     severity: "info",
-    message: (p) => `${p.count} rows were left out by the extract's mapping: ${p.detail}.`,
+    message: (p) => `${n(p.count)} rows were left out by the extract's mapping: ${p.detail}.`,
     fix: () => "Nothing to do if those rows are not the partnership's; otherwise change the mapping in partners.yaml.",
   },
   "count-derived": {
     severity: "info",
     message: (p) =>
-      `${p.count} counts in ${q(p.column)} were computed from the rate in ${q(p.value)} and the count it is a rate of in ${q(p.other)}, rounded to a whole number${p.detail ? ` (${p.detail})` : ""}.`,
+      `${n(p.count)} counts in ${q(p.column)} were computed from the rate in ${q(p.value)} and the count it is a rate of in ${q(p.other)}, rounded to a whole number${p.detail ? ` (${p.detail})` : ""}.`,
     fix: () => "Nothing to do; send the counts themselves if you can, so no rounding is needed.",
   },
   "rate-without-count": {
     severity: "warning",
     message: (p) =>
-      `${p.count} rates in ${q(p.value)} came without the count they are a rate of${p.detail ? ` (${p.detail})` : ""}; a rate without its count cannot be protected or combined, so nothing from these cells is published.`,
+      `${n(p.count)} rates in ${q(p.value)} came without the count they are a rate of${p.detail ? ` (${p.detail})` : ""}; a rate without its count cannot be protected or combined, so nothing from these cells is published.`,
     fix: () =>
       "Send the number counted (the denominator) beside each rate, or the counts themselves, and name that column in the mapping's `of:`.",
   },
   "blank-rate": {
     severity: "info",
     message: (p) =>
-      `${p.count} rows have a blank rate${p.detail ? ` (${p.detail})` : ""}; a blank is unknown, never 0, so nothing is read from these rows.`,
+      `${n(p.count)} rows have a blank rate${p.detail ? ` (${p.detail})` : ""}; a blank is unknown, never 0, so nothing is read from these rows.`,
     fix: () =>
       "Nothing to do where there is no figure to give (a school without that grade or year); otherwise fill in the rate.",
   },

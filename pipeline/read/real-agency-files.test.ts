@@ -196,7 +196,11 @@ async function readAgencyFile(
   await readPartnerFile(once(), { schema, where, delimiter: extract.delimiter }, (raw) => {
     for (const r of validateRows(raw, validator, state).rows) rows.set(r.line, r);
   });
-  const count = (code: string) => result.issues.find((i) => i.code === code)?.message.match(/^(\d+) cells/)?.[1];
+  const count = (code: string) =>
+    result.issues
+      .find((i) => i.code === code)
+      ?.message.match(/^([\d,]+) cells/)?.[1]
+      ?.replace(/,/g, "");
   return {
     result,
     errors: result.issues.filter((i) => i.severity === "error"),

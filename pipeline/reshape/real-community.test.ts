@@ -130,7 +130,9 @@ describe("fixtures/real-community", () => {
   /** The count at the start of an issue's message ("23 rates in ..."), by the issue's column. */
   const countsByColumn = (issues: { code: string; column: string | null; message: string }[], code: string) =>
     Object.fromEntries(
-      issues.filter((i) => i.code === code).map((i) => [i.column, Number(/^(\d+) /.exec(i.message)?.[1])]),
+      issues
+        .filter((i) => i.code === code)
+        .map((i) => [i.column, Number(/^([\d,]+) /.exec(i.message)?.[1]?.replace(/,/g, ""))]),
     );
 
   it("Chicago CPS: each of 7 schools gives 7 rates and no count; every cell is reported, none is read as a number", async () => {
@@ -219,6 +221,24 @@ describe("fixtures/real-community", () => {
     ]);
     const report = auditSite(site, auditOptionsFor(project.indicators, project.config.privacy));
     expect(report.findings).toEqual([]);
+  });
+
+  it("EDFacts: New Rochelle and Newburgh, one high school each, by group", async () => {
+    // Line 973 (New Rochelle HS): ALL 867 at 85, MHI 346 at 78, ECD 378 at 85; the other groups are
+    // ranges (`GE90`, `80-84`, `90-94`, `55-59`, `30-39`) or `PS`.
+    // Line 977 (Newburgh Free Academy): ALL 779 at 75, MHI 309 at 72, ECD 492 at 68.
+    const counts = async (geo: string, dimension = "all", group = "all") => {
+      const o = await published(cell("hs-graduation-edfacts", 2015, geo, dimension, group));
+      return [o.numerator, o.denominator, o.flag];
+    };
+    expect(await counts("new-rochelle")).toEqual([Math.round(867 * 0.85), 867, "ok"]);
+    expect(await counts("new-rochelle", "race_ethnicity", "hispanic")).toEqual([Math.round(346 * 0.78), 346, "ok"]);
+    expect(await counts("new-rochelle", "economic_disadvantage", "yes")).toEqual([Math.round(378 * 0.85), 378, "ok"]);
+    expect(await counts("newburgh")).toEqual([Math.round(779 * 0.75), 779, "ok"]);
+    expect(await counts("newburgh", "race_ethnicity", "hispanic")).toEqual([Math.round(309 * 0.72), 309, "ok"]);
+    expect(await counts("newburgh", "economic_disadvantage", "yes")).toEqual([Math.round(492 * 0.68), 492, "ok"]);
+    // A range is never a number: New Rochelle's White students (`90-94` of 250) stay withheld.
+    expect(await counts("new-rochelle", "race_ethnicity", "white")).toEqual([null, null, "source-suppressed"]);
   });
 
   it("no published cell of any real file is a number the file did not give", async () => {

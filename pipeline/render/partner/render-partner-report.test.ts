@@ -213,6 +213,20 @@ describe("renderPartnerReportHtml", () => {
     expect(ready).toContain("No problems were found in this file.");
   });
 
+  it("tells a partner whose file has no errors but no usable row that nothing was used, and why to look", () => {
+    const rates = makeIssue(
+      "rate-without-count",
+      { ...where, column: "Graduation_Pct" },
+      { count: 49, value: "Graduation_Pct", detail: "the file gives no count for any of them" },
+    );
+    const built = report([fileResult([rates], { rowsAccepted: 0, rowsRejected: 49, rowsRead: 49 })]);
+    expect([built.status, built.files[0]?.status]).toEqual(["nothing used", "nothing used"]);
+    const html = renderPartnerReportHtml(built, template);
+    expect(html).toContain("Nothing used: Your file has no errors, but none of its rows could be used.");
+    expect(html).toContain("None of its 49 rows could be used; the warnings and notes below say why.");
+    expect(html).not.toContain("is ready");
+  });
+
   it("is one page that needs nothing from the network", () => {
     const html = renderPartnerReportHtml(report([fileResult(messyIssues())]), template);
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);

@@ -13,8 +13,9 @@ export interface PartnerReportInput {
   partnershipName: string;
 }
 
-export type ReportStatus = "ready" | "needs fixes" | "nothing received";
-export type FileStatus = "ready" | "needs fixes" | "not read";
+/** `nothing used`: no errors, yet no row could be used (rates without counts, rows of other places). */
+export type ReportStatus = "ready" | "needs fixes" | "nothing received" | "nothing used";
+export type FileStatus = "ready" | "needs fixes" | "not read" | "nothing used";
 
 /** Issues that share a code, column and wording, however many rows they were found on. */
 export interface IssueGroup {
@@ -84,7 +85,14 @@ export function buildPartnerReport(input: PartnerReportInput): PartnerReport {
     warnings: sum(files, (f) => f.warnings),
     infos: sum(files, (f) => f.infos),
   };
-  const status: ReportStatus = files.length === 0 ? "nothing received" : totals.errors > 0 ? "needs fixes" : "ready";
+  const status: ReportStatus =
+    files.length === 0
+      ? "nothing received"
+      : totals.errors > 0
+        ? "needs fixes"
+        : totals.rowsAccepted === 0 && totals.rowsRead > 0
+          ? "nothing used"
+          : "ready";
   return {
     partner: { id: input.partner.id, name: input.partner.name },
     partnershipName: input.partnershipName,
@@ -98,7 +106,14 @@ export function buildPartnerReport(input: PartnerReportInput): PartnerReport {
 
 function buildFileReport(file: FileResult): FileReport {
   const counts = countIssues(file.issues);
-  const status: FileStatus = counts.errors > 0 ? "needs fixes" : file.schema === null ? "not read" : "ready";
+  const status: FileStatus =
+    counts.errors > 0
+      ? "needs fixes"
+      : file.schema === null
+        ? "not read"
+        : file.rowsAccepted === 0 && file.rowsRead > 0
+          ? "nothing used"
+          : "ready";
   return {
     path: file.path,
     schema: file.schema,
@@ -297,6 +312,7 @@ const FILE_STATUS: Record<FileStatus, { word: string; tone: string }> = {
   ready: { word: "Ready", tone: "ok" },
   "needs fixes": { word: "Needs fixes", tone: "error" },
   "not read": { word: "Not read", tone: "warning" },
+  "nothing used": { word: "Nothing used", tone: "warning" },
 };
 
 /** The words and numbers the page shows, worked out here so the template only places them. */
@@ -367,6 +383,20 @@ function viewStatus(report: PartnerReport): PartnerReportView["status"] {
       ],
     };
   }
+  if (report.status === "nothing used") {
+    const one = report.files.length === 1;
+    return {
+      word: "Nothing used",
+      tone: "warning",
+      headline: one
+        ? "Your file has no errors, but none of its rows could be used."
+        : "Your files have no errors, but none of their rows could be used.",
+      details: [
+        `${count(t.rowsRead, "row")} ${t.rowsRead === 1 ? "was" : "were"} read; the warnings and notes below say why each was left out, and what would let it be used.`,
+        ...notReadNote,
+      ],
+    };
+  }
   return {
     word: "Ready",
     tone: "ok",
@@ -422,6 +452,8 @@ function viewFile(file: FileReport, index: number): FileView {
 
 function summarizeFile(file: FileReport): string {
   if (file.status === "not read") return "This file was not read, so none of its rows were used.";
+  if (file.status === "nothing used")
+    return `None of its ${count(file.rowsRead, "row")} could be used; the warnings and notes below say why.`;
   const rows = count(file.rowsRead, "row");
   if (file.status === "ready") {
     return file.rowsAccepted === file.rowsRead

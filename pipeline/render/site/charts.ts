@@ -306,7 +306,8 @@ export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
     layers.push({
       data: { values: hidden },
       mark: { type: "text", align: "left", dx: 2, fontSize: 12, fontStyle: "italic", color: "#4B5563" },
-      encoding: { y, x: { datum: 0, type: "quantitative", scale: { domain: [0, xMax] } }, text: { field: "note" } },
+      // The same axis as the bars', so a chart of hidden groups only still reads in percent.
+      encoding: { y, x: { ...x, datum: 0 }, text: { field: "note" } },
     });
   if (input.overall)
     layers.push({

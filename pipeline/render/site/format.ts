@@ -80,3 +80,14 @@ export function createLocale(lang: SiteLanguage, s: SiteStrings): Locale {
     },
   };
 }
+
+/** Words that keep their capital inside a sentence (languages and peoples), in every site language. */
+const PROPER = /^(English|Spanish|Native|Asian|Black|Hispanic|Latino|Latina|White|American|Pacific|Alaska)\b/;
+
+/**
+ * A label as it reads inside a sentence: "Race/ethnicity" becomes "race/ethnicity", and
+ * "English learner status" keeps its capital.
+ */
+export function inSentence(label: string): string {
+  return PROPER.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+}

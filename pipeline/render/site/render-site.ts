@@ -25,7 +25,7 @@ import {
   trendChartSpec,
 } from "./charts.ts";
 import { DERIVED_COLUMNS, dataPackage, observationsCsv, observationsJson, tableCsv } from "./downloads.ts";
-import { createLocale, type Locale } from "./format.ts";
+import { createLocale, inSentence, type Locale } from "./format.ts";
 import type { SiteAssets } from "./load-site-assets.ts";
 import { gapSentence, gapWords, groupSentence, progressSentence, trendSentence } from "./sentences.ts";
 import { fill } from "./site-strings.ts";
@@ -558,10 +558,10 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
       }));
       const dimLabel = ctx.dimensionLabel(dimension);
       const partial = raw.partialDimensions.includes(dimension)
-        ? ` ${fill(t.sentences.partialDimension, { dimension: dimLabel.toLowerCase() })}`
+        ? ` ${fill(t.sentences.partialDimension, { dimension: inSentence(dimLabel) })}`
         : "";
       const text = groupSentence(loc, dimLabel, bars, year(latestYear)) + partial;
-      const title = fill(t.indicator.byGroupTitle, { dimension: dimLabel.toLowerCase(), year: year(latestYear) });
+      const title = fill(t.indicator.byGroupTitle, { dimension: inSentence(dimLabel), year: year(latestYear) });
       groups.push({
         title,
         caption: text,
@@ -612,7 +612,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
     .filter((g) => g.behind)
     .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap))
     .map((g) => ({
-      label: `${groupName(g)} (${ctx.dimensionLabel(g.dimension as Dimension).toLowerCase()})`,
+      label: `${groupName(g)} (${inSentence(ctx.dimensionLabel(g.dimension as Dimension))})`,
       gap: gapWords(loc, g, referenceName(ctx, g)),
       ratio: g.ratio === null ? "" : loc.ratio(g.ratio),
       trend: g.narrowing === null ? t.gaps.notKnown : g.narrowing ? t.gaps.narrowing : t.gaps.notNarrowing,
@@ -738,7 +738,7 @@ async function gapTrend(
   }));
 
   // The sentence: the largest gap now, and how it has moved since the first comparable year.
-  const dimLabel = ctx.dimensionLabel(dimension).toLowerCase();
+  const dimLabel = inSentence(ctx.dimensionLabel(dimension));
   const mine = series.filter((g) => g.group === largest.group && segmentOf(g.year) === segmentOf(largest.year));
   const first = mine[0];
   const gapNow = gapWords(loc, largest, referenceName(ctx, largest));

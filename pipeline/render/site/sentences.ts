@@ -2,7 +2,7 @@ import type { Indicator } from "../../../schemas/index.ts";
 import type { Gap, Progress } from "../../derive/progress.ts";
 import type { IndicatorSummary, Observation } from "../../observation.ts";
 import type { GroupBar } from "./charts.ts";
-import type { Locale } from "./format.ts";
+import { inSentence, type Locale } from "./format.ts";
 import { fill } from "./site-strings.ts";
 
 /**
@@ -64,7 +64,7 @@ export function groupSentence(
     (hidden === 0 ? "" : ` ${hidden === 1 ? t.hiddenOne : fill(t.hiddenMany, { n: hidden })}`) + rangedText;
   const high = shown[0];
   const low = shown[shown.length - 1];
-  const dimension = dimensionLabel.toLowerCase();
+  const dimension = inSentence(dimensionLabel);
   if (!high || !low) return `${fill(t.groupsNone, { year: yearLabel, dimension })}${hiddenText}`;
   if (high === low)
     return `${fill(t.groupsOne, { year: yearLabel, group: high.label, value: loc.percent(high.value) })}${hiddenText}`;
