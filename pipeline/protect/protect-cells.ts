@@ -55,18 +55,19 @@ export function protectCells(
     return policy;
   };
   const cells = observations.map((o) => ({ ...o }));
+  // Each cell's key, built once: the rules below ask for it many times a round.
+  const keys = new Map<Observation, string>(cells.map((o) => [o, observationKey(o)]));
+  const keyOf = (o: Observation) => keys.get(o) ?? observationKey(o);
   const hidden = new Map<string, SuppressionReason>();
   const coded = new Map<string, "bottom-coded" | "top-coded">();
   /** Whether a cell publishes none of its counts. */
-  const isGone = (o: Observation) => !isShown(o) || hidden.has(observationKey(o));
+  const isGone = (o: Observation) => !isShown(o) || hidden.has(keyOf(o));
   /** Whether a cell does not publish all its counts: gone, or coded. */
-  const isHidden = (o: Observation) => isGone(o) || coded.has(observationKey(o));
+  const isHidden = (o: Observation) => isGone(o) || coded.has(keyOf(o));
   /** The numerator range a reader is told for a coded cell, or null for any other cell. */
   const codedRange = (o: Observation) => {
-    const code = coded.get(observationKey(o));
-    return code && !hidden.has(observationKey(o))
-      ? codedNumeratorRange(code, o.denominator as number, policyOf(o))
-      : null;
+    const code = coded.get(keyOf(o));
+    return code && !hidden.has(keyOf(o)) ? codedNumeratorRange(code, o.denominator as number, policyOf(o)) : null;
   };
   /** A count of a cell a reader can read: all of a shown cell's, and a coded cell's denominator. */
   const known = (o: Observation, q: CountedQuantity): number | null =>
@@ -76,10 +77,9 @@ export function protectCells(
     if (o.flag !== "ok") continue;
     const policy = policyOf(o);
     const code = breaksPolicy(o, policy) ? codingOf(o, policy) : null;
-    if (code) coded.set(observationKey(o), code);
-    else if (breaksPolicy(o, policy)) hidden.set(observationKey(o), "primary");
-    else if (policy.reliability.action === "hide" && isLowReliability(o, policy))
-      hidden.set(observationKey(o), "reliability");
+    if (code) coded.set(keyOf(o), code);
+    else if (breaksPolicy(o, policy)) hidden.set(keyOf(o), "primary");
+    else if (policy.reliability.action === "hide" && isLowReliability(o, policy)) hidden.set(keyOf(o), "reliability");
   }
 
   if (options.complementary !== false) {
@@ -94,7 +94,7 @@ export function protectCells(
         local = false;
         for (const set of sets)
           for (const o of complementsFor(set, isHidden, isGone, known, policyOf)) {
-            hidden.set(observationKey(o), "complementary");
+            hidden.set(keyOf(o), "complementary");
             local = true;
           }
       }
@@ -106,7 +106,7 @@ export function protectCells(
         if (!b || !isExposed(b, policyOf(o)) || (setsOf.get(o) ?? []).some((s) => touched.has(s))) continue;
         const complement = nearestComplement(o, setsOf, isHidden, isGone, policyOf(o));
         if (!complement) continue;
-        hidden.set(observationKey(complement), "complementary");
+        hidden.set(keyOf(complement), "complementary");
         for (const s of setsOf.get(complement) ?? []) touched.add(s);
         changed = true;
       }
@@ -114,9 +114,9 @@ export function protectCells(
   }
 
   const published = cells.map((o): Observation => {
-    if (hidden.has(observationKey(o)))
+    if (hidden.has(keyOf(o)))
       return { ...o, numerator: null, denominator: null, value: null, lower: null, upper: null, flag: "suppressed" };
-    const code = coded.get(observationKey(o));
+    const code = coded.get(keyOf(o));
     const coding = policyOf(o).coding;
     if (code && coding) {
       // What the code says of the rate, in the interval's columns: [0, 5%) or (95%, 100%].
