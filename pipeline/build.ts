@@ -5,7 +5,8 @@
  *        │
  *        └──2 discoverFiles──▶ PartnerFile[] ──┐  for each file, streamed in chunks:
  *                                              │  3 readPartnerFile → 4 validateRows
- *                                              │  → 5 normalizeRows → 6 aggregateRows
+ *                                              │  → 5 normalizeRows → 6 count (the engine: builtin
+ *                                              │    in memory, or duckdb out of core)
  *                                              ▼
  *                        PartialCounts (merged: counts add) ──6 buildObservations──▶ Observation[]
  *                                              │
@@ -30,6 +31,7 @@ import { zForLevel } from "./derive/normal.ts";
 import { type Derived, deriveProgress } from "./derive/progress.ts";
 import { type Discovery, dataFileTimes, discoverFiles, listDataFiles } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
+import { type EngineName, openEngine } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import type { Issue } from "./issues/catalogue.ts";
 import { loadProject, type Project } from "./load/load-project.ts";
@@ -56,6 +58,8 @@ export interface BuildOptions {
   dryRun?: boolean;
   /** Publish only through this year (default: the config's `reportingYear`, else the latest with data). */
   reportingYear?: number;
+  /** Where rows are counted (default: the config's `engine`, else `builtin`). */
+  engine?: EngineName;
   /** Build only these indicators (ids); the others are left out of the site. */
   only?: readonly string[];
   /** Told after each file is processed. */
@@ -90,11 +94,16 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
   // 3–6. read, validate, normalize, aggregate each file as it streams
   const files: FileResult[] = [];
   const partials = [];
-  for (const file of discovery.files) {
-    const processed = await processPartnerFile(file, project, withProgress(effects, file.path, options));
-    files.push(processed.result);
-    partials.push(processed.partials);
-    options.onFile?.(processed.result);
+  const engine = await openEngine(options.engine ?? project.config.engine ?? "builtin");
+  try {
+    for (const file of discovery.files) {
+      const processed = await processPartnerFile(file, project, withProgress(effects, file.path, options), { engine });
+      files.push(processed.result);
+      partials.push(processed.partials);
+      options.onFile?.(processed.result);
+    }
+  } finally {
+    await engine.close();
   }
   // 6. roll the partial counts up into the observation table, after the cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins
   const resolved = resolveConflicts(mergePartials(partials), project.indicators, project.precedence);

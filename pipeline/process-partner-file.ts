@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
 import type { Partner } from "../schemas/index.ts";
-import { aggregateRows } from "./aggregate/aggregate-rows.ts";
 import { findPartsExceedTotal } from "./aggregate/cross-checks.ts";
-import { PartialAccumulator, type PartialCounts } from "./aggregate/partial-counts.ts";
+import { emptyPartialColumns, type PartialCounts, partialTable } from "./aggregate/partial-counts.ts";
 import type { PartnerFile } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
+import { builtinEngine, type CountingEngine } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import { type Issue, makeIssue } from "./issues/catalogue.ts";
 import type { Project } from "./load/load-project.ts";
-import { createNormalizer, normalizeRows } from "./normalize/normalize-rows.ts";
-import type { readPartnerFile } from "./read/read-partner-file.ts";
+import { createNormalizer, duplicateIssue, type Normalizer, normalizeRows } from "./normalize/normalize-rows.ts";
+import type { RawRow, ReadPosition, readPartnerFile } from "./read/read-partner-file.ts";
 import { readerFor } from "./reshape/read-mapped-file.ts";
 import { createRowValidator, newValidationState, validateRows } from "./validate/validate-rows.ts";
 
@@ -21,16 +21,24 @@ export interface ProcessedFile {
   partials: PartialCounts;
 }
 
+/** How a file is processed: the engine that counts its rows (default: the builtin one). */
+export interface ProcessOptions {
+  engine?: CountingEngine;
+}
+
 /**
  * Stages 3 to 6 for one partner file, as it streams: each chunk of rows is read, validated,
  * normalized and counted before the next is read, so memory depends on the number of cells, not
- * rows. A file that fails costs only its own rows.
+ * rows (bar the keys kept to find repeated rows, which the DuckDB engine keeps on disk). A file
+ * that fails costs only its own rows.
  */
 export async function processPartnerFile(
   file: PartnerFile,
   project: Project,
   effects: Effects,
+  options: ProcessOptions = {},
 ): Promise<ProcessedFile> {
+  const engine = options.engine ?? builtinEngine;
   const partner = project.partners.find((p) => p.id === file.partner) as Partner;
   const schema = project.extracts.get(file.extract.schema)!;
   const feeds = project.feeds.get(schema.id) ?? [];
@@ -45,57 +53,81 @@ export async function processPartnerFile(
     where,
     file.year,
     file.extract.years,
+    { deferDuplicates: engine.findsRepeats },
   );
   const state = newValidationState();
-  const issues: Issue[] = [];
-  const accumulator = new PartialAccumulator();
+  const issues = new IssueList();
+  const counter = await engine.counterFor({
+    feeds,
+    kind: schema.kind,
+    dimensionFields: schema.roles.dimensions,
+    source: file.path,
+  });
+  const size = normalizer.keys
+    ? await effects.stat(absolute).then(
+        (s) => s.size,
+        () => 0,
+      )
+    : 0;
   let accepted = 0;
   let checked = 0;
   let gaveUp = false;
+  let reserved = false;
 
   const base = { partner: partner.id, path: file.path, schema: schema.id, year: file.year };
   let outcome: Awaited<ReturnType<typeof readPartnerFile>>;
+  let partials: PartialCounts;
   try {
-    // An agency file with a mapping is reshaped into the schema's layout as it is read.
-    outcome = await readerFor(file.extract, schema, project)(
-      effects.readStream(absolute),
-      {
-        schema,
-        where,
-        delimiter: file.extract.delimiter,
-        shouldStop: () => {
-          gaveUp = accepted === 0 && checked >= GIVE_UP_AFTER_ROWS;
-          return gaveUp;
+    try {
+      // An agency file with a mapping is reshaped into the schema's layout as it is read.
+      outcome = await readerFor(file.extract, schema, project)(
+        effects.readStream(absolute),
+        {
+          schema,
+          where,
+          delimiter: file.extract.delimiter,
+          shouldStop: () => {
+            gaveUp = accepted === 0 && checked >= GIVE_UP_AFTER_ROWS;
+            return gaveUp;
+          },
         },
-      },
-      (raw) => {
-        checked += raw.length;
-        const validated = validateRows(raw, validator, state);
-        const normalized = normalizeRows(validated.rows, normalizer);
-        issues.push(...validated.issues, ...normalized.issues);
-        accepted += normalized.rows.length;
-        for (const part of aggregateRows(normalized.rows, feeds, schema.kind, schema.roles.dimensions, file.path))
-          accumulator.add(part);
-      },
-    );
-  } catch (e) {
-    const detail = e instanceof Error ? e.message.replace(/^[A-Z]+: /, "") : String(e);
-    return {
-      result: {
-        ...base,
-        sha256: "",
-        bytes: 0,
-        rowsRead: 0,
-        rowsAccepted: 0,
-        rowsRejected: 0,
-        issues: [makeIssue("file-unreadable", where, { detail })],
-      },
-      partials: new PartialAccumulator().result(),
-    };
+        (raw: RawRow[], at?: ReadPosition) => {
+          checked += raw.length;
+          if (!reserved && at !== undefined) reserved = reserveKeys(normalizer, checked, at, size);
+          const validated = validateRows(raw, validator, state);
+          const normalized = normalizeRows(validated.rows, normalizer);
+          issues.addChunk(validated.issues, normalized.issues, raw);
+          accepted += normalized.rows.length;
+          counter.add(normalized.rows);
+        },
+      );
+    } catch (e) {
+      const detail = e instanceof Error ? e.message.replace(/^[A-Z]+: /, "") : String(e);
+      return {
+        result: {
+          ...base,
+          sha256: "",
+          bytes: 0,
+          rowsRead: 0,
+          rowsAccepted: 0,
+          rowsRejected: 0,
+          issues: [makeIssue("file-unreadable", where, { detail })],
+        },
+        partials: noPartials(),
+      };
+    }
+    // Repeats are reported even from a file that failed further on, as the rows before were read.
+    const counted = await counter.finish();
+    partials = outcome.failed ? noPartials() : counted.partials;
+    accepted -= counted.repeats.length;
+    issues.addRepeats(counted.repeats.map((r) => duplicateIssue(normalizer, r.line, r.first, r.sameRow, r.shown)));
+  } finally {
+    await counter.close();
   }
 
+  const fileIssues: Issue[] = [];
   if (gaveUp)
-    issues.push(
+    fileIssues.push(
       makeIssue(
         "too-many-errors",
         { ...where, line: (outcome.rowsRead || checked) + 1 },
@@ -106,24 +138,24 @@ export async function processPartnerFile(
   const markers = [...state.markers.entries()];
   if (markers.length > 0) {
     const count = markers.reduce((n, [, c]) => n + c, 0);
-    issues.push(
+    fileIssues.push(
       makeIssue("source-suppressed", where, { count, value: markers.map(([m, c]) => `${m} ×${c}`).join(", ") }),
     );
   }
   const ranges = [...state.ranges.entries()];
   if (ranges.length > 0) {
     const count = ranges.reduce((n, [, c]) => n + c, 0);
-    issues.push(makeIssue("value-bounded", where, { count, value: ranges.map(([m, c]) => `${m} ×${c}`).join(", ") }));
+    fileIssues.push(
+      makeIssue("value-bounded", where, { count, value: ranges.map(([m, c]) => `${m} ×${c}`).join(", ") }),
+    );
   }
-  const partials = outcome.failed ? new PartialAccumulator().result() : accumulator.result();
-  if (schema.kind === "aggregate") issues.push(...findPartsExceedTotal(partials, project.indicators, where));
-  const blankRows = [...outcome.issues, ...issues].filter((i) => i.code === "blank-row").length;
+  if (schema.kind === "aggregate") fileIssues.push(...findPartsExceedTotal(partials, project.indicators, where));
+  const rowIssues = issues.result();
+  const blank = [...outcome.issues, ...rowIssues, ...fileIssues].filter((i) => i.code === "blank-row").length;
   // A header and nothing else reads without a single bad row, yet sends nothing: say so.
   const empty =
-    !outcome.failed && outcome.rowsRead - blankRows === 0 && !outcome.issues.some((i) => i.severity === "error");
-  if (empty) issues.push(makeIssue("no-data-rows", where));
-  const allIssues = [...outcome.issues, ...issues];
-  const blank = blankRows;
+    !outcome.failed && outcome.rowsRead - blank === 0 && !outcome.issues.some((i) => i.severity === "error");
+  if (empty) fileIssues.push(makeIssue("no-data-rows", where));
   return {
     result: {
       ...base,
@@ -132,10 +164,106 @@ export async function processPartnerFile(
       rowsRead: outcome.rowsRead - blank,
       rowsAccepted: accepted,
       rowsRejected: Math.max(0, outcome.rowsRead - blank - accepted),
-      issues: allIssues,
+      issues: [...outcome.issues, ...rowIssues, ...fileIssues],
     },
     partials,
   };
+}
+
+function noPartials(): PartialCounts {
+  return partialTable(emptyPartialColumns());
+}
+
+/**
+ * Sizes the key table once for the rows the whole file is expected to hold, from the rows and
+ * bytes read so far, so a large file's table is not doubled (old and new held at once) near its end.
+ * Returns whether it is done.
+ */
+function reserveKeys(n: Normalizer, rows: number, at: ReadPosition, size: number): boolean {
+  if (n.keys === null || size === 0) return true;
+  if (at.bytes < 4 << 20) return at.bytes >= size;
+  if (size > at.bytes * 1.5) n.keys.reserve(Math.ceil(((rows * size) / at.bytes) * 1.02));
+  return true;
+}
+
+/**
+ * The issues found on a file's rows, chunk by chunk: validation's, then normalization's. Repeats
+ * an engine finds after reading join normalization's issues of their chunk in line order, where
+ * the builtin engine finds them, so both engines give the same list. Each issue's text is stored
+ * once however many rows repeat it (a file may have a problem on hundreds of thousands of rows).
+ */
+class IssueList {
+  private readonly issues: Issue[] = [];
+  /** Per chunk: where its normalization issues are in `issues`, and its last line. */
+  private readonly chunks: { start: number; end: number; lastLine: number }[] = [];
+  private readonly texts = new Map<string, string>();
+  private repeats: Issue[] = [];
+
+  addChunk(validation: readonly Issue[], normalization: readonly Issue[], rows: readonly RawRow[]): void {
+    for (const issue of validation) this.issues.push(this.compact(issue));
+    const start = this.issues.length;
+    for (const issue of normalization) this.issues.push(this.compact(issue));
+    const last = rows[rows.length - 1];
+    if (last !== undefined) this.chunks.push({ start, end: this.issues.length, lastLine: last.line });
+  }
+
+  addRepeats(repeats: Issue[]): void {
+    this.repeats = repeats.map((r) => this.compact(r));
+  }
+
+  result(): Issue[] {
+    if (this.repeats.length === 0) return this.issues;
+    const out: Issue[] = [];
+    const repeats = this.repeats;
+    let at = 0;
+    let r = 0;
+    const lineOf = (i: Issue) => i.line ?? 0;
+    for (const chunk of this.chunks) {
+      while (at < chunk.start) out.push(this.issues[at++] as Issue);
+      for (;;) {
+        const issue = at < chunk.end ? (this.issues[at] as Issue) : undefined;
+        const repeat = r < repeats.length && lineOf(repeats[r] as Issue) <= chunk.lastLine ? repeats[r] : undefined;
+        if (issue === undefined && repeat === undefined) break;
+        // A row's own issues come before the note that it repeats an earlier row.
+        if (issue !== undefined && (repeat === undefined || lineOf(issue) <= lineOf(repeat))) {
+          out.push(issue);
+          at++;
+        } else {
+          out.push(repeat as Issue);
+          r++;
+        }
+      }
+    }
+    while (at < this.issues.length) out.push(this.issues[at++] as Issue);
+    while (r < repeats.length) out.push(repeats[r++] as Issue);
+    return out;
+  }
+
+  /**
+   * The issue with its texts shared with earlier issues that have the same (up to a bound), and
+   * copied out of the text they were cut from: a value quoted from a row is a slice of the
+   * megabyte of the file that row was parsed from, and would keep all of it alive.
+   */
+  private compact(issue: Issue): Issue {
+    issue.message = this.text(issue.message);
+    issue.fix = this.text(issue.fix);
+    if (issue.value !== null) issue.value = this.text(issue.value);
+    return issue;
+  }
+
+  private text(s: string): string {
+    const known = this.texts.get(s);
+    if (known !== undefined) return known;
+    const own = detach(s);
+    if (this.texts.size < 10_000) this.texts.set(own, own);
+    return own;
+  }
+}
+
+/** A copy of `s` that shares no memory with the strings it was sliced or joined from. */
+function detach(s: string): string {
+  // Slicing a fresh concatenation makes V8 copy the characters into a string of their own.
+  return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
 /** The sha256 of a file, streamed; used when reading stopped early. */

@@ -9,6 +9,12 @@ export const DistrictSchema = z.strictObject({
   codes: z.array(z.string()).default([]),
 });
 
+/**
+ * Where a build counts the rows: `builtin` in memory as they stream (the default), or `duckdb`,
+ * out of core in a temporary DuckDB database, for files too large for the machine's memory.
+ */
+export const EngineSchema = z.enum(["builtin", "duckdb"]);
+
 /** `c2c.config.yaml`: the partnership, its geography, and its privacy policy. */
 export const ConfigSchema = z.strictObject({
   partnership: z.strictObject({
@@ -26,6 +32,8 @@ export const ConfigSchema = z.strictObject({
    * an `id` property equal to a district's `id`: the indicator pages then draw a map by district.
    */
   boundaries: z.string().min(1).optional(),
+  /** Where the build counts the rows (`c2c build --engine` overrides it); default `builtin`. */
+  engine: EngineSchema.optional(),
   /** The latest year to publish; defaults to the latest year with data. */
   reportingYear: YearSchema.optional(),
   /** How figures are computed and compared. */

@@ -1,97 +1,216 @@
 import type { Dimension } from "../../schemas/index.ts";
 import type { Feed } from "../load/load-project.ts";
 import type { NormalizedRow } from "../normalize/normalize-rows.ts";
-import { emptyPartialColumns, type PartialCounts, partialTable } from "./partial-counts.ts";
+import { emptyPartialColumns, mergePartials, type PartialCounts, partialTable } from "./partial-counts.ts";
+
+/** One cell of one indicator, as a file's rows count it. `district` and `school` are "" where not split. */
+export interface CountedCell {
+  year: number;
+  district: string;
+  school: string;
+  dimension: string;
+  group: string;
+  numerator: number;
+  denominator: number;
+  /** Contributions whose numerator or denominator the partner withheld. */
+  withheld: number;
+}
+
+/** What a file can count: its indicators, whether its rows are records or counts, and its dimension columns. */
+export interface CountingPlan {
+  feeds: readonly Feed[];
+  kind: "record" | "aggregate";
+  dimensionFields: Partial<Record<Dimension, string>>;
+  source: string;
+}
+
+/** A record-level feed's dimensions that the file has a column for, with that column. */
+export function dimensionsOf(feed: Feed, plan: CountingPlan): { dimension: Dimension; field: string }[] {
+  return feed.indicator.dimensions
+    .filter((d) => plan.dimensionFields[d] !== undefined)
+    .map((d) => ({ dimension: d, field: plan.dimensionFields[d] as string }));
+}
+
+/** A record's group in a dimension: its code, or `unknown` where the cell was blank. */
+export function groupOf(row: NormalizedRow, field: string): string {
+  const v = row.values[field];
+  return typeof v === "string" ? v : "unknown";
+}
+
+/** Whether a record counts for a feed: 0 not at all, 1 in the denominator, 2 in the numerator too. */
+export function recordWeight(row: NormalizedRow, feed: Feed): 0 | 1 | 2 {
+  if (!feed.denominator || !feed.numerator || !feed.denominator.test(row.values)) return 0;
+  return feed.numerator.test(row.values) ? 2 : 1;
+}
+
+/** What an aggregate row contributes to a feed's cell, or null when the row is not the feed's. */
+export function countsOf(
+  row: NormalizedRow,
+  feed: Feed,
+): { dimension: string; group: string; numerator: number; denominator: number; withheld: number } | null {
+  if (feed.source.kind !== "aggregate") return null;
+  if (row.dimension === null || row.group === null) return null;
+  if (row.dimension !== "all" && !feed.indicator.dimensions.includes(row.dimension)) return null;
+  if (feed.filter && !feed.filter.test(row.values)) return null;
+  const num = row.values[feed.source.numerator];
+  const den = row.values[feed.source.denominator];
+  const known = typeof num === "number" && typeof den === "number";
+  return {
+    dimension: row.dimension,
+    group: row.group,
+    numerator: known ? num : 0,
+    denominator: known ? den : 0,
+    withheld: known ? 0 : 1,
+  };
+}
 
 /**
- * Stage 6, per chunk: turns normalized rows into partial counts for every indicator the file
- * feeds. Record-level rows are counted with the indicator's rules (Arquero groupby per dimension);
- * aggregate rows carry their counts as written.
+ * Stage 6 for one file, as it streams: counts each chunk's rows into the cells of every indicator
+ * the file feeds. Record-level rows are counted with the indicator's rules; aggregate rows carry
+ * their counts as written. Counts add, so memory depends on the number of cells, not rows. Cells
+ * keep the order they were first counted in, indicator by indicator.
  */
-export function aggregateRows(
-  rows: readonly NormalizedRow[],
-  feeds: readonly Feed[],
-  kind: "record" | "aggregate",
-  dimensionFields: Partial<Record<Dimension, string>>,
-  source: string,
-): PartialCounts[] {
-  return kind === "record"
-    ? feeds.map((f) => aggregateRecords(rows, f, dimensionFields, source))
-    : [aggregateCounts(rows, feeds, source)];
+export class RowAggregator {
+  private readonly feeds: { feed: Feed; dims: { dimension: Dimension; field: string }[]; counter: FeedCounter }[];
+
+  constructor(private readonly plan: CountingPlan) {
+    this.feeds = plan.feeds.map((feed) => ({ feed, dims: dimensionsOf(feed, plan), counter: new FeedCounter() }));
+  }
+
+  add(rows: readonly NormalizedRow[]): void {
+    for (const { feed, dims, counter } of this.feeds) {
+      if (this.plan.kind === "record") {
+        if (!feed.denominator || !feed.numerator) continue;
+        for (const row of rows) {
+          const weight = recordWeight(row, feed);
+          if (weight === 0) continue;
+          const met = weight === 2 ? 1 : 0;
+          const place = counter.place(row.year, row.district ?? "", "", dims.length);
+          place.all = counter.count(place.all, row.year, row.district ?? "", "", "all", "all", met, 1, 0);
+          for (let i = 0; i < dims.length; i++) {
+            const { dimension, field } = dims[i] as { dimension: Dimension; field: string };
+            const group = groupOf(row, field);
+            const byGroup = place.dims[i] as Map<string, CountedCell>;
+            const cell = byGroup.get(group);
+            if (cell) {
+              cell.numerator += met;
+              cell.denominator += 1;
+            } else
+              byGroup.set(
+                group,
+                counter.count(undefined, row.year, row.district ?? "", "", dimension, group, met, 1, 0),
+              );
+          }
+        }
+      } else {
+        for (const row of rows) {
+          const c = countsOf(row, feed);
+          if (c === null) continue;
+          const place = counter.place(row.year, row.district ?? "", row.school ?? "", 1);
+          const byGroup = place.dims[0] as Map<string, CountedCell>;
+          const key = `${c.dimension}\u0000${c.group}`;
+          const cell = byGroup.get(key);
+          if (cell) {
+            cell.numerator += c.numerator;
+            cell.denominator += c.denominator;
+            cell.withheld += c.withheld;
+          } else
+            byGroup.set(
+              key,
+              counter.count(
+                undefined,
+                row.year,
+                row.district ?? "",
+                row.school ?? "",
+                c.dimension,
+                c.group,
+                c.numerator,
+                c.denominator,
+                c.withheld,
+              ),
+            );
+        }
+      }
+    }
+  }
+
+  /** The file's partial counts so far. */
+  result(): PartialCounts {
+    return partialsOf(
+      this.plan,
+      this.feeds.map((f) => f.counter.cells),
+    );
+  }
 }
 
-function aggregateRecords(
-  rows: readonly NormalizedRow[],
-  feed: Feed,
-  dimensionFields: Partial<Record<Dimension, string>>,
-  source: string,
-): PartialCounts {
-  const { denominator, numerator } = feed;
-  const c = emptyPartialColumns();
-  if (!denominator || !numerator) return partialTable(c);
-  const dims = feed.indicator.dimensions.filter((d) => dimensionFields[d] !== undefined);
-  const fields = dims.map((d) => dimensionFields[d] as string);
-  // Counted in plain maps, one pass over the chunk: the chunk's partial table then merges in Arquero.
-  const sums = new Map<
-    string,
-    { year: number; district: string; dimension: string; group: string; met: number; all: number }
-  >();
-  const add = (year: number, district: string, dimension: string, group: string, met: number) => {
-    const key = `${year}\u0000${district}\u0000${dimension}\u0000${group}`;
-    const cell = sums.get(key);
+interface Place {
+  all: CountedCell | undefined;
+  /** Per dimension, the cells by group. */
+  dims: Map<string, CountedCell>[];
+}
+
+/** One indicator's cells, by place (year, district, school) and then group, in first-counted order. */
+class FeedCounter {
+  readonly cells: CountedCell[] = [];
+  private readonly places = new Map<string, Place>();
+  private last: { year: number; district: string; school: string; place: Place } | undefined;
+
+  place(year: number, district: string, school: string, dimensions: number): Place {
+    // Rows of a file mostly share their place with the row before.
+    const last = this.last;
+    if (last !== undefined && last.year === year && last.district === district && last.school === school)
+      return last.place;
+    const key = `${year}\u0000${district}\u0000${school}`;
+    let place = this.places.get(key);
+    if (place === undefined) {
+      place = { all: undefined, dims: Array.from({ length: dimensions }, () => new Map()) };
+      this.places.set(key, place);
+    }
+    this.last = { year, district, school, place };
+    return place;
+  }
+
+  /** Adds to `cell`, or makes the cell when there is none yet. */
+  count(
+    cell: CountedCell | undefined,
+    year: number,
+    district: string,
+    school: string,
+    dimension: string,
+    group: string,
+    numerator: number,
+    denominator: number,
+    withheld: number,
+  ): CountedCell {
     if (cell) {
-      cell.met += met;
-      cell.all += 1;
-    } else sums.set(key, { year, district, dimension, group, met, all: 1 });
-  };
-  for (const row of rows) {
-    if (!denominator.test(row.values)) continue;
-    const met = numerator.test(row.values) ? 1 : 0;
-    const district = row.district ?? "";
-    add(row.year, district, "all", "all", met);
-    for (let i = 0; i < dims.length; i++) {
-      const v = row.values[fields[i] as string];
-      add(row.year, district, dims[i] as string, typeof v === "string" ? v : "unknown", met);
+      cell.numerator += numerator;
+      cell.denominator += denominator;
+      cell.withheld += withheld;
+      return cell;
     }
+    const made = { year, district, school, dimension, group, numerator, denominator, withheld };
+    this.cells.push(made);
+    return made;
   }
-  for (const cell of sums.values()) {
-    c.indicator.push(feed.indicator.id);
-    c.year.push(cell.year);
-    c.district.push(cell.district);
-    c.school.push("");
-    c.dimension.push(cell.dimension);
-    c.group.push(cell.group);
-    c.source.push(source);
-    c.numerator.push(cell.met);
-    c.denominator.push(cell.all);
-    c.withheld.push(0);
-  }
-  return partialTable(c);
 }
 
-function aggregateCounts(rows: readonly NormalizedRow[], feeds: readonly Feed[], source: string): PartialCounts {
+/** The partial counts of one file from each feed's cells (in the plan's feed order): the same for every engine. */
+export function partialsOf(plan: CountingPlan, cellsByFeed: readonly (readonly CountedCell[])[]): PartialCounts {
   const c = emptyPartialColumns();
-  for (const feed of feeds) {
-    if (feed.source.kind !== "aggregate") continue;
-    const { numerator: numField, denominator: denField } = feed.source;
-    const dims = new Set<string>(["all", ...feed.indicator.dimensions]);
-    for (const row of rows) {
-      if (row.dimension === null || row.group === null || !dims.has(row.dimension)) continue;
-      if (feed.filter && !feed.filter.test(row.values)) continue;
-      const num = row.values[numField];
-      const den = row.values[denField];
-      const known = typeof num === "number" && typeof den === "number";
+  plan.feeds.forEach((feed, f) => {
+    for (const cell of cellsByFeed[f] ?? []) {
       c.indicator.push(feed.indicator.id);
-      c.year.push(row.year);
-      c.district.push(row.district ?? "");
-      c.school.push(row.school ?? "");
-      c.dimension.push(row.dimension);
-      c.group.push(row.group);
-      c.source.push(source);
-      c.numerator.push(known ? num : 0);
-      c.denominator.push(known ? den : 0);
-      c.withheld.push(known ? 0 : 1);
+      c.year.push(cell.year);
+      c.district.push(cell.district);
+      c.school.push(cell.school);
+      c.dimension.push(cell.dimension);
+      c.group.push(cell.group);
+      c.source.push(plan.source);
+      c.numerator.push(cell.numerator);
+      c.denominator.push(cell.denominator);
+      c.withheld.push(cell.withheld);
     }
-  }
-  return partialTable(c);
+  });
+  // Two feeds of one indicator count into the same cells.
+  return mergePartials([partialTable(c)]);
 }

@@ -55,24 +55,3 @@ export function mergePartials(parts: readonly PartialCounts[]): PartialCounts {
     withheld: aq.op.sum("withheld"),
   });
 }
-
-/** Keeps a running list of partials short by merging whenever it grows, so memory tracks cells, not rows. */
-export class PartialAccumulator {
-  private parts: PartialCounts[] = [];
-  private pendingRows = 0;
-  constructor(private readonly mergeEvery = 200_000) {}
-
-  add(part: PartialCounts): void {
-    if (part.numRows() === 0) return;
-    this.parts.push(part);
-    this.pendingRows += part.numRows();
-    if (this.pendingRows > this.mergeEvery || this.parts.length > 64) {
-      this.parts = [mergePartials(this.parts)];
-      this.pendingRows = this.parts[0]!.numRows();
-    }
-  }
-
-  result(): PartialCounts {
-    return mergePartials(this.parts);
-  }
-}

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { type BuildResult, build, UnknownIndicatorError } from "../build.ts";
 import type { Effects } from "../effects.ts";
+import { ENGINE_NAMES, type EngineName } from "../engine/counting-engine.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { csvCell, observationsCsv } from "../render/site/downloads.ts";
 import { lockOutputs, OutputLockedError } from "../write/output-lock.ts";
@@ -25,6 +26,11 @@ Options:
   --out DIR          where to write (default: PROJECT/out)
   --year YEAR        publish figures through this year only (default: the latest with data)
   --only ID          build only this indicator; repeat for more (e.g. --only employment)
+  --engine NAME      where rows are counted: builtin (default; in memory as files stream, fastest
+                     up to a few million rows a file) or duckdb (out of core in a temporary DuckDB
+                     database: for files of tens of millions of rows, or a machine short of
+                     memory). Every cell is validated by c2c either way; the figures are the same.
+                     Also \`engine:\` in c2c.config.yaml.
   --json             print the summary as JSON on stdout, for scripts
   --explain          also write each stage's tables to OUT/explain/ (private: holds unsuppressed counts)
   --debug            show a stack trace on an unexpected failure
@@ -36,6 +42,7 @@ Examples:
   c2c build
   c2c build --project fixtures/sample-community --out out
   c2c build --only early-grade-reading --year 2024 --explain
+  c2c build --engine duckdb
 
 Environment:
   SOURCE_DATE_EPOCH   the build date, in seconds since 1970 (default: today), for reproducible sites
@@ -47,6 +54,8 @@ export interface BuildCommandOptions {
   out: string | undefined;
   year: number | undefined;
   only: string[];
+  /** Overrides the config's `engine`. */
+  engine?: EngineName | undefined;
   json: boolean;
   explain: boolean;
   c2cRoot: string;
@@ -105,6 +114,7 @@ async function runLockedBuild(
         buildDate: options.buildDate,
         ...(options.year !== undefined ? { reportingYear: options.year } : {}),
         only: options.only,
+        ...(options.engine !== undefined ? { engine: options.engine } : {}),
         onProgress: (file, read, total) => {
           if (!started.has(file)) started.set(file, performance.now());
           const share = total > 0 ? Math.min(1, read / total) : 0;
@@ -226,6 +236,7 @@ export const buildCommand: Command = {
     out: { type: "string" },
     year: { type: "string" },
     only: { type: "string", multiple: true },
+    engine: { type: "string" },
     json: { type: "boolean" },
     explain: { type: "boolean" },
   },
@@ -237,6 +248,11 @@ export const buildCommand: Command = {
       ctx.effects.log.warn(`build: --year takes a year such as 2025, not \`${yearText}\`.`);
       return 2;
     }
+    const engine = stringOption(args, "engine");
+    if (engine !== undefined && !isEngineName(engine)) {
+      ctx.effects.log.warn(`build: --engine takes ${ENGINE_NAMES.join(" or ")}, not \`${engine}\`.`);
+      return 2;
+    }
     const only = args.values.only;
     return runBuild(
       {
@@ -244,6 +260,7 @@ export const buildCommand: Command = {
         out: stringOption(args, "out"),
         year,
         only: Array.isArray(only) ? only.map(String) : [],
+        engine,
         json: flag(args, "json"),
         explain: flag(args, "explain"),
         c2cRoot: ctx.c2cRoot,
@@ -256,6 +273,10 @@ export const buildCommand: Command = {
     );
   },
 };
+
+function isEngineName(name: string): name is EngineName {
+  return (ENGINE_NAMES as readonly string[]).includes(name);
+}
 
 export function summarize(result: BuildResult, outDir: string, terminal: Terminal = quietTerminal()): string {
   const { project, files, manifest } = result;

@@ -3,7 +3,7 @@ import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.t
 import type { Value } from "../validate/field-schema.ts";
 import { normalizeLabel } from "../validate/parse-values.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
-import { KeyTable } from "./key-table.ts";
+import { hashKeyParts, KeyTable } from "./key-table.ts";
 import { editDistance, indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
 
 /** A row in c2c's own vocabulary: canonical codes, a known district, a year, and for aggregate files its group. */
@@ -18,6 +18,18 @@ export interface NormalizedRow {
   /** Aggregate rows: the dimension and canonical group the row counts. */
   dimension: Dimension | "all" | null;
   group: string | null;
+  /** The row's key, where an engine finds repeats after reading (the DuckDB engine); else null. */
+  key: RowKey | null;
+}
+
+/** What finding repeats needs of a row, for an engine that finds them after reading. */
+export interface RowKey {
+  /** The primary key in canonical codes, lowercased: equal keys are repeats. */
+  text: string;
+  /** A hash of the whole row in canonical codes: equal for an exact repeat. */
+  whole: number;
+  /** The key's cells as the partner wrote them, for the message. */
+  shown: string;
 }
 
 /** Everything normalization needs for one file, built once. */
@@ -30,9 +42,16 @@ export interface Normalizer {
   partnerId: string;
   yearIndex: number;
   districtIndex: number;
-  /** The keys seen so far in this file, with their line and whole row: to find repeats across chunks. */
-  keys: KeyTable;
+  /**
+   * The keys seen so far in this file, with their line and whole row: to find repeats across
+   * chunks. Null when the engine finds repeats itself: each row then carries its `key`.
+   */
+  keys: KeyTable | null;
   fieldNames: string[];
+  primaryKey: string[];
+  /** Scratch for one row's key, and its two hashes: filled row after row, never reallocated. */
+  keyParts: string[];
+  hashes: Uint32Array;
   keyIndexes: number[];
   /** District codes with their leading zeros removed, to recognise ids a spreadsheet shortened. */
   unpadded: Map<string, { id: string; code: string }>;
@@ -54,6 +73,7 @@ export function createNormalizer(
   where: IssueLocation,
   folderYear: number | null,
   years: "folder" | "any" = "folder",
+  options: { deferDuplicates?: boolean } = {},
 ): Normalizer {
   const vocab = (id: string) => {
     const v = vocabularies.get(id);
@@ -74,8 +94,11 @@ export function createNormalizer(
     where,
     folderYear,
     anyYear: years === "any",
-    keys: new KeyTable(),
+    keys: options.deferDuplicates === true ? null : new KeyTable(),
     fieldNames: schema.fields.map((f) => f.name),
+    primaryKey: schema.primaryKey,
+    keyParts: schema.primaryKey.map(() => ""),
+    hashes: new Uint32Array(2),
     keyIndexes: schema.primaryKey.map((k) => schema.fields.findIndex((f) => f.name === k)),
     partnerId: partner.id,
     yearIndex: schema.fields.findIndex((f) => f.name === schema.roles.year),
@@ -231,29 +254,32 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     }
     const school = roles.school !== undefined ? values[roles.school] : null;
     // Duplicates are found here, on canonical codes, so `All` and `All Students` are the same cell.
-    const canonical = n.schema.primaryKey.map((k) =>
-      k === roles.group ? group : k === roles.groupDimension ? dimension : k === roles.district ? district : values[k],
-    );
-    const key = canonical.join("\u0000").toLowerCase();
+    const parts = n.keyParts;
+    for (let k = 0; k < n.primaryKey.length; k++) {
+      const field = n.primaryKey[k] as string;
+      parts[k] = textOf(
+        field === roles.group
+          ? group
+          : field === roles.groupDimension
+            ? dimension
+            : field === roles.district
+              ? district
+              : values[field],
+      );
+    }
     // The whole row in canonical codes: a repeat spelt with aliases is still an exact repeat.
-    const whole = n.fieldNames.map((f) => values[f]).join("\u0000");
-    const seen = n.keys.seenOrAdd(key, row.withheld ? whole + JSON.stringify(row.withheld) : whole, row.line);
-    if (seen) {
-      if (seen.sameRow)
-        issues.push(makeIssue("duplicate-row", { ...n.where, line: row.line }, { other: String(seen.line) }));
-      else
-        issues.push(
-          makeIssue(
-            "duplicate-key",
-            { ...n.where, line: row.line, column: n.schema.primaryKey.join(", ") },
-            {
-              column: n.schema.primaryKey.join(", "),
-              value: n.keyIndexes.map((i) => row.raw[i] ?? "").join(", "),
-              other: String(seen.line),
-            },
-          ),
-        );
-      continue;
+    const wholeHash = hashRow(values, n.fieldNames, row.withheld);
+    let rowKey: RowKey | null = null;
+    if (n.keys === null) {
+      const text = parts.join("\u0000").toLowerCase();
+      rowKey = { text, whole: wholeHash, shown: shownKey(n, row.raw) };
+    } else {
+      hashKeyParts(parts, parts.length, n.hashes);
+      const seen = n.keys.seenOrAddHashes(n.hashes[0] as number, n.hashes[1] as number, wholeHash, row.line);
+      if (seen) {
+        issues.push(duplicateIssue(n, row.line, seen.line, seen.sameRow, shownKey(n, row.raw)));
+        continue;
+      }
     }
     out.push({
       line: row.line,
@@ -264,9 +290,56 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
       withheld: row.withheld,
       dimension,
       group,
+      key: rowKey,
     });
   }
   return { rows: out, issues };
+}
+
+/** A value as `Array.prototype.join` writes it: blank for null. */
+function textOf(v: Value | null | undefined): string {
+  return v === null || v === undefined ? "" : typeof v === "string" ? v : String(v);
+}
+
+/**
+ * A 32-bit hash of the row's values (and of the cells it withheld, where any): the same for the
+ * same canonical row, whatever the engine. Two characters a step, with a final mix.
+ */
+function hashRow(
+  values: Record<string, Value>,
+  fields: readonly string[],
+  withheld: Record<string, Withheld> | null,
+): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < fields.length; i++) {
+    const text = textOf(values[fields[i] as string]);
+    // The length first, so field boundaries count: ("ab", "c") is not ("a", "bc").
+    h = Math.imul(h ^ text.length, 0x01000193);
+    let j = 0;
+    for (; j + 1 < text.length; j += 2)
+      h = Math.imul(h ^ (text.charCodeAt(j) | (text.charCodeAt(j + 1) << 16)), 0x01000193);
+    if (j < text.length) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+  }
+  if (withheld !== null) {
+    const text = JSON.stringify(withheld);
+    for (let j = 0; j < text.length; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+/** The key's cells as the partner wrote them. */
+function shownKey(n: Normalizer, raw: readonly string[]): string {
+  return n.keyIndexes.map((i) => raw[i] ?? "").join(", ");
+}
+
+/** A row that repeats the key of an earlier one: an exact repeat, or the same key with other values. */
+export function duplicateIssue(n: Normalizer, line: number, first: number, sameRow: boolean, shown: string): Issue {
+  if (sameRow) return makeIssue("duplicate-row", { ...n.where, line }, { other: String(first) });
+  const column = n.schema.primaryKey.join(", ");
+  return makeIssue("duplicate-key", { ...n.where, line, column }, { column, value: shown, other: String(first) });
 }
 
 /** The district code a mistyped one most likely meant: within two edits, and closer than any other. */

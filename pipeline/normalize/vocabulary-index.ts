@@ -23,18 +23,23 @@ export function indexVocabulary(vocabulary: Vocabulary): VocabularyIndex {
   // Partners write the same few labels millions of times: remember each one's answer (bounded).
   const seen = new Map<string, string | null>();
   const suggested = new Map<string, string | null>();
-  const remember = (cache: Map<string, string | null>, label: string, compute: () => string | undefined) => {
-    const hit = cache.get(label);
-    if (hit !== undefined) return hit ?? undefined;
-    const value = compute() ?? null;
+  const remember = (cache: Map<string, string | null>, label: string, value: string | undefined) => {
     if (cache.size >= 10_000) cache.clear();
-    cache.set(label, value);
-    return value ?? undefined;
+    cache.set(label, value ?? null);
+    return value;
   };
   return {
     vocabulary,
-    lookup: (label) => remember(seen, label, () => map.get(normalizeLabel(label))),
-    suggest: (label) => remember(suggested, label, () => suggestFor(label)),
+    lookup: (label) => {
+      const hit = seen.get(label);
+      if (hit !== undefined) return hit ?? undefined;
+      return remember(seen, label, map.get(normalizeLabel(label)));
+    },
+    suggest: (label) => {
+      const hit = suggested.get(label);
+      if (hit !== undefined) return hit ?? undefined;
+      return remember(suggested, label, suggestFor(label));
+    },
     choices: vocabulary.groups.map((g) => g.label).join(", "),
   };
 

@@ -33,6 +33,39 @@ export async function* guardRowLength(
   let row = 1;
   let afterCR = false;
   for await (const chunk of text) {
+    // Most text has no quotes: then only line breaks matter, found with indexOf, not char by char.
+    if ((state === START || state === UNQUOTED) && chunk.indexOf('"') === -1) {
+      const hasCR = chunk.indexOf("\r") !== -1;
+      let i = 0;
+      while (i < chunk.length) {
+        let b = chunk.indexOf("\n", i);
+        if (hasCR) {
+          const r = chunk.indexOf("\r", i);
+          if (r !== -1 && (b === -1 || r < b)) b = r;
+        }
+        const end = b === -1 ? chunk.length : b;
+        if (length + (end - i) > maxChars) {
+          const cut = i + (maxChars - length);
+          onTooLong({ row, quoted: false });
+          if (cut > 0) yield chunk.slice(0, cut);
+          return;
+        }
+        if (end > i) {
+          length += end - i;
+          afterCR = false;
+          state = chunk.charCodeAt(end - 1) === delim ? START : UNQUOTED;
+        }
+        if (b === -1) break;
+        const c = chunk.charCodeAt(b);
+        if (!(afterCR && c === LF)) row++;
+        afterCR = c === CR;
+        length = 0;
+        state = START;
+        i = b + 1;
+      }
+      yield chunk;
+      continue;
+    }
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       const crlf = afterCR && c === LF;

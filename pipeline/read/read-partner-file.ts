@@ -14,6 +14,12 @@ export interface RawRow {
   cells: string[];
 }
 
+/** How far into the file the rows handed on so far reach. */
+export interface ReadPosition {
+  /** Bytes of the file up to the end of the last row handed on (estimated from the text's own bytes per character). */
+  bytes: number;
+}
+
 export interface ReadOptions {
   schema: ExtractSchema;
   where: IssueLocation;
@@ -44,8 +50,16 @@ export interface ReadOutcome {
 }
 
 const DELIMITERS = [",", ";", "\t", "|"] as const;
+/** Characters handed to the parser at a time: the rows of one piece are validated and counted before the next. */
+const PARSE_PIECE = 64 * 1024;
 /** Past this many rows whose cells do not line up with the header, and more of them than good rows, the file is not read on. */
 const MAX_MISSHAPEN_ROWS = 1000;
+
+/** Text cut into pieces of at most PARSE_PIECE characters: the rows of one piece die young (a cheap collection), not with the whole megabyte. */
+function* pieces(text: string): Generator<string> {
+  if (text.length <= PARSE_PIECE) yield text;
+  else for (let at = 0; at < text.length; at += PARSE_PIECE) yield text.slice(at, at + PARSE_PIECE);
+}
 
 /** Picks the delimiter that splits the header line most often, ignoring quoted text. */
 export function detectDelimiter(firstLine: string): string {
@@ -68,7 +82,7 @@ export function detectDelimiter(firstLine: string): string {
 export async function readPartnerFile(
   bytes: AsyncIterable<Uint8Array>,
   options: ReadOptions,
-  onRows: (rows: RawRow[]) => void,
+  onRows: (rows: RawRow[], at?: ReadPosition) => void,
 ): Promise<ReadOutcome> {
   const hash = createHash("sha256");
   let byteCount = 0;
@@ -140,10 +154,15 @@ export async function readPartnerFile(
   const firstBreak = head.search(/[\r\n]/);
   delimiter ??= detectDelimiter(head.slice(0, firstBreak === -1 ? Math.min(head.length, 64 * 1024) : firstBreak));
 
+  // Characters decoded so far: with the bytes read so far, the bytes a character takes in this file.
+  let charsDecoded = head.length;
   async function* rest(): AsyncGenerator<string> {
-    yield head;
+    yield* pieces(head);
     try {
-      for await (const t of text) yield t;
+      for await (const t of text) {
+        charsDecoded += t.length;
+        yield* pieces(t);
+      }
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       decodeFailure = e;
@@ -154,12 +173,14 @@ export async function readPartnerFile(
   let rowsPassed = 0;
   let pendingBlank: number[] = [];
   let mapping: ReturnType<typeof mapHeader>["mapping"] | null = null;
+  let inOrder = false;
   let misshapen = 0;
   const width = options.schema.fields.length;
   const guarded = guardRowLength(rest(), delimiter, maxFieldChars, (where) => {
     tooLong = where;
   });
-  const source = Readable.from(guarded, { objectMode: true });
+  // One chunk of text ahead of the parser, not sixteen (each is up to a megabyte).
+  const source = Readable.from(guarded, { objectMode: true, highWaterMark: 1 });
 
   await new Promise<void>((resolve, reject) => {
     Papa.parse<string[]>(source, {
@@ -199,6 +220,7 @@ export async function readPartnerFile(
               return;
             }
             mapping = header.mapping;
+            inOrder = mapping.columnOfField.every((c, f) => c === f);
             continue;
           }
           if (cells.every((c) => c.trim() === "")) {
@@ -237,6 +259,11 @@ export async function readPartnerFile(
             }
             continue;
           }
+          // A file in the template's own column order hands its cells on as they are.
+          if (inOrder && cells.length === width) {
+            out.push({ line, cells });
+            continue;
+          }
           const ordered = new Array<string>(width);
           for (let f = 0; f < width; f++) {
             const c = mapping.columnOfField[f]!;
@@ -246,7 +273,8 @@ export async function readPartnerFile(
         }
         if (failed) return;
         rowsPassed += out.length;
-        if (out.length > 0) onRows(out);
+        if (out.length > 0)
+          onRows(out, { bytes: Math.round(results.meta.cursor * (byteCount / Math.max(1, charsDecoded))) });
         if (options.shouldStop?.()) parser.abort();
       },
       complete: () => resolve(),

@@ -112,7 +112,7 @@ export function validateRows(
     let withheld: Record<string, Withheld> | null = null;
     let bounds: Record<string, Bounds> | null = null;
     let bad = false;
-    const warnings: Issue[] = [];
+    let warnings: Issue[] | null = null;
     for (let i = 0; i < v.fields.length; i++) {
       const f = v.fields[i]!;
       const cell = row.cells[i] ?? "";
@@ -141,7 +141,8 @@ export function validateRows(
         values[f.name] = parsed.data;
         if (f.isId && typeof parsed.data === "string") {
           const mangled = idLooksMangled(f.name, parsed.data, state);
-          if (mangled)
+          if (mangled) {
+            warnings ??= [];
             warnings.push(
               makeIssue(
                 "id-mangled",
@@ -149,6 +150,7 @@ export function validateRows(
                 { column: f.name, value: cell.trim(), ...mangled },
               ),
             );
+          }
         }
         continue;
       }
@@ -180,7 +182,7 @@ export function validateRows(
         );
       }
     }
-    issues.push(...warnings);
+    if (warnings !== null) issues.push(...warnings);
     if (bad) continue;
 
     for (const check of v.schema.checks) {

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot } from "../../pipeline/package-root.ts";
@@ -10,10 +11,11 @@ import { writeBenchFile } from "./generate-records.ts";
  * pandas aggregating the same file, in one run on this machine, and prints medians, ratios and peak
  * memory. Files and projects are kept in .cache/bench/ between runs.
  */
-const HELP = `Usage: npm run bench -- [--sizes 100000,1000000] [--runs 3] [--no-pandas]
+const HELP = `Usage: npm run bench -- [--sizes 100000,1000000] [--runs 3] [--no-pandas] [--no-duckdb-engine]
 
 Times, on the same machine in one run, for each size of a generated student file:
   c2c      the whole build: read, validate every cell, aggregate, derive, protect, render, write
+  c2c --engine duckdb  the same build, counting out of core in a temporary DuckDB database
   duckdb   DuckDB's read_csv + GROUPING SETS aggregation only (2 threads)
   pandas   pandas read_csv + one groupby per dimension (when python3 has pandas)
 and the sample community's build, CLI start to written site. Reports the median wall time, the
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "100000,1000000" },
     runs: { type: "string", default: "3" },
     "no-pandas": { type: "boolean" },
+    "no-duckdb-engine": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -114,8 +117,14 @@ for (const size of sizes) {
   }
   const project = projectFor(size, file);
   const out = path.join(cache, `out-${size}`);
-  process.stderr.write(`${size.toLocaleString("en-US")} rows: c2c…\n`);
-  const c2c = repeat(() => measure(process.execPath, [main, "build", "--project", project, "--out", out]));
+  const c2cBuild = (engine: string) => {
+    process.stderr.write(`${size.toLocaleString("en-US")} rows: c2c --engine ${engine}…\n`);
+    return repeat(() =>
+      measure(process.execPath, [main, "build", "--engine", engine, "--project", project, "--out", out]),
+    );
+  };
+  const c2c = c2cBuild("builtin");
+  const c2cDuck = values["no-duckdb-engine"] ? null : c2cBuild("duckdb");
   process.stderr.write(`${size.toLocaleString("en-US")} rows: duckdb…\n`);
   const duckdb = repeat(() => measure(process.execPath, [duck, file]));
   const pandas = hasPandas ? repeat(() => measure(python as string, [pandasScript, file])) : null;
@@ -127,6 +136,14 @@ for (const size of sizes) {
     `${(c2c.wall / duckdb.wall).toFixed(2)}×`,
     pandas ? `${(c2c.wall / pandas.wall).toFixed(2)}×` : "–",
   ]);
+  if (c2cDuck)
+    rows.push([
+      "c2c --engine duckdb (full build)",
+      n,
+      ...fmt(c2cDuck),
+      `${(c2cDuck.wall / duckdb.wall).toFixed(2)}×`,
+      pandas ? `${(c2cDuck.wall / pandas.wall).toFixed(2)}×` : "–",
+    ]);
   rows.push([
     "DuckDB (aggregate only)",
     n,
@@ -153,5 +170,10 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] 
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
 process.stdout.write(
   `${[line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n")}\n`,
+);
+process.stdout.write(
+  `Machine: ${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")} at the end (1, 5, 15 min).\n`,
 );
 if (!hasPandas) process.stdout.write("pandas: not measured (python3 has no pandas; apt-get install python3-pandas)\n");

@@ -1,0 +1,64 @@
+import { EngineSchema } from "../../schemas/config.ts";
+import { type CountingPlan, RowAggregator } from "../aggregate/aggregate-rows.ts";
+import type { PartialCounts } from "../aggregate/partial-counts.ts";
+import type { NormalizedRow } from "../normalize/normalize-rows.ts";
+
+/** The engines `c2c build --engine` offers. */
+export const ENGINE_NAMES = EngineSchema.options;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** A row whose key an earlier row already had. */
+export interface Repeat {
+  line: number;
+  /** The line of the row that was counted. */
+  first: number;
+  /** Whether the whole row repeats that one, not only its key. */
+  sameRow: boolean;
+  /** The key's cells as the partner wrote them. */
+  shown: string;
+}
+
+/** Counts one file's rows, chunk by chunk, into its partial counts. */
+export interface FileCounter {
+  /** Counts a chunk of normalized rows (each with its key, where the engine finds repeats). */
+  add(rows: readonly NormalizedRow[]): void;
+  /** The file's partial counts, and the rows left out for repeating a key (in line order; engines that find repeats). */
+  finish(): Promise<{ partials: PartialCounts; repeats: Repeat[] }>;
+  /** Releases what the counter holds, finished or not. */
+  close(): Promise<void>;
+}
+
+/**
+ * Where stage 6 runs, and with it finding repeated keys: what grows with the rows. Reading,
+ * validating and normalizing every cell stay in c2c whatever the engine.
+ */
+export interface CountingEngine {
+  readonly name: EngineName;
+  /** True when rows reach the counter with their keys unchecked: the engine finds repeats itself. */
+  readonly findsRepeats: boolean;
+  counterFor(plan: CountingPlan): Promise<FileCounter>;
+  /** Releases the engine (its temporary files), once every file is counted. */
+  close(): Promise<void>;
+}
+
+/** The default engine: repeats found in memory as rows stream (normalize's key table), cells counted in maps. */
+export const builtinEngine: CountingEngine = {
+  name: "builtin",
+  findsRepeats: false,
+  counterFor: async (plan) => {
+    const aggregator = new RowAggregator(plan);
+    return {
+      add: (rows) => aggregator.add(rows),
+      finish: async () => ({ partials: aggregator.result(), repeats: [] }),
+      close: async () => {},
+    };
+  },
+  close: async () => {},
+};
+
+/** The engine of that name, ready to count; the DuckDB engine (and its native module) only when asked for. */
+export async function openEngine(name: EngineName): Promise<CountingEngine> {
+  if (name === "builtin") return builtinEngine;
+  const { createDuckDBEngine } = await import("./duckdb-engine.ts");
+  return createDuckDBEngine();
+}

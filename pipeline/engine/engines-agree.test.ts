@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { BENCH_HEADER, benchLines } from "../../scripts/bench/generate-records.ts";
+import { type BuildResult, build } from "../build.ts";
+import type { MemoryEffects } from "../effects-memory.ts";
+import { memoryEffects } from "../effects-memory.ts";
+import { loadFixtureProject, REPO_ROOT } from "../test-support/load-fixture.ts";
+import type { EngineName } from "./counting-engine.ts";
+
+/**
+ * The DuckDB engine counts out of core what the builtin engine counts in memory: both must give
+ * the same observations (every field), the same issues (codes, lines, messages, in the same order)
+ * and the same site, on the sample community and on a generated record-level file with repeats.
+ */
+async function buildWith(engine: EngineName, effects: () => MemoryEffects): Promise<BuildResult> {
+  return build(
+    {
+      projectDir: "/project",
+      outDir: "/out",
+      c2cRoot: REPO_ROOT,
+      version: "0.0.0-test",
+      buildDate: "2026-01-15",
+      engine,
+      dryRun: true,
+    },
+    effects(),
+  );
+}
+
+function expectSameBuild(builtin: BuildResult, duckdb: BuildResult): void {
+  expect(duckdb.observations).toEqual(builtin.observations);
+  expect(duckdb.files).toEqual(builtin.files);
+  expect(duckdb.protection.published).toEqual(builtin.protection.published);
+  expect([...duckdb.site.keys()]).toEqual([...builtin.site.keys()]);
+  for (const [file, content] of builtin.site) expect(duckdb.site.get(file), file).toEqual(content);
+  expect(duckdb.partnerReports).toEqual(builtin.partnerReports);
+}
+
+/** A generated student file with what real extracts also have: rows pasted twice, and keys sent twice with other values. */
+function messyRecords(rows: number): string {
+  const lines = [...benchLines(rows, 7)];
+  const out = [BENCH_HEADER];
+  lines.forEach((line, i) => {
+    out.push(line);
+    // An exact repeat right after, and one far later; a key sent again with the outcome flipped.
+    if (i % 997 === 5) out.push(line);
+    if (i % 1499 === 7) lines.push(line);
+    if (i % 1201 === 11) out.push(line.replace(/,(Y|Yes|y|1|N|No|n|0)$/, (_, v) => (/^[Yy1]/.test(v) ? ",N" : ",Y")));
+  });
+  out.push(...lines.slice(rows));
+  return `${out.join("\n")}\n`;
+}
+
+function generatedProject(): MemoryEffects {
+  return memoryEffects(
+    {
+      "/project/c2c.config.yaml": `partnership: { name: Bench, introduction: A generated statewide extract. }
+community: { id: bench, name: Bench }
+districts:
+  - { id: north, name: North, codes: ["0601"] }
+  - { id: south, name: South, codes: ["0602"] }
+`,
+      "/project/partners.yaml": `partners:
+  - id: district
+    name: District
+    kind: school-district
+    extracts:
+      - { schema: student-assessment, files: "assessment-*.csv" }
+`,
+      "/project/data/2025/district/assessment-2025.csv": messyRecords(20_000),
+    },
+    { readDisk: true },
+  );
+}
+
+describe("the DuckDB engine and the builtin engine", () => {
+  it("build the same sample community", async () => {
+    const project = () => loadFixtureProject("sample-community");
+    const [builtin, duckdb] = [await buildWith("builtin", project), await buildWith("duckdb", project)];
+    expect(builtin.files.flatMap((f) => f.issues).some((i) => i.code === "duplicate-row")).toBe(true);
+    expectSameBuild(builtin, duckdb);
+  }, 60_000);
+
+  it("count a generated record-level file with repeats the same, row for row", async () => {
+    const [builtin, duckdb] = [
+      await buildWith("builtin", generatedProject),
+      await buildWith("duckdb", generatedProject),
+    ];
+    const [file] = builtin.files;
+    const codes = new Set(file?.issues.map((i) => i.code));
+    // The file's messiness reaches both engines: codes no vocabulary knows, exact repeats, keys sent twice.
+    expect([...codes].sort()).toEqual(["duplicate-key", "duplicate-row", "unknown-code"]);
+    expect(file?.rowsAccepted).toBeGreaterThan(19_000);
+    expectSameBuild(builtin, duckdb);
+  }, 120_000);
+});
