@@ -6,7 +6,7 @@ import type { PartnerFile } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
 import { builtinEngine, type CountingEngine } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
-import { type Issue, makeIssue } from "./issues/catalogue.ts";
+import { type Issue, makeIssue, occurrences, ProblemFolder } from "./issues/catalogue.ts";
 import type { Project } from "./load/load-project.ts";
 import { createNormalizer, duplicateIssue, type Normalizer, normalizeRows } from "./normalize/normalize-rows.ts";
 import type { RawRow, ReadPosition, readPartnerFile } from "./read/read-partner-file.ts";
@@ -151,7 +151,9 @@ export async function processPartnerFile(
   }
   if (schema.kind === "aggregate") fileIssues.push(...findPartsExceedTotal(partials, project.indicators, where));
   const rowIssues = issues.result();
-  const blank = [...outcome.issues, ...rowIssues, ...fileIssues].filter((i) => i.code === "blank-row").length;
+  const blank = [...outcome.issues, ...rowIssues, ...fileIssues]
+    .filter((i) => i.code === "blank-row")
+    .reduce((n, i) => n + occurrences(i), 0);
   // A header and nothing else reads without a single bad row, yet sends nothing: say so.
   const empty =
     !outcome.failed && outcome.rowsRead - blank === 0 && !outcome.issues.some((i) => i.severity === "error");
@@ -190,25 +192,27 @@ function reserveKeys(n: Normalizer, rows: number, at: ReadPosition, size: number
  * The issues found on a file's rows, chunk by chunk: validation's, then normalization's. Repeats
  * an engine finds after reading join normalization's issues of their chunk in line order, where
  * the builtin engine finds them, so both engines give the same list. Each issue's text is stored
- * once however many rows repeat it (a file may have a problem on hundreds of thousands of rows).
+ * once however many rows repeat it (a file may have a problem on hundreds of thousands of rows),
+ * and past the first `KEPT_PER_PROBLEM` of one problem, the rest are counted, not kept.
  */
 class IssueList {
   private readonly issues: Issue[] = [];
+  private readonly folder = new ProblemFolder();
   /** Per chunk: where its normalization issues are in `issues`, and its last line. */
   private readonly chunks: { start: number; end: number; lastLine: number }[] = [];
   private readonly texts = new Map<string, string>();
   private repeats: Issue[] = [];
 
   addChunk(validation: readonly Issue[], normalization: readonly Issue[], rows: readonly RawRow[]): void {
-    for (const issue of validation) this.issues.push(this.compact(issue));
+    for (const issue of validation) if (this.folder.keep(issue)) this.issues.push(this.compact(issue));
     const start = this.issues.length;
-    for (const issue of normalization) this.issues.push(this.compact(issue));
+    for (const issue of normalization) if (this.folder.keep(issue)) this.issues.push(this.compact(issue));
     const last = rows[rows.length - 1];
     if (last !== undefined) this.chunks.push({ start, end: this.issues.length, lastLine: last.line });
   }
 
   addRepeats(repeats: Issue[]): void {
-    this.repeats = repeats.map((r) => this.compact(r));
+    this.repeats = repeats.filter((r) => this.folder.keep(r)).map((r) => this.compact(r));
   }
 
   result(): Issue[] {

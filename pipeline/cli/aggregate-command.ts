@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { PartialCounts } from "../aggregate/partial-counts.ts";
 import type { Effects } from "../effects.ts";
+import { countSeverity } from "../issues/catalogue.ts";
 import { INDICATOR_COUNTS } from "../load/load-project.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
 import { csvCell } from "../render/site/downloads.ts";
@@ -110,7 +111,7 @@ export async function runAggregate(
     effects,
   );
   const result = processed.result;
-  const errors = result.issues.filter((i) => i.severity === "error").length;
+  const errors = countSeverity(result.issues, "error");
   if (errors > 0 || result.rowsRejected > 0) {
     stdout(formatCheck({ ...result, path: options.file }, extract.schema, 50));
     effects.log.warn(

@@ -2,6 +2,7 @@ import path from "node:path";
 import { type BuildResult, build, UnknownIndicatorError } from "../build.ts";
 import type { Effects } from "../effects.ts";
 import { ENGINE_NAMES, type EngineName } from "../engine/counting-engine.ts";
+import { countSeverity } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { csvCell, observationsCsv } from "../render/site/downloads.ts";
 import { lockOutputs, OutputLockedError } from "../write/output-lock.ts";
@@ -124,8 +125,8 @@ async function runLockedBuild(
         onFile: (f) => {
           if (!terminal.interactive) return;
           const seconds = (performance.now() - (started.get(f.path) ?? performance.now())) / 1000;
-          const errors = f.issues.filter((i) => i.severity === "error").length;
-          const warnings = f.issues.filter((i) => i.severity === "warning").length;
+          const errors = countSeverity(f.issues, "error");
+          const warnings = countSeverity(f.issues, "warning");
           const mark = errors > 0 ? terminal.red("✗") : warnings > 0 ? terminal.yellow("!") : terminal.green("✓");
           effects.log.info(
             `${mark} ${f.path}: ${fmt(f.rowsRead)} rows, ${fmt(f.rowsRejected)} left out, ${plural(errors, "error")}, ${plural(warnings, "warning")} (${seconds.toFixed(2)} s)`,
@@ -178,8 +179,8 @@ export function summaryJson(result: BuildResult, outDir: string) {
         rowsRead: mine.reduce((n, f) => n + f.rowsRead, 0),
         rowsAccepted: mine.reduce((n, f) => n + f.rowsAccepted, 0),
         rowsRejected: mine.reduce((n, f) => n + f.rowsRejected, 0),
-        errors: issues.filter((i) => i.severity === "error").length,
-        warnings: issues.filter((i) => i.severity === "warning").length,
+        errors: countSeverity(issues, "error"),
+        warnings: countSeverity(issues, "warning"),
         report: path.join(outDir, "partners", p.id, "report.html"),
       };
     }),
@@ -296,8 +297,8 @@ export function summarize(result: BuildResult, outDir: string, terminal: Termina
       fmt(mine.reduce((n, f) => n + f.rowsRead, 0)),
       fmt(mine.reduce((n, f) => n + f.rowsAccepted, 0)),
       fmt(mine.reduce((n, f) => n + f.rowsRejected, 0)),
-      String(issues.filter((i) => i.severity === "error").length),
-      String(issues.filter((i) => i.severity === "warning").length),
+      String(countSeverity(issues, "error")),
+      String(countSeverity(issues, "warning")),
     ];
   });
   lines.push(

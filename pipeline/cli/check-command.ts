@@ -4,7 +4,7 @@ import { PartnerExtractSchema } from "../../schemas/index.ts";
 import { fileNamePattern } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
-import { formatIssue, type Issue } from "../issues/catalogue.ts";
+import { countSeverity, formatIssue, type Issue, KEPT_PER_PROBLEM, occurrences } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
@@ -33,7 +33,9 @@ Options:
                     e.g. --suppressed '*,n<10'
   --json            print the result as JSON on stdout
   --report FILE     also write a page to read or send (HTML)
-  --max-lines N     issues printed per code before summarising the rest (default 50; 0 = all)
+  --max-lines N     issues printed per code before summarising the rest (default 50; 0 = all kept:
+                    c2c keeps the first 1,000 of each problem in a file, with their lines, and
+                    counts the rest)
   -h, --help        show this help
 
 Examples:
@@ -171,7 +173,7 @@ export async function runCheck(
     path: display,
     issues: processed.result.issues.map((i) => ({ ...i, file: display })),
   };
-  const errors = result.issues.filter((i) => i.severity === "error").length;
+  const errors = countSeverity(result.issues, "error");
 
   if (options.json) {
     stdout(
@@ -197,14 +199,20 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   for (const issue of sorted) {
     const n = (shown.get(issue.code) ?? 0) + 1;
     shown.set(issue.code, n);
-    if (maxLines > 0 && n > maxLines) held.set(issue.code, (held.get(issue.code) ?? 0) + 1);
-    else lines.push(formatIssue(issue));
+    if (maxLines > 0 && n > maxLines) held.set(issue.code, (held.get(issue.code) ?? 0) + occurrences(issue));
+    else {
+      lines.push(formatIssue(issue));
+      if (occurrences(issue) > 1)
+        lines.push(
+          `${result.path}: ... and the same problem on ${plural(occurrences(issue) - 1, "later line")}, counted but not listed (c2c keeps the first ${KEPT_PER_PROBLEM.toLocaleString("en-US")} of each problem in a file).`,
+        );
+    }
   }
   for (const [code, n] of held)
     lines.push(
-      `${result.path}: ... and ${plural(n, "more issue")} [${code}] not printed; --max-lines 0 prints all, --json or --report lists all.`,
+      `${result.path}: ... and ${plural(n, "more issue")} [${code}] not printed; --max-lines 0 prints all kept, --json or --report lists them.`,
     );
-  const count = (s: Issue["severity"]) => result.issues.filter((i) => i.severity === s).length;
+  const count = (s: Issue["severity"]) => countSeverity(result.issues, s);
   const errors = count("error");
   lines.push("");
   lines.push(

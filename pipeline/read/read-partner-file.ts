@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import Papa from "papaparse";
 import type { ExtractSchema } from "../../schemas/index.ts";
-import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
+import { type Issue, type IssueLocation, makeIssue, ProblemFolder } from "../issues/catalogue.ts";
 import { DecodeError, decodeChunks, type TextEncodingName } from "./decode-text.ts";
 import { guardRowLength, type RowTooLong } from "./guard-row-length.ts";
 import { mapHeader } from "./map-header.ts";
@@ -87,6 +87,11 @@ export async function readPartnerFile(
   const hash = createHash("sha256");
   let byteCount = 0;
   const issues: Issue[] = [];
+  // A row's problem past the first `KEPT_PER_PROBLEM` of its kind is counted, not kept.
+  const folder = new ProblemFolder();
+  const addRowIssue = (issue: Issue) => {
+    if (folder.keep(issue)) issues.push(issue);
+  };
   const where = options.where;
   const maxFieldChars = options.maxFieldChars ?? 1024 * 1024;
   let encoding: TextEncodingName | null = null;
@@ -227,11 +232,11 @@ export async function readPartnerFile(
             pendingBlank.push(line);
             continue;
           }
-          for (const b of pendingBlank) issues.push(makeIssue("blank-row", { ...where, line: b }));
+          for (const b of pendingBlank) addRowIssue(makeIssue("blank-row", { ...where, line: b }));
           pendingBlank = [];
           const extra = cells.length > mapping.width && cells.slice(mapping.width).some((c) => c.trim() !== "");
           if (extra || cells.length < mapping.width) {
-            issues.push(
+            addRowIssue(
               makeIssue(
                 extra ? "extra-cell" : "missing-cell",
                 { ...where, line },

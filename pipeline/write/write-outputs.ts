@@ -3,6 +3,7 @@ import type { BuildOptions } from "../build.ts";
 import type { Discovery } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
+import { countSeverity, occurrences } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
 import type { ProtectionResult } from "../protect/protect-cells.ts";
 
@@ -50,7 +51,8 @@ export function makeManifest(input: {
   const { project, files, discovery, protection } = input;
   const issues = [...discovery.issues, ...files.flatMap((f) => f.issues)];
   const byCode: Record<string, number> = {};
-  for (const i of [...issues].sort((a, b) => (a.code < b.code ? -1 : 1))) byCode[i.code] = (byCode[i.code] ?? 0) + 1;
+  for (const i of [...issues].sort((a, b) => (a.code < b.code ? -1 : 1)))
+    byCode[i.code] = (byCode[i.code] ?? 0) + occurrences(i);
   const reasons = [...protection.hidden.values()];
   const published = protection.published;
   return {
@@ -87,9 +89,9 @@ export function makeManifest(input: {
       incomplete: published.filter((o) => o.flag === "incomplete").length,
     },
     issues: {
-      errors: issues.filter((i) => i.severity === "error").length,
-      warnings: issues.filter((i) => i.severity === "warning").length,
-      info: issues.filter((i) => i.severity === "info").length,
+      errors: countSeverity(issues, "error"),
+      warnings: countSeverity(issues, "warning"),
+      info: countSeverity(issues, "info"),
       byCode,
     },
   };

@@ -2,7 +2,7 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import type { Partner } from "../../../schemas/index.ts";
 import type { FileResult } from "../../file-result.ts";
-import type { Issue, IssueCode, Severity } from "../../issues/catalogue.ts";
+import { type Issue, type IssueCode, occurrences, problemKey, type Severity } from "../../issues/catalogue.ts";
 
 /** What the build knows about one partner's files, for its private report. */
 export interface PartnerReportInput {
@@ -132,9 +132,9 @@ function buildFileReport(file: FileResult): FileReport {
 function countIssues(issues: readonly Issue[]): IssueCounts {
   const counts = { errors: 0, warnings: 0, infos: 0 };
   for (const issue of issues) {
-    if (issue.severity === "error") counts.errors++;
-    else if (issue.severity === "warning") counts.warnings++;
-    else counts.infos++;
+    if (issue.severity === "error") counts.errors += occurrences(issue);
+    else if (issue.severity === "warning") counts.warnings += occurrences(issue);
+    else counts.infos += occurrences(issue);
   }
   return counts;
 }
@@ -142,6 +142,8 @@ function countIssues(issues: readonly Issue[]): IssueCounts {
 interface GroupAccumulator {
   first: Issue;
   count: number;
+  /** Occurrences counted on kept issues, whose lines were not kept. */
+  folded: number;
   messageVaries: boolean;
   lines: Set<number>;
   values: Set<string>;
@@ -154,30 +156,20 @@ interface GroupAccumulator {
 export function groupIssues(issues: readonly Issue[]): IssueGroup[] {
   const groups = new Map<string, GroupAccumulator>();
   for (const issue of issues) {
-    const key = [
-      issue.code,
-      issue.column ?? "",
-      issue.line === null ? "file" : "line",
-      wordingOf(issue.message, issue.value),
-      wordingOf(issue.fix, issue.value),
-    ].join("\u0000");
+    const key = problemKey(issue);
     let group = groups.get(key);
     if (group === undefined) {
-      group = { first: issue, count: 0, messageVaries: false, lines: new Set(), values: new Set() };
+      group = { first: issue, count: 0, folded: 0, messageVaries: false, lines: new Set(), values: new Set() };
       groups.set(key, group);
     }
-    group.count++;
+    group.count += occurrences(issue);
+    // Occurrences counted on a kept issue have lines of their own, not kept.
+    group.folded += occurrences(issue) - 1;
     if (issue.message !== group.first.message || issue.fix !== group.first.fix) group.messageVaries = true;
     if (issue.line !== null) group.lines.add(issue.line);
     if (issue.value !== null) group.values.add(issue.value);
   }
   return [...groups.values()].map(finishGroup).sort(compareGroups);
-}
-
-/** A message with the value it quotes and any numbers (lines, counts) replaced, for grouping. */
-function wordingOf(text: string, value: string | null): string {
-  const withoutValue = value === null || value === "" ? text : text.split(`\`${value}\``).join("`…`");
-  return withoutValue.replace(/\d+/g, "#");
 }
 
 function finishGroup(group: GroupAccumulator): IssueGroup {
@@ -195,7 +187,7 @@ function finishGroup(group: GroupAccumulator): IssueGroup {
     moreValues: Math.max(0, values.length - MAX_VALUES),
     count: group.count,
     lines: lines.slice(0, MAX_LINES),
-    moreLines: Math.max(0, lines.length - MAX_LINES),
+    moreLines: Math.max(0, lines.length - MAX_LINES) + group.folded,
   };
 }
 
