@@ -71,6 +71,12 @@ export async function loadProject(
   const errors: ConfigError[] = [];
   const hash = createHash("sha256");
   const rel = (p: string) => (p.startsWith(root) ? path.relative(root, p).split(path.sep).join("/") : p);
+  // c2c's own definitions are hashed by their place in c2c, so the hash does not depend on where
+  // c2c is installed.
+  const hashName = (p: string) =>
+    p.startsWith(root) || !p.startsWith(c2cRoot)
+      ? rel(p)
+      : `c2c:${path.relative(c2cRoot, p).split(path.sep).join("/")}`;
 
   const readYaml = async <S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | null> => {
     let text: string;
@@ -86,7 +92,7 @@ export async function loadProject(
       });
       return null;
     }
-    hash.update(`${rel(file)}\0${text}\0`);
+    hash.update(`${hashName(file)}\0${text}\0`);
     const result = parseYamlDocument(text, rel(file), schema);
     if (!result.ok) {
       errors.push(...result.errors);
@@ -127,6 +133,14 @@ export async function loadProject(
     ]);
   }
   const config = standalone ? standalone.config : await readYaml(configPath, ConfigSchema);
+  // The map's outlines are part of what the site shows: a changed boundary file changes the hash.
+  if (config?.boundaries)
+    hash.update(
+      await effects.readFile(path.join(root, config.boundaries)).then(
+        (bytes) => bytes,
+        () => new Uint8Array(),
+      ),
+    );
   const partnersFile = standalone
     ? { partners: standalone.partners, precedence: [] }
     : await readYaml(path.join(root, "partners.yaml"), PartnersFileSchema);
