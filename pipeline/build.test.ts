@@ -135,6 +135,15 @@ describe("building the sample community", () => {
     expect(text("/out/site/methods.html")).toContain("below 10% or above 90%");
   });
 
+  it("says which groups c2c hid and which the partners withheld", async () => {
+    const { text } = await built;
+    // Cedar Hills withholds its small race groups with `*`, so the community's are incomplete;
+    // the Pacific Islander and not-reported groups are hidden by c2c.
+    expect(text("/out/site/indicators/early-grade-reading.html")).toContain(
+      "2 groups are not shown, to protect privacy. 3 groups are not shown: the partners that sent the data withheld all or part of them.",
+    );
+  });
+
   it("writes an index, a page per indicator, downloads, partner reports and a manifest", async () => {
     const { result, effects } = await built;
     for (const p of ["/out/site/index.html", "/out/site/data/observations.csv", "/out/build.json"])

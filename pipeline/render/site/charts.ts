@@ -242,6 +242,8 @@ export interface GroupBar {
   note: string;
   /** For a coded cell, the range it is shown as ("<5%"); the bar is replaced by a note. */
   range?: string;
+  /** True where the partner withheld the group, or part of it: not hidden by c2c. */
+  withheld?: boolean;
 }
 
 export interface GroupChartInput {

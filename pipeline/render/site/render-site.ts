@@ -370,9 +370,9 @@ function flagSymbol(flag: ObservationFlag): string {
   return flag === "ok" ? "" : FLAG_SYMBOLS[flag];
 }
 
-/** The word for a figure that is not shown: withheld by its partner, or hidden by c2c. */
+/** The word for a figure that is not shown: withheld by its partner (all or part), or hidden by c2c. */
 function hiddenWord(loc: Locale, o: Observation): string {
-  return o.flag === "source-suppressed" ? loc.s.flags.withheld : loc.s.flags.hidden;
+  return o.flag === "source-suppressed" || o.flag === "incomplete" ? loc.s.flags.withheld : loc.s.flags.hidden;
 }
 
 /** A cell's figure in words: its share, "<5%" or ">95%" where coded, or why it is not shown. */
@@ -555,6 +555,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
         colour: ctx.groupColour(dimension, o.group),
         note: o.value === null ? `${valueText(loc, o)} ${flagSymbol(o.flag)}` : "",
         ...(isCoded(o) ? { range: valueText(loc, o) } : {}),
+        ...(o.flag === "source-suppressed" || o.flag === "incomplete" ? { withheld: true } : {}),
       }));
       const dimLabel = ctx.dimensionLabel(dimension);
       const partial = raw.partialDimensions.includes(dimension)

@@ -55,13 +55,18 @@ export function groupSentence(
   const t = loc.s.sentences;
   const shown = bars.filter((b) => b.value !== null).sort((a, b) => (b.value as number) - (a.value as number));
   const ranged = bars.filter((b) => b.value === null && b.range);
-  const hidden = bars.length - shown.length - ranged.length;
+  const withheld = bars.filter((b) => b.value === null && !b.range && b.withheld).length;
+  const hidden = bars.length - shown.length - ranged.length - withheld;
+  const withheldText =
+    withheld === 0 ? "" : ` ${withheld === 1 ? t.withheldOne : fill(t.withheldMany, { n: withheld })}`;
   const rangedText =
     ranged.length === 0
       ? ""
       : ` ${fill(t.rangedGroups, { groups: loc.list(ranged.map((b) => `${b.label} (${b.range})`)) })}`;
   const hiddenText =
-    (hidden === 0 ? "" : ` ${hidden === 1 ? t.hiddenOne : fill(t.hiddenMany, { n: hidden })}`) + rangedText;
+    (hidden === 0 ? "" : ` ${hidden === 1 ? t.hiddenOne : fill(t.hiddenMany, { n: hidden })}`) +
+    withheldText +
+    rangedText;
   const high = shown[0];
   const low = shown[shown.length - 1];
   const dimension = inSentence(dimensionLabel);

@@ -145,6 +145,8 @@ export const SiteStringsSchema = z.strictObject({
     "hiddenOne",
     "hiddenMany",
     "rangedGroups",
+    "withheldOne",
+    "withheldMany",
     "partialDimension",
     "reached",
     "breakNotJudged",
