@@ -41,7 +41,6 @@ import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/
 import { renderPartnerReports } from "./render/render-partner-reports.ts";
 import { loadBoundaries } from "./render/site/load-boundaries.ts";
 import { loadSiteAssets } from "./render/site/load-site-assets.ts";
-import { renderSite } from "./render/site/render-site.ts";
 import { type BuildManifest, makeManifest, writeOutputs } from "./write/write-outputs.ts";
 
 export interface BuildOptions {
@@ -132,6 +131,9 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
   const summaries = summarizeIndicators(project.indicators, protection.published, derived);
   // 9. render
   const assets = await loadSiteAssets(effects, options.c2cRoot);
+  // Loaded here, not at start: the chart libraries take a quarter second that `c2c check` and the
+  // other commands do not need.
+  const { renderSite } = await import("./render/site/render-site.ts");
   const site = await renderSite(
     {
       config: project.config,
