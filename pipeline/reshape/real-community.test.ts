@@ -241,6 +241,18 @@ describe("fixtures/real-community", () => {
     expect(await counts("new-rochelle", "race_ethnicity", "white")).toEqual([null, null, "source-suppressed"]);
   });
 
+  it("says where the figures are when there is none for everyone together", async () => {
+    const { site } = await built;
+    const page = String(site.get("indicators/immunization-7-vaccine-series.html"));
+    // NYC Health gives each race/ethnicity group but no all-children row (see the README).
+    expect(page).toContain(
+      "No figure for everyone together can be published; the figures by group or place are below.",
+    );
+    const index = String(site.get("index.html"));
+    const card = index.slice(index.indexOf('href="indicators/hs-graduation-kids-count.html"'));
+    expect(card.slice(0, card.indexOf("</li>"))).toContain("No figure can be published yet.");
+  });
+
   it("no published cell of any real file is a number the file did not give", async () => {
     const { protection } = await built;
     for (const o of protection.published) {

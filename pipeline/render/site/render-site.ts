@@ -298,6 +298,8 @@ function indexView(input: SiteInput, ctx: SiteContext) {
       milestone: loc.s.milestones[indicator.milestone],
       title: indicator.title,
       hasValue: summary.latestValue !== null,
+      // No figure for everyone, but some for groups or districts: say where they are.
+      hasOthers: input.observations.some((o) => o.indicator === indicator.id && o.value !== null),
       latest: loc.percent(summary.latestValue),
       latestYear: summary.latestYear === null ? "" : loc.year(summary.latestYear, indicator.yearType),
       change: loc.signedPoints(summary.changeSinceBaseline),
@@ -645,6 +647,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
       latest: loc.percent(summary.latestValue),
       latestYear: summary.latestYear === null ? "" : year(summary.latestYear),
       hasValue: summary.latestValue !== null,
+      hasOthers: own.some((o) => o.value !== null),
       change: loc.signedPoints(summary.changeSinceBaseline),
       baselineYear: year(summary.baselineYear),
       direction: summary.direction,
