@@ -29,19 +29,29 @@ import { mergePartials } from "./aggregate/partial-counts.ts";
 import { deriveObservations, summarizeIndicators } from "./derive/derive-observations.ts";
 import { zForLevel } from "./derive/normal.ts";
 import { type Derived, deriveProgress } from "./derive/progress.ts";
-import { type Discovery, dataFileTimes, discoverFiles, listDataFiles } from "./discover/discover-files.ts";
+import {
+  type Discovery,
+  dataFileTimes,
+  discoverFiles,
+  listDataFiles,
+  type PartnerFile,
+} from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
 import { type EngineName, openEngine } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import type { Issue } from "./issues/catalogue.ts";
 import { loadProject, type Project } from "./load/load-project.ts";
+import { onlyIndicators } from "./load/only-indicators.ts";
 import type { IndicatorSummary, Observation } from "./observation.ts";
+import { PARALLEL_MIN_BYTES, processFilesInParallel } from "./parallel/process-files.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
 import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
 import { renderPartnerReports } from "./render/render-partner-reports.ts";
 import { loadBoundaries } from "./render/site/load-boundaries.ts";
 import { loadSiteAssets } from "./render/site/load-site-assets.ts";
 import { type BuildManifest, makeManifest, writeOutputs } from "./write/write-outputs.ts";
+
+export { UnknownIndicatorError } from "./load/only-indicators.ts";
 
 export interface BuildOptions {
   projectDir: string;
@@ -59,6 +69,13 @@ export interface BuildOptions {
   reportingYear?: number;
   /** Where rows are counted (default: the config's `engine`, else `builtin`). */
   engine?: EngineName;
+  /**
+   * Read up to this many partner files at once, each in a worker thread (default 1). Workers read
+   * the disk themselves, so only the CLI sets it; used with the builtin engine when the files are
+   * large enough to pay for the threads (`parallelMinBytes`, default 32 MiB in all).
+   */
+  threads?: number;
+  parallelMinBytes?: number;
   /** Build only these indicators (ids); the others are left out of the site. */
   only?: readonly string[];
   /** Told after each file is processed. */
@@ -81,6 +98,8 @@ export interface BuildResult {
   site: Map<string, string | Uint8Array>;
   partnerReports: Map<string, { html: string; json: string }>;
   manifest: BuildManifest;
+  /** How many partner files were read at once: 1, or the worker threads used. */
+  threads: number;
 }
 
 export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
@@ -93,16 +112,34 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
   // 3–6. read, validate, normalize, aggregate each file as it streams
   const files: FileResult[] = [];
   const partials = [];
-  const engine = await openEngine(options.engine ?? project.config.engine ?? "builtin");
-  try {
-    for (const file of discovery.files) {
-      const processed = await processPartnerFile(file, project, withProgress(effects, file.path, options), { engine });
+  const engineName = options.engine ?? project.config.engine ?? "builtin";
+  const parallel = await inParallel(discovery.files, engineName, options, effects);
+  const threads = parallel ? Math.min(options.threads ?? 1, discovery.files.length) : 1;
+  if (parallel) {
+    const only = options.only ? [...options.only] : [];
+    const job = { root, c2cRoot: path.resolve(options.c2cRoot), only };
+    const done = await processFilesInParallel(discovery.files, job, threads, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onFile ? { onFile: options.onFile } : {}),
+    });
+    for (const processed of done) {
       files.push(processed.result);
       partials.push(processed.partials);
-      options.onFile?.(processed.result);
     }
-  } finally {
-    await engine.close();
+  } else {
+    const engine = await openEngine(engineName);
+    try {
+      for (const file of discovery.files) {
+        const processed = await processPartnerFile(file, project, withProgress(effects, file.path, options), {
+          engine,
+        });
+        files.push(processed.result);
+        partials.push(processed.partials);
+        options.onFile?.(processed.result);
+      }
+    } finally {
+      await engine.close();
+    }
   }
   // 6. roll the partial counts up into the observation table, after the cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins
   const resolved = resolveConflicts(mergePartials(partials), project.indicators, project.precedence);
@@ -175,36 +212,30 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
     site,
     partnerReports,
     manifest,
+    threads,
   };
 }
 
-/** The project with only the chosen indicators (and the feeds into them). Unknown ids are a usage error. */
-function onlyIndicators(project: Project, only: readonly string[] | undefined): Project {
-  if (!only || only.length === 0) return project;
-  const unknown = only.filter((id) => !project.indicators.some((i) => i.id === id));
-  if (unknown.length > 0)
-    throw new UnknownIndicatorError(
-      unknown,
-      project.indicators.map((i) => i.id),
+/**
+ * Whether to read the files in worker threads: asked for (`threads` > 1, which only the CLI sets,
+ * as workers read the disk themselves), with the builtin engine, two files or more, and enough
+ * bytes in all to pay for starting the threads.
+ */
+async function inParallel(
+  files: readonly PartnerFile[],
+  engine: EngineName,
+  options: BuildOptions,
+  effects: Effects,
+): Promise<boolean> {
+  if ((options.threads ?? 1) < 2 || engine !== "builtin" || files.length < 2) return false;
+  const root = path.resolve(options.projectDir);
+  let bytes = 0;
+  for (const f of files)
+    bytes += await effects.stat(path.join(root, f.path)).then(
+      (s) => s.size,
+      () => 0,
     );
-  const keep = new Set(only);
-  return {
-    ...project,
-    indicators: project.indicators.filter((i) => keep.has(i.id)),
-    feeds: new Map(
-      [...project.feeds].map(([schema, feeds]) => [schema, feeds.filter((f) => keep.has(f.indicator.id))]),
-    ),
-  };
-}
-
-/** `--only` named an indicator the project does not have. */
-export class UnknownIndicatorError extends Error {
-  constructor(
-    readonly unknown: string[],
-    readonly known: string[],
-  ) {
-    super(`there is no indicator ${unknown.map((u) => `\`${u}\``).join(", ")}; use one of: ${known.join(", ")}`);
-  }
+  return bytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
 }
 
 /** Effects whose partner-file streams report how many bytes have been read. */

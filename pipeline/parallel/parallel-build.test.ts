@@ -1,0 +1,79 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { BENCH_HEADER, benchLines } from "../../scripts/bench/generate-records.ts";
+import { REPO_ROOT } from "../test-support/load-fixture.ts";
+
+/**
+ * Files read in worker threads must give the very build one thread gives. Runs the compiled CLI
+ * (`npm test` builds dist/ first) on two generated years of student records, 36 MB in all: enough
+ * for `c2c build` to use threads.
+ */
+const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
+const dir = mkdtempSync(path.join(tmpdir(), "c2c-parallel-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function project(): string {
+  const root = path.join(dir, "project");
+  mkdirSync(root, { recursive: true });
+  writeFileSync(
+    path.join(root, "c2c.config.yaml"),
+    `partnership: { name: Threads, introduction: Two years of a generated extract. }
+community: { id: county, name: County }
+districts:
+  - { id: north, name: North, codes: ["0601"] }
+  - { id: south, name: South, codes: ["0602"] }
+`,
+  );
+  writeFileSync(
+    path.join(root, "partners.yaml"),
+    `partners:
+  - id: district
+    name: District
+    kind: school-district
+    extracts:
+      - { schema: student-assessment, files: "assessment-*.csv" }
+`,
+  );
+  for (const [year, label, seed] of [
+    [2024, "2023-24", 5],
+    [2025, "2024-25", 6],
+  ] as const) {
+    const folder = path.join(root, "data", String(year), "district");
+    mkdirSync(folder, { recursive: true });
+    const lines = [...benchLines(400_000, seed)].map((l) => l.replace(",2024-25,", `,${label},`));
+    writeFileSync(path.join(folder, `assessment-${year}.csv`), `${[BENCH_HEADER, ...lines].join("\n")}\n`);
+  }
+  return root;
+}
+
+function build(root: string, threads: number) {
+  const out = path.join(dir, `out-${threads}`);
+  const r = spawnSync(
+    process.execPath,
+    [MAIN, "build", "--project", root, "--out", out, "--threads", String(threads), "--json"],
+    { encoding: "utf8", env: { ...process.env, SOURCE_DATE_EPOCH: "1767225600" }, timeout: 300_000 },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const files = new Map<string, string>();
+  for (const e of readdirSync(out, { recursive: true, withFileTypes: true }))
+    if (!e.isDirectory()) {
+      const abs = path.join(e.parentPath, e.name);
+      files.set(path.relative(out, abs), readFileSync(abs, "utf8"));
+    }
+  return { summary: JSON.parse(r.stdout) as { threads: number }, files };
+}
+
+describe("c2c build with partner files read in worker threads", () => {
+  it("writes the same site, partner reports and manifest as one thread", () => {
+    const root = project();
+    const one = build(root, 1);
+    const two = build(root, 2);
+    expect([one.summary.threads, two.summary.threads]).toEqual([1, 2]);
+    expect([...two.files.keys()].sort()).toEqual([...one.files.keys()].sort());
+    for (const [file, content] of one.files) expect(two.files.get(file), file).toBe(content);
+    expect(one.files.get(path.join("partners", "district", "report.json"))).toContain("unknown-code");
+  }, 300_000);
+});
