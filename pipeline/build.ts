@@ -36,7 +36,7 @@ import {
   listDataFiles,
   type PartnerFile,
 } from "./discover/discover-files.ts";
-import type { Effects } from "./effects.ts";
+import { type Effects, withReadProgress } from "./effects.ts";
 import { type EngineName, openEngine } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import type { Issue } from "./issues/catalogue.ts";
@@ -241,23 +241,7 @@ async function inParallel(
 /** Effects whose partner-file streams report how many bytes have been read. */
 function withProgress(effects: Effects, rel: string, options: BuildOptions): Effects {
   const onProgress = options.onProgress;
-  if (!onProgress) return effects;
-  return {
-    ...effects,
-    readStream: (p) =>
-      (async function* () {
-        const total = await effects.stat(p).then(
-          (s) => s.size,
-          () => 0,
-        );
-        let read = 0;
-        for await (const chunk of effects.readStream(p)) {
-          read += chunk.length;
-          onProgress(rel, read, total);
-          yield chunk;
-        }
-      })(),
-  };
+  return onProgress ? withReadProgress(effects, (read, total) => onProgress(rel, read, total)) : effects;
 }
 
 /** Adds cross-file findings to the results of the files they concern, so partner reports show them. */

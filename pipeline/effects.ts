@@ -51,3 +51,23 @@ export function memoryLogger(): Logger & { lines: string[] } {
     warn: (m) => lines.push(`warning: ${m}`),
   };
 }
+
+/** The same effects, with each read stream telling `onRead` the bytes read so far and the file's size. */
+export function withReadProgress(effects: Effects, onRead: (read: number, total: number) => void): Effects {
+  return {
+    ...effects,
+    readStream: (p) =>
+      (async function* () {
+        const total = await effects.stat(p).then(
+          (s) => s.size,
+          () => 0,
+        );
+        let read = 0;
+        for await (const chunk of effects.readStream(p)) {
+          read += chunk.length;
+          onRead(read, total);
+          yield chunk;
+        }
+      })(),
+  };
+}

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { CountedCell } from "../aggregate/aggregate-rows.ts";
 import type { PartialCounts } from "../aggregate/partial-counts.ts";
 import type { Effects } from "../effects.ts";
 import { countSeverity } from "../issues/catalogue.ts";
@@ -42,16 +43,8 @@ The partnership then lists the files in partners.yaml (\`combine\`: one counts f
       versions: combine
 `;
 
-interface CountRow {
-  indicator: string;
-  year: number;
-  district: string;
-  school: string;
-  dimension: string;
-  group: string;
-  numerator: number;
-  denominator: number;
-}
+/** A counted cell as the partial table holds it, with its indicator. */
+type CountRow = Omit<CountedCell, "withheld"> & { indicator: string };
 
 /** The counts as an `indicator-counts` CSV, in a fixed order so the same records give the same bytes. */
 export function countsCsv(partials: PartialCounts): string {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { BENCH_HEADER, benchLines } from "../../scripts/bench/generate-records.ts";
+import {
+  BENCH_CONFIG_YAML,
+  BENCH_HEADER,
+  BENCH_PARTNERS_YAML,
+  benchLines,
+} from "../../scripts/bench/generate-records.ts";
 import { type BuildResult, build } from "../build.ts";
 import type { MemoryEffects } from "../effects-memory.ts";
 import { memoryEffects } from "../effects-memory.ts";
@@ -54,19 +59,8 @@ function messyRecords(rows: number): string {
 function generatedProject(data: string = messyRecords(20_000)): MemoryEffects {
   return memoryEffects(
     {
-      "/project/c2c.config.yaml": `partnership: { name: Bench, introduction: A generated statewide extract. }
-community: { id: bench, name: Bench }
-districts:
-  - { id: north, name: North, codes: ["0601"] }
-  - { id: south, name: South, codes: ["0602"] }
-`,
-      "/project/partners.yaml": `partners:
-  - id: district
-    name: District
-    kind: school-district
-    extracts:
-      - { schema: student-assessment, files: "assessment-*.csv" }
-`,
+      "/project/c2c.config.yaml": BENCH_CONFIG_YAML,
+      "/project/partners.yaml": BENCH_PARTNERS_YAML,
       "/project/data/2025/district/assessment-2025.csv": data,
     },
     { readDisk: true },

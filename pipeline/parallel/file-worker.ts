@@ -1,7 +1,6 @@
 import { type MessagePort, parentPort } from "node:worker_threads";
 import type { PartnerFile } from "../discover/discover-files.ts";
-import type { Effects } from "../effects.ts";
-import { memoryLogger } from "../effects.ts";
+import { type Effects, memoryLogger, withReadProgress } from "../effects.ts";
 import { nodeEffects } from "../effects-node.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
 import { onlyIndicators } from "../load/only-indicators.ts";
@@ -29,22 +28,9 @@ function projectFor(job: FileJob): Promise<Project> {
 
 /** Reads report their progress to the main thread, for its progress bar. */
 function reporting(file: PartnerFile, id: number): Effects {
-  return {
-    ...effects,
-    readStream: (p) =>
-      (async function* () {
-        const total = await effects.stat(p).then(
-          (s) => s.size,
-          () => 0,
-        );
-        let read = 0;
-        for await (const chunk of effects.readStream(p)) {
-          read += chunk.length;
-          port.postMessage({ type: "progress", id, path: file.path, read, total } satisfies FromWorker);
-          yield chunk;
-        }
-      })(),
-  };
+  return withReadProgress(effects, (read, total) =>
+    port.postMessage({ type: "progress", id, path: file.path, read, total } satisfies FromWorker),
+  );
 }
 
 port.on("message", async (job: FileJob) => {

@@ -3,7 +3,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BENCH_HEADER, benchLines } from "../../scripts/bench/generate-records.ts";
+import {
+  BENCH_CONFIG_YAML,
+  BENCH_HEADER,
+  BENCH_PARTNERS_YAML,
+  benchLines,
+} from "../../scripts/bench/generate-records.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
 
 /**
@@ -18,25 +23,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function project(): string {
   const root = path.join(dir, "project");
   mkdirSync(root, { recursive: true });
-  writeFileSync(
-    path.join(root, "c2c.config.yaml"),
-    `partnership: { name: Threads, introduction: Two years of a generated extract. }
-community: { id: county, name: County }
-districts:
-  - { id: north, name: North, codes: ["0601"] }
-  - { id: south, name: South, codes: ["0602"] }
-`,
-  );
-  writeFileSync(
-    path.join(root, "partners.yaml"),
-    `partners:
-  - id: district
-    name: District
-    kind: school-district
-    extracts:
-      - { schema: student-assessment, files: "assessment-*.csv" }
-`,
-  );
+  writeFileSync(path.join(root, "c2c.config.yaml"), BENCH_CONFIG_YAML);
+  writeFileSync(path.join(root, "partners.yaml"), BENCH_PARTNERS_YAML);
   for (const [year, label, seed] of [
     [2024, "2023-24", 5],
     [2025, "2024-25", 6],

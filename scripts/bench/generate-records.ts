@@ -8,6 +8,21 @@ import { mulberry32 } from "../generate-sample.ts";
  * leading zeros, blank outcomes for untested students. The same seed and size give the same bytes.
  */
 
+/** The project a generated file is built in: two districts, one partner sending `assessment-YEAR.csv`. */
+export const BENCH_CONFIG_YAML = `partnership: { name: Bench, introduction: A generated statewide extract. }
+community: { id: bench, name: Bench }
+districts:
+  - { id: north, name: North, codes: ["0601"] }
+  - { id: south, name: South, codes: ["0602"] }
+`;
+export const BENCH_PARTNERS_YAML = `partners:
+  - id: district
+    name: District
+    kind: school-district
+    extracts:
+      - { schema: student-assessment, files: "assessment-*.csv" }
+`;
+
 export const BENCH_HEADER =
   "student_id,school_year,district_id,school_id,grade,subject,race_ethnicity,gender,economic_disadvantage,english_learner,disability,tested,proficient";
 

@@ -4,7 +4,7 @@ import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot } from "../../pipeline/package-root.ts";
-import { writeBenchFile } from "./generate-records.ts";
+import { BENCH_CONFIG_YAML, BENCH_PARTNERS_YAML, writeBenchFile } from "./generate-records.ts";
 
 /**
  * `npm run bench`: times the whole c2c build on generated record-level files against DuckDB and
@@ -78,25 +78,8 @@ function projectFor(rows: number, file: string): string {
   const dir = path.join(cache, `project-${rows}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, "data", "2025", "district"), { recursive: true });
-  writeFileSync(
-    path.join(dir, "c2c.config.yaml"),
-    `partnership: { name: Bench, introduction: A generated statewide extract. }
-community: { id: bench, name: Bench }
-districts:
-  - { id: north, name: North, codes: ["0601"] }
-  - { id: south, name: South, codes: ["0602"] }
-`,
-  );
-  writeFileSync(
-    path.join(dir, "partners.yaml"),
-    `partners:
-  - id: district
-    name: District
-    kind: school-district
-    extracts:
-      - { schema: student-assessment, files: "assessment-*.csv" }
-`,
-  );
+  writeFileSync(path.join(dir, "c2c.config.yaml"), BENCH_CONFIG_YAML);
+  writeFileSync(path.join(dir, "partners.yaml"), BENCH_PARTNERS_YAML);
   symlinkSync(file, path.join(dir, "data", "2025", "district", "assessment-2025.csv"));
   return dir;
 }
