@@ -43,7 +43,14 @@ import type { Issue } from "./issues/catalogue.ts";
 import { loadProject, type Project } from "./load/load-project.ts";
 import { onlyIndicators } from "./load/only-indicators.ts";
 import type { IndicatorSummary, Observation } from "./observation.ts";
-import { PARALLEL_MIN_BYTES, processFilesInParallel } from "./parallel/process-files.ts";
+import {
+  PARALLEL_MIN_BYTES,
+  processFileInParts,
+  processFilesInParallel,
+  SPLIT_MIN_BYTES,
+  WorkerPool,
+} from "./parallel/process-files.ts";
+import type { ProjectRef } from "./parallel/worker-protocol.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
 import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
 import { renderPartnerReports } from "./render/render-partner-reports.ts";
@@ -76,6 +83,8 @@ export interface BuildOptions {
    */
   threads?: number;
   parallelMinBytes?: number;
+  /** A record-level file at least this large is read in parts, one per thread (default 16 MiB). */
+  splitMinBytes?: number;
   /** Build only these indicators (ids); the others are left out of the site. */
   only?: readonly string[];
   /** Told after each file is processed. */
@@ -98,48 +107,77 @@ export interface BuildResult {
   site: Map<string, string | Uint8Array>;
   partnerReports: Map<string, { html: string; json: string }>;
   manifest: BuildManifest;
-  /** How many partner files were read at once: 1, or the worker threads used. */
+  /** How many threads read the partner files: 1, or the worker threads that read files, or parts of one, at once. */
   threads: number;
 }
 
 export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
   const root = path.resolve(options.projectDir);
+  const dataFiles = await listDataFiles(root, effects);
+  // Large partner files are read by worker threads: they start now, loading the project as this thread does.
+  const ref = { root, c2cRoot: path.resolve(options.c2cRoot), only: options.only ? [...options.only] : [] };
+  const pool = await startPool(dataFiles, ref, options, effects);
+  try {
+    return await buildWith(options, effects, dataFiles, ref, pool);
+  } finally {
+    await pool?.terminate();
+  }
+}
+
+async function buildWith(
+  options: BuildOptions,
+  effects: Effects,
+  dataFiles: string[],
+  ref: ProjectRef,
+  started: WorkerPool | null,
+): Promise<BuildResult> {
+  const root = ref.root;
   // 1. load config
   const project = onlyIndicators(await loadProject(root, options.c2cRoot, effects), options.only);
   // 2. discover
-  const dataFiles = await listDataFiles(root, effects);
   const discovery = discoverFiles(dataFiles, project, await dataFileTimes(root, dataFiles, effects));
   // 3–6. read, validate, normalize, aggregate each file as it streams
   const files: FileResult[] = [];
   const partials = [];
   const engineName = options.engine ?? project.config.engine ?? "builtin";
-  const parallel = await inParallel(discovery.files, engineName, options, effects);
-  const threads = parallel ? Math.min(options.threads ?? 1, discovery.files.length) : 1;
-  if (parallel) {
-    const only = options.only ? [...options.only] : [];
-    const job = { root, c2cRoot: path.resolve(options.c2cRoot), only };
-    const done = await processFilesInParallel(discovery.files, job, threads, {
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.onFile ? { onFile: options.onFile } : {}),
-    });
-    for (const processed of done) {
-      files.push(processed.result);
-      partials.push(processed.partials);
-    }
-  } else {
-    const engine = await openEngine(engineName);
-    try {
-      for (const file of discovery.files) {
-        const processed = await processPartnerFile(file, project, withProgress(effects, file.path, options), {
-          engine,
-        });
+  const plan = await threadPlan(discovery.files, engineName, options, project, effects);
+  let threads = 1;
+  const pool = plan.threads > 1 ? (started ?? new WorkerPool(threads)) : null;
+  if (pool === null) await started?.terminate();
+  // This thread waits while the workers read: it loads the chart libraries meanwhile.
+  const rendering = pool !== null ? import("./render/site/render-site.ts") : null;
+  try {
+    if (pool !== null && plan.acrossFiles) {
+      threads = Math.min(pool.size, discovery.files.length);
+      const done = await processFilesInParallel(discovery.files, ref, pool, {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.onFile ? { onFile: options.onFile } : {}),
+      });
+      for (const processed of done) {
         files.push(processed.result);
         partials.push(processed.partials);
-        options.onFile?.(processed.result);
       }
-    } finally {
-      await engine.close();
+    } else {
+      const engine = await openEngine(engineName);
+      try {
+        for (const file of discovery.files) {
+          const inParts =
+            pool !== null && plan.split.has(file.path)
+              ? await processFileInParts(file, project, ref, pool, effects, options.onProgress)
+              : null;
+          if (inParts !== null) threads = Math.max(threads, (pool as WorkerPool).size);
+          const processed =
+            inParts ?? (await processPartnerFile(file, project, withProgress(effects, file.path, options), { engine }));
+          files.push(processed.result);
+          partials.push(processed.partials);
+          options.onFile?.(processed.result);
+        }
+      } finally {
+        await engine.close();
+      }
     }
+  } finally {
+    await pool?.terminate();
   }
   // 6. roll the partial counts up into the observation table, after the cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins
   const resolved = resolveConflicts(mergePartials(partials), project.indicators, project.precedence);
@@ -170,7 +208,7 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
   const assets = await loadSiteAssets(effects, options.c2cRoot);
   // Loaded here, not at start: the chart libraries take a quarter second that `c2c check` and the
   // other commands do not need.
-  const { renderSite } = await import("./render/site/render-site.ts");
+  const { renderSite } = await (rendering ?? import("./render/site/render-site.ts"));
   const site = await renderSite(
     {
       config: project.config,
@@ -217,25 +255,78 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
 }
 
 /**
- * Whether to read the files in worker threads: asked for (`threads` > 1, which only the CLI sets,
- * as workers read the disk themselves), with the builtin engine, two files or more, and enough
- * bytes in all to pay for starting the threads.
+ * How to use threads (`threads` > 1, which only the CLI sets, as workers read the disk themselves;
+ * the builtin engine only). Several files that share the bytes (none holds much more than its share)
+ * are read at once, a file to a thread, when they hold enough to pay for starting the threads. A
+ * file of record-level rows (not reshaped from an agency's layout) that is large is read in parts,
+ * one per thread. Otherwise, one thread.
  */
-async function inParallel(
+async function threadPlan(
   files: readonly PartnerFile[],
   engine: EngineName,
   options: BuildOptions,
+  project: Project,
   effects: Effects,
-): Promise<boolean> {
-  if ((options.threads ?? 1) < 2 || engine !== "builtin" || files.length < 2) return false;
+): Promise<{ threads: number; acrossFiles: boolean; split: Set<string> }> {
+  const wanted = options.threads ?? 1;
+  const one = { threads: 1, acrossFiles: false, split: new Set<string>() };
+  if (wanted < 2 || engine !== "builtin" || files.length === 0) return one;
   const root = path.resolve(options.projectDir);
-  let bytes = 0;
+  const sizes = new Map<string, number>();
   for (const f of files)
-    bytes += await effects.stat(path.join(root, f.path)).then(
-      (s) => s.size,
-      () => 0,
+    sizes.set(
+      f.path,
+      await effects.stat(path.join(root, f.path)).then(
+        (s) => s.size,
+        () => 0,
+      ),
     );
-  return bytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const largest = Math.max(...sizes.values());
+  const threads = Math.min(wanted, Math.max(2, files.length));
+  if (
+    files.length >= 2 &&
+    total >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) &&
+    largest * threads <= total * 1.5
+  )
+    return { threads: Math.min(wanted, files.length), acrossFiles: true, split: new Set() };
+  const split = new Set(
+    files
+      .filter(
+        (f) =>
+          (sizes.get(f.path) ?? 0) >= (options.splitMinBytes ?? SPLIT_MIN_BYTES) &&
+          !f.extract.mapping &&
+          project.extracts.get(f.extract.schema)?.kind === "record",
+      )
+      .map((f) => f.path),
+  );
+  return split.size > 0 ? { threads: wanted, acrossFiles: false, split } : one;
+}
+
+/**
+ * Worker threads for a build whose partner files are large enough to be read in threads (see
+ * `threadPlan`), started before the project is loaded: each loads it too, meanwhile. Null otherwise.
+ */
+async function startPool(
+  dataFiles: readonly string[],
+  ref: ProjectRef,
+  options: BuildOptions,
+  effects: Effects,
+): Promise<WorkerPool | null> {
+  const threads = options.threads ?? 1;
+  if (threads < 2 || options.engine === "duckdb") return null;
+  let total = 0;
+  for (const f of dataFiles)
+    if (!f.endsWith("/"))
+      total += await effects.stat(path.join(ref.root, "data", f)).then(
+        (s) => s.size,
+        () => 0,
+      );
+  const enough = Math.min(options.splitMinBytes ?? SPLIT_MIN_BYTES, options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+  if (total < enough) return null;
+  const pool = new WorkerPool(threads);
+  pool.warm(ref);
+  return pool;
 }
 
 /** Effects whose partner-file streams report how many bytes have been read. */

@@ -42,8 +42,9 @@ export function memoryEffects(
     files,
     log: memoryLogger(),
     readFile: read,
-    async *readStream(p) {
-      const bytes = await read(p);
+    async *readStream(p, range) {
+      const whole = await read(p);
+      const bytes = range === undefined ? whole : whole.subarray(range.start, Math.max(range.start, range.end));
       const chunk = 64 * 1024;
       for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
     },

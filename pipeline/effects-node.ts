@@ -8,7 +8,12 @@ import type { Effects, Logger } from "./effects.ts";
 export function nodeEffects(log: Logger): Effects {
   return {
     readFile: async (p) => new Uint8Array(await readFile(p)),
-    readStream: (p) => createReadStream(p, { flags: "r", highWaterMark: 1 << 20 }),
+    readStream: (p, range) =>
+      range === undefined
+        ? createReadStream(p, { flags: "r", highWaterMark: 1 << 20 })
+        : range.end <= range.start
+          ? (async function* () {})()
+          : createReadStream(p, { flags: "r", highWaterMark: 1 << 20, start: range.start, end: range.end - 1 }),
     listFiles: async (dir, options) => {
       const entries = await readdir(dir, { recursive: true, withFileTypes: true });
       const rel = (e: (typeof entries)[number]) =>

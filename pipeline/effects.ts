@@ -6,8 +6,11 @@
 export interface Effects {
   /** Reads a whole file. For configuration and assets, never for partner files. */
   readFile(path: string): Promise<Uint8Array>;
-  /** Streams a file's bytes in chunks, so a partner file of any size never sits in memory whole. */
-  readStream(path: string): AsyncIterable<Uint8Array>;
+  /**
+   * Streams a file's bytes in chunks, so a partner file of any size never sits in memory whole;
+   * with `range`, only the bytes from `start` up to (not including) `end`.
+   */
+  readStream(path: string, range?: ByteRange): AsyncIterable<Uint8Array>;
   /**
    * Every file below `dir`, recursively, as paths relative to `dir` with `/` separators, sorted by
    * code point. With `folders`, folders are listed too, with a trailing `/`.
@@ -37,6 +40,12 @@ export interface Effects {
   log: Logger;
 }
 
+/** Bytes `start` up to (not including) `end` of a file. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -56,14 +65,14 @@ export function memoryLogger(): Logger & { lines: string[] } {
 export function withReadProgress(effects: Effects, onRead: (read: number, total: number) => void): Effects {
   return {
     ...effects,
-    readStream: (p) =>
+    readStream: (p, range) =>
       (async function* () {
         const total = await effects.stat(p).then(
           (s) => s.size,
           () => 0,
         );
         let read = 0;
-        for await (const chunk of effects.readStream(p)) {
+        for await (const chunk of effects.readStream(p, range)) {
           read += chunk.length;
           onRead(read, total);
           yield chunk;

@@ -4,14 +4,21 @@ import { findPartsExceedTotal } from "./aggregate/cross-checks.ts";
 import { emptyPartialColumns, type PartialCounts, partialTable } from "./aggregate/partial-counts.ts";
 import type { PartnerFile } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
-import { builtinEngine, type CountingEngine } from "./engine/counting-engine.ts";
+import { builtinEngine, type CountingEngine, type Repeat } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import { type Issue, makeIssue, occurrences, ProblemFolder } from "./issues/catalogue.ts";
 import type { Project } from "./load/load-project.ts";
 import { createNormalizer, duplicateIssue, type Normalizer, normalizeRows } from "./normalize/normalize-rows.ts";
-import type { RawRow, ReadPosition, readPartnerFile } from "./read/read-partner-file.ts";
+import type { TextEncodingName } from "./read/decode-text.ts";
+import type { RawRow, ReadOutcome, ReadPosition, readPartnerFile } from "./read/read-partner-file.ts";
 import { readerFor } from "./reshape/read-mapped-file.ts";
-import { createRowValidator, newValidationState, validateRows } from "./validate/validate-rows.ts";
+import {
+  createRowValidator,
+  lostZeros,
+  newValidationState,
+  type ValidationState,
+  validateRows,
+} from "./validate/validate-rows.ts";
 
 /** A file whose first this many rows were all rejected is not read on: it is the wrong file, or garbage. */
 const GIVE_UP_AFTER_ROWS = 10_000;
@@ -26,6 +33,41 @@ export interface ProcessOptions {
   engine?: CountingEngine;
 }
 
+/** Reading one part of a file in a thread of its own (`pipeline/parallel/`): see `FileSegment`. */
+export interface SegmentReading {
+  /** The file's header line, then the part's rows. */
+  bytes: AsyncIterable<Uint8Array>;
+  /** The part the file begins with: it alone may give up on a file whose first rows all fail. */
+  first: boolean;
+  /** The file's encoding, as sniffed from its first bytes (a later part's bytes would sniff on their own). */
+  encoding: TextEncodingName;
+  /** The bytes `bytes` holds: the key table is sized from them. */
+  size: number;
+  /** Where rows that repeat an earlier row's key go, instead of becoming issues: a later part's lines are renumbered first. */
+  repeats: SegmentRepeat[];
+}
+
+/** A row that repeats an earlier row's key, with its whole row's hash: the issue is made once lines are known. */
+export interface SegmentRepeat extends Repeat {
+  whole: number;
+}
+
+/** What reading a file's rows (stages 3 to 6) found, before the file's own findings are added. */
+export interface FileRows {
+  outcome: ReadOutcome;
+  /** Validation's issues, in line order (ids that lost their zeros are judged at the end, from `state`). */
+  validation: Issue[];
+  /** Normalization's issues and repeated rows, in line order. */
+  normalization: Issue[];
+  state: ValidationState;
+  accepted: number;
+  checked: number;
+  gaveUp: boolean;
+  partials: PartialCounts;
+  /** The normalizer, with the keys seen (a part's keys are compared with the parts before it). */
+  normalizer: Normalizer;
+}
+
 /**
  * Stages 3 to 6 for one partner file, as it streams: each chunk of rows is read, validated,
  * normalized and counted before the next is read, so memory depends on the number of cells, not
@@ -38,7 +80,20 @@ export async function processPartnerFile(
   effects: Effects,
   options: ProcessOptions = {},
 ): Promise<ProcessedFile> {
+  const read = await readFileRows(file, project, effects, options);
+  if ("failed" in read) return read.failed;
+  return finishFile(file, project, read, effects);
+}
+
+/** Stages 3 to 6 for a file, or one part of it: its rows read, validated, normalized and counted. */
+export async function readFileRows(
+  file: PartnerFile,
+  project: Project,
+  effects: Effects,
+  options: ProcessOptions & { segment?: SegmentReading } = {},
+): Promise<FileRows | { failed: ProcessedFile }> {
   const engine = options.engine ?? builtinEngine;
+  const segment = options.segment;
   const partner = project.partners.find((p) => p.id === file.partner) as Partner;
   const schema = project.extracts.get(file.extract.schema)!;
   const feeds = project.feeds.get(schema.id) ?? [];
@@ -53,7 +108,7 @@ export async function processPartnerFile(
     where,
     file.year,
     file.extract.years,
-    { deferDuplicates: engine.findsRepeats },
+    { deferDuplicates: engine.findsRepeats, ...(segment ? { repeats: segment.repeats } : {}) },
   );
   const state = newValidationState();
   const issues = new IssueList();
@@ -63,30 +118,33 @@ export async function processPartnerFile(
     dimensionFields: schema.roles.dimensions,
     source: file.path,
   });
-  const size = normalizer.keys
-    ? await effects.stat(absolute).then(
-        (s) => s.size,
-        () => 0,
-      )
-    : 0;
+  const size = !normalizer.keys
+    ? 0
+    : segment
+      ? segment.size
+      : await effects.stat(absolute).then(
+          (s) => s.size,
+          () => 0,
+        );
   let accepted = 0;
   let checked = 0;
   let gaveUp = false;
   let reserved = false;
 
-  const base = { partner: partner.id, path: file.path, schema: schema.id, year: file.year };
   let outcome: Awaited<ReturnType<typeof readPartnerFile>>;
   let partials: PartialCounts;
   try {
     try {
       // An agency file with a mapping is reshaped into the schema's layout as it is read.
       outcome = await readerFor(file.extract, schema, project)(
-        effects.readStream(absolute),
+        segment ? segment.bytes : effects.readStream(absolute),
         {
           schema,
           where,
           delimiter: file.extract.delimiter,
+          ...(segment ? { encoding: segment.encoding, headerIssues: segment.first } : {}),
           shouldStop: () => {
+            if (segment && !segment.first) return false;
             gaveUp = accepted === 0 && checked >= GIVE_UP_AFTER_ROWS;
             return gaveUp;
           },
@@ -96,7 +154,7 @@ export async function processPartnerFile(
           if (!reserved && at !== undefined) reserved = reserveKeys(normalizer, checked, at, size);
           const validated = validateRows(raw, validator, state);
           const normalized = normalizeRows(validated.rows, normalizer);
-          issues.addChunk(validated.issues, normalized.issues, raw);
+          issues.addChunk(validated.issues, normalized.issues);
           accepted += normalized.rows.length;
           counter.add(normalized.rows);
         },
@@ -104,16 +162,21 @@ export async function processPartnerFile(
     } catch (e) {
       const detail = e instanceof Error ? e.message.replace(/^[A-Z]+: /, "") : String(e);
       return {
-        result: {
-          ...base,
-          sha256: "",
-          bytes: 0,
-          rowsRead: 0,
-          rowsAccepted: 0,
-          rowsRejected: 0,
-          issues: [makeIssue("file-unreadable", where, { detail })],
+        failed: {
+          result: {
+            partner: partner.id,
+            path: file.path,
+            schema: schema.id,
+            year: file.year,
+            sha256: "",
+            bytes: 0,
+            rowsRead: 0,
+            rowsAccepted: 0,
+            rowsRejected: 0,
+            issues: [makeIssue("file-unreadable", where, { detail })],
+          },
+          partials: noPartials(),
         },
-        partials: noPartials(),
       };
     }
     // Repeats are reported even from a file that failed further on, as the rows before were read.
@@ -124,7 +187,37 @@ export async function processPartnerFile(
   } finally {
     await counter.close();
   }
+  return {
+    outcome,
+    validation: issues.validation,
+    normalization: issues.normalization,
+    state,
+    accepted,
+    checked,
+    gaveUp,
+    partials,
+    normalizer,
+  };
+}
 
+/** What `finishFile` needs of a file's rows: all of `FileRows` but the normalizer. */
+export type ReadRows = Omit<FileRows, "normalizer">;
+
+/**
+ * A file's result from its rows: the file's own findings (markers and ranges seen, ids that lost
+ * their zeros, parts larger than their totals, a file that sent no rows) added to its rows' issues.
+ */
+export async function finishFile(
+  file: PartnerFile,
+  project: Project,
+  rows: ReadRows,
+  effects: Effects,
+): Promise<ProcessedFile> {
+  const { outcome, state, checked, gaveUp, partials } = rows;
+  const schema = project.extracts.get(file.extract.schema)!;
+  const where = { partner: file.partner, file: file.path };
+  const absolute = `${project.root}/${file.path}`;
+  let accepted = rows.accepted;
   const fileIssues: Issue[] = [];
   if (gaveUp)
     fileIssues.push(
@@ -150,7 +243,7 @@ export async function processPartnerFile(
     );
   }
   if (schema.kind === "aggregate") fileIssues.push(...findPartsExceedTotal(partials, project.indicators, where));
-  const rowIssues = issues.result();
+  const rowIssues = [...mergeByLine(rows.validation, lostZeros(state, where)), ...rows.normalization];
   const blank = [...outcome.issues, ...rowIssues, ...fileIssues]
     .filter((i) => i.code === "blank-row")
     .reduce((n, i) => n + occurrences(i), 0);
@@ -160,7 +253,10 @@ export async function processPartnerFile(
   if (empty) fileIssues.push(makeIssue("no-data-rows", where));
   return {
     result: {
-      ...base,
+      partner: file.partner,
+      path: file.path,
+      schema: schema.id,
+      year: file.year,
       sha256: outcome.sha256 ?? (await hashFile(absolute, effects)),
       bytes: outcome.bytes,
       rowsRead: outcome.rowsRead - blank,
@@ -170,6 +266,35 @@ export async function processPartnerFile(
     },
     partials,
   };
+}
+
+/**
+ * Two lists in line order as one, in line order; on the same line, `a`'s issues come first (a
+ * row's own issues before the note that it repeats an earlier row).
+ */
+export function mergeByLine(a: readonly Issue[], b: readonly Issue[]): Issue[] {
+  if (b.length === 0) return [...a];
+  if (a.length === 0) return [...b];
+  const out: Issue[] = [];
+  const lineOf = (i: Issue) => i.line ?? 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && lineOf(a[i] as Issue) <= lineOf(b[j] as Issue))) out.push(a[i++] as Issue);
+    else out.push(b[j++] as Issue);
+  }
+  return out;
+}
+
+/**
+ * Lists of issues of consecutive parts of one file as one list, folded as one file's would be:
+ * past the first `KEPT_PER_PROBLEM` of a problem, the rest are counted on the last kept.
+ */
+export function foldParts(parts: readonly (readonly Issue[])[]): Issue[] {
+  const folder = new ProblemFolder();
+  const out: Issue[] = [];
+  for (const part of parts) for (const issue of part) if (folder.keep(issue)) out.push(issue);
+  return out;
 }
 
 function noPartials(): PartialCounts {
@@ -189,58 +314,28 @@ function reserveKeys(n: Normalizer, rows: number, at: ReadPosition, size: number
 }
 
 /**
- * The issues found on a file's rows, chunk by chunk: validation's, then normalization's. Repeats
- * an engine finds after reading join normalization's issues of their chunk in line order, where
- * the builtin engine finds them, so both engines give the same list. Each issue's text is stored
+ * The issues found on a file's rows: validation's, and normalization's with any repeats an engine
+ * finds after reading (they join normalization's issues in line order, where the builtin engine
+ * finds them, so both engines give the same list). Each list is in line order whatever the chunks
+ * were, so a file read in parts by several threads gives the same lists. Each issue's text is stored
  * once however many rows repeat it (a file may have a problem on hundreds of thousands of rows),
  * and past the first `KEPT_PER_PROBLEM` of one problem, the rest are counted, not kept.
  */
 class IssueList {
-  private readonly issues: Issue[] = [];
+  readonly validation: Issue[] = [];
+  normalization: Issue[] = [];
   private readonly folder = new ProblemFolder();
-  /** Per chunk: where its normalization issues are in `issues`, and its last line. */
-  private readonly chunks: { start: number; end: number; lastLine: number }[] = [];
   private readonly texts = new Map<string, string>();
-  private repeats: Issue[] = [];
 
-  addChunk(validation: readonly Issue[], normalization: readonly Issue[], rows: readonly RawRow[]): void {
-    for (const issue of validation) if (this.folder.keep(issue)) this.issues.push(this.compact(issue));
-    const start = this.issues.length;
-    for (const issue of normalization) if (this.folder.keep(issue)) this.issues.push(this.compact(issue));
-    const last = rows[rows.length - 1];
-    if (last !== undefined) this.chunks.push({ start, end: this.issues.length, lastLine: last.line });
+  addChunk(validation: readonly Issue[], normalization: readonly Issue[]): void {
+    for (const issue of validation) if (this.folder.keep(issue)) this.validation.push(this.compact(issue));
+    for (const issue of normalization) if (this.folder.keep(issue)) this.normalization.push(this.compact(issue));
   }
 
+  /** Repeats found after reading, in line order. */
   addRepeats(repeats: Issue[]): void {
-    this.repeats = repeats.filter((r) => this.folder.keep(r)).map((r) => this.compact(r));
-  }
-
-  result(): Issue[] {
-    if (this.repeats.length === 0) return this.issues;
-    const out: Issue[] = [];
-    const repeats = this.repeats;
-    let at = 0;
-    let r = 0;
-    const lineOf = (i: Issue) => i.line ?? 0;
-    for (const chunk of this.chunks) {
-      while (at < chunk.start) out.push(this.issues[at++] as Issue);
-      for (;;) {
-        const issue = at < chunk.end ? (this.issues[at] as Issue) : undefined;
-        const repeat = r < repeats.length && lineOf(repeats[r] as Issue) <= chunk.lastLine ? repeats[r] : undefined;
-        if (issue === undefined && repeat === undefined) break;
-        // A row's own issues come before the note that it repeats an earlier row.
-        if (issue !== undefined && (repeat === undefined || lineOf(issue) <= lineOf(repeat))) {
-          out.push(issue);
-          at++;
-        } else {
-          out.push(repeat as Issue);
-          r++;
-        }
-      }
-    }
-    while (at < this.issues.length) out.push(this.issues[at++] as Issue);
-    while (r < repeats.length) out.push(repeats[r++] as Issue);
-    return out;
+    const kept = repeats.filter((r) => this.folder.keep(r)).map((r) => this.compact(r));
+    if (kept.length > 0) this.normalization = mergeByLine(this.normalization, kept);
   }
 
   /**

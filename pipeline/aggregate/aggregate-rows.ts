@@ -78,15 +78,31 @@ export class RowAggregator {
   }
 
   add(rows: readonly NormalizedRow[]): void {
+    this.count(rows, 1);
+  }
+
+  /**
+   * Takes record-level rows counted before back out: rows of a part of a file, read in a thread of
+   * its own, that turn out to repeat rows of an earlier part. A cell no row counts any more is dropped.
+   */
+  remove(rows: readonly NormalizedRow[]): void {
+    if (this.plan.kind !== "record") throw new Error("only record-level rows can be taken back out");
+    this.count(rows, -1);
+    this.removed = true;
+  }
+
+  private removed = false;
+
+  private count(rows: readonly NormalizedRow[], sign: 1 | -1): void {
     for (const { feed, dims, counter } of this.feeds) {
       if (this.plan.kind === "record") {
         if (!feed.denominator || !feed.numerator) continue;
         for (const row of rows) {
           const weight = recordWeight(row, feed);
           if (weight === 0) continue;
-          const met = weight === 2 ? 1 : 0;
+          const met = weight === 2 ? sign : 0;
           const place = counter.place(row.year, row.district ?? "", "", dims.length);
-          place.all = counter.count(place.all, row.year, row.district ?? "", "", "all", "all", met, 1, 0);
+          place.all = counter.count(place.all, row.year, row.district ?? "", "", "all", "all", met, sign, 0);
           for (let i = 0; i < dims.length; i++) {
             const { dimension, field } = dims[i] as { dimension: Dimension; field: string };
             const group = groupOf(row, field);
@@ -94,11 +110,11 @@ export class RowAggregator {
             const cell = byGroup.get(group);
             if (cell) {
               cell.numerator += met;
-              cell.denominator += 1;
+              cell.denominator += sign;
             } else
               byGroup.set(
                 group,
-                counter.count(undefined, row.year, row.district ?? "", "", dimension, group, met, 1, 0),
+                counter.count(undefined, row.year, row.district ?? "", "", dimension, group, met, sign, 0),
               );
           }
         }
@@ -138,7 +154,8 @@ export class RowAggregator {
   result(): PartialCounts {
     return partialsOf(
       this.plan,
-      this.feeds.map((f) => f.counter.cells),
+      // Every record counts in its cells' denominators: a cell at 0 counts only rows taken back out.
+      this.feeds.map((f) => (this.removed ? f.counter.cells.filter((c) => c.denominator !== 0) : f.counter.cells)),
     );
   }
 }

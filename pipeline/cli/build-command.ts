@@ -33,9 +33,10 @@ Options:
                      database: for files of tens of millions of rows, or a machine short of
                      memory). Every cell is validated by c2c either way; the figures are the same.
                      Also \`engine:\` in c2c.config.yaml.
-  --threads N        read up to N partner files at once, each in a thread of its own (default:
-                     one per core, at most 4; used when the files hold 32 MB or more in all, with
-                     the builtin engine). --threads 1 reads one file after another.
+  --threads N        read partner files in up to N threads (default: one per core, at most 4;
+                     builtin engine only): several files of 32 MB or more in all, a file to a
+                     thread; one record-level file of 16 MB or more, in N parts at once. The
+                     result is the same. --threads 1 reads one file after another.
   --json             print the summary as JSON on stdout, for scripts
   --explain          also write each stage's tables to OUT/explain/ (private: holds unsuppressed counts)
   --debug            show a stack trace on an unexpected failure

@@ -63,6 +63,18 @@ export class KeyTable {
     }
   }
 
+  /**
+   * The table's slots, [h1, h2, line, whole] each (line 0: empty), to hand to another thread,
+   * which looks keys up in them with `findInSlots`. The table is not to be used afterwards.
+   */
+  release(): Uint32Array {
+    const slots = this.slots;
+    this.slots = new Uint32Array(4);
+    this.capacity = 1;
+    this.count = 0;
+    return slots;
+  }
+
   private rehash(capacity: number): void {
     const old = this.slots;
     const slots = new Uint32Array(capacity * 4);
@@ -133,6 +145,16 @@ export function hashKeyParts(parts: readonly string[], count: number, out: Uint3
   }
   out[0] = mix(a ^ length);
   out[1] = mix(b + Math.imul(length, 0x85ebca6b));
+}
+
+/** Where the key hashed to `a` and `b` is in a table's released slots (its index times 4), or -1. */
+export function findInSlots(slots: Uint32Array, a: number, b: number): number {
+  const capacity = slots.length / 4;
+  for (let i = homeOf(a, capacity); ; i = i + 1 === capacity ? 0 : i + 1) {
+    const at = i * 4;
+    if (slots[at + 2] === 0) return -1;
+    if (slots[at] === a && slots[at + 1] === b) return at;
+  }
 }
 
 /** A slot from a hash: its share of the table, so any capacity works, not only powers of two. */

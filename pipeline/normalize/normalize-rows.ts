@@ -1,5 +1,6 @@
 import type { Config, Dimension, ExtractSchema, Partner, Vocabulary } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
+import type { SegmentRepeat } from "../process-partner-file.ts";
 import type { Value } from "../validate/field-schema.ts";
 import { normalizeLabel } from "../validate/parse-values.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
@@ -47,6 +48,12 @@ export interface Normalizer {
    * chunks. Null when the engine finds repeats itself: each row then carries its `key`.
    */
   keys: KeyTable | null;
+  /**
+   * Where rows the key table finds repeated go instead of becoming issues, with their whole row's
+   * hash: for a part of a file read in a thread of its own, whose lines are renumbered (and whose
+   * first rows may repeat rows of the parts before it) once every part is read. Null: issues.
+   */
+  repeats: SegmentRepeat[] | null;
   fieldNames: string[];
   primaryKey: string[];
   /** Scratch for one row's key, and its two hashes: filled row after row, never reallocated. */
@@ -73,7 +80,7 @@ export function createNormalizer(
   where: IssueLocation,
   folderYear: number | null,
   years: "folder" | "any" = "folder",
-  options: { deferDuplicates?: boolean } = {},
+  options: { deferDuplicates?: boolean; repeats?: SegmentRepeat[] } = {},
 ): Normalizer {
   const vocab = (id: string) => {
     const v = vocabularies.get(id);
@@ -95,6 +102,7 @@ export function createNormalizer(
     folderYear,
     anyYear: years === "any",
     keys: options.deferDuplicates === true ? null : new KeyTable(),
+    repeats: options.repeats ?? null,
     fieldNames: schema.fields.map((f) => f.name),
     primaryKey: schema.primaryKey,
     keyParts: schema.primaryKey.map(() => ""),
@@ -277,7 +285,10 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
       hashKeyParts(parts, parts.length, n.hashes);
       const seen = n.keys.seenOrAddHashes(n.hashes[0] as number, n.hashes[1] as number, wholeHash, row.line);
       if (seen) {
-        issues.push(duplicateIssue(n, row.line, seen.line, seen.sameRow, shownKey(n, row.raw)));
+        const shown = shownKey(n, row.raw);
+        if (n.repeats !== null)
+          n.repeats.push({ line: row.line, first: seen.line, sameRow: seen.sameRow, shown, whole: wholeHash });
+        else issues.push(duplicateIssue(n, row.line, seen.line, seen.sameRow, shown));
         continue;
       }
     }
@@ -331,7 +342,7 @@ function hashRow(
 }
 
 /** The key's cells as the partner wrote them. */
-function shownKey(n: Normalizer, raw: readonly string[]): string {
+export function shownKey(n: Normalizer, raw: readonly string[]): string {
   return n.keyIndexes.map((i) => raw[i] ?? "").join(", ");
 }
 

@@ -5,22 +5,26 @@ import { nodeEffects } from "../effects-node.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
 import { onlyIndicators } from "../load/only-indicators.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
-import { columnsOf, type FileJob, type FromWorker } from "./worker-protocol.ts";
+import { readSegment } from "./read-segment.ts";
+import { columnsOf, type FromWorker, type ProjectRef, type SegmentAnswer, type ToWorker } from "./worker-protocol.ts";
 
 /**
- * A worker thread that reads, validates, normalizes and counts whole partner files, one at a time,
- * for `processFilesInParallel`. It loads the project itself (once), from the same folders.
+ * A worker thread that reads, validates, normalizes and counts partner files for the main thread:
+ * whole files, one at a time (`processFilesInParallel`), or one part of a large file
+ * (`processFileInParts`). It loads the project itself (once), from the same folders.
  */
 if (parentPort === null) throw new Error("file-worker runs only as a worker thread");
 const port: MessagePort = parentPort;
 
 const effects = nodeEffects(memoryLogger());
 let loaded: { key: string; project: Promise<Project> } | null = null;
+/** Parts waiting for the main thread's answer, by job id. */
+const waiting = new Map<number, (answer: SegmentAnswer) => void>();
 
-function projectFor(job: FileJob): Promise<Project> {
-  const key = `${job.root}\0${job.c2cRoot}\0${job.only.join(",")}`;
+function projectFor(ref: ProjectRef): Promise<Project> {
+  const key = `${ref.root}\0${ref.c2cRoot}\0${ref.only.join(",")}`;
   if (loaded?.key !== key) {
-    const project = loadProject(job.root, job.c2cRoot, effects).then((p) => onlyIndicators(p, job.only));
+    const project = loadProject(ref.root, ref.c2cRoot, effects).then((p) => onlyIndicators(p, ref.only));
     loaded = { key, project };
   }
   return loaded.project;
@@ -33,21 +37,38 @@ function reporting(file: PartnerFile, id: number): Effects {
   );
 }
 
-port.on("message", async (job: FileJob) => {
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+port.on("message", async (message: ToWorker) => {
+  if (message.type === "resolve" || message.type === "abandon") {
+    waiting.get(message.id)?.(message);
+    waiting.delete(message.id);
+    return;
+  }
+  if (message.type === "load") {
+    // A failure is reported with the first file given, which loads the project again.
+    projectFor(message).catch(() => {
+      loaded = null;
+    });
+    return;
+  }
+  const id = message.id;
   try {
-    const project = await projectFor(job);
-    const processed = await processPartnerFile(job.file, project, reporting(job.file, job.id));
-    port.postMessage({
-      type: "done",
-      id: job.id,
-      result: processed.result,
-      partials: columnsOf(processed.partials),
-    } satisfies FromWorker);
+    const project = await projectFor(message);
+    if (message.type === "file") {
+      const processed = await processPartnerFile(message.file, project, reporting(message.file, id));
+      post({ type: "done", id, result: processed.result, partials: columnsOf(processed.partials) });
+      return;
+    }
+    const part = await readSegment(message, project, reporting(message.file, id), (found) => {
+      const answer = new Promise<SegmentAnswer>((resolve) => waiting.set(id, resolve));
+      post({ type: "found", id, found }, [found.keys.buffer as ArrayBuffer]);
+      return answer;
+    });
+    post({ type: "part", id, part });
   } catch (e) {
-    port.postMessage({
-      type: "failed",
-      id: job.id,
-      message: e instanceof Error ? e.message : String(e),
-    } satisfies FromWorker);
+    post({ type: "failed", id, message: e instanceof Error ? e.message : String(e) });
   }
 });

@@ -1,12 +1,31 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { type PartialCounts, partialTable } from "../aggregate/partial-counts.ts";
+import { mergePartials, type PartialCounts, partialTable } from "../aggregate/partial-counts.ts";
 import type { PartnerFile } from "../discover/discover-files.ts";
+import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
-import type { FileJob, FromWorker } from "./worker-protocol.ts";
+import type { Project } from "../load/load-project.ts";
+import { findInSlots } from "../normalize/key-table.ts";
+import { finishFile, foldParts, hashFile, type ProcessedFile } from "../process-partner-file.ts";
+import { sniffEncoding } from "../read/decode-text.ts";
+import { MAX_MISSHAPEN_ROWS } from "../read/read-partner-file.ts";
+import { mergeValidationState, newValidationState } from "../validate/validate-rows.ts";
+import type {
+  CrossRepeat,
+  FileJob,
+  FileSegment,
+  FromWorker,
+  ProjectRef,
+  SegmentFound,
+  SegmentJob,
+  SegmentPart,
+  ToWorker,
+} from "./worker-protocol.ts";
 
 /** Below this many bytes of partner files in all, starting threads costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 32 << 20;
+/** Below this many bytes, a file is read in one thread: splitting it costs more than it saves. */
+export const SPLIT_MIN_BYTES = 16 << 20;
 
 /** How many files to read at once: one per core, at most `limit`. */
 export function workerCount(limit: number): number {
@@ -14,14 +33,63 @@ export function workerCount(limit: number): number {
 }
 
 /**
+ * Worker threads running `file-worker.js`, kept for a build. Each runs one job at a time; what a
+ * worker says goes to the handler of the job it names. Runs from the compiled `dist/` only.
+ */
+export class WorkerPool {
+  private readonly workers: Worker[];
+  private readonly handlers = new Map<number, { onMessage: (m: FromWorker) => void; onError: (e: Error) => void }>();
+  private nextId = 0;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => {
+      const worker = new Worker(new URL("./file-worker.js", import.meta.url));
+      worker.on("message", (m: FromWorker) => this.handlers.get(m.id)?.onMessage(m));
+      worker.on("error", (e) => {
+        for (const h of this.handlers.values()) h.onError(e);
+      });
+      return worker;
+    });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** A new job id, and a handler for what the worker says about that job. */
+  open(onMessage: (m: FromWorker) => void, onError: (e: Error) => void): number {
+    const id = this.nextId++;
+    this.handlers.set(id, { onMessage, onError });
+    return id;
+  }
+
+  close(id: number): void {
+    this.handlers.delete(id);
+  }
+
+  /** Has every worker load the project now, before it is given a file. */
+  warm(project: ProjectRef): void {
+    for (const worker of this.workers) worker.postMessage({ type: "load", ...project } satisfies ToWorker);
+  }
+
+  post(worker: number, message: ToWorker): void {
+    (this.workers[worker] as Worker).postMessage(message);
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
  * Stages 3 to 6 for several partner files at once, each whole file in a worker thread of its own
  * (a file streams through one thread, so its rows stay in line order). Results come back in the
- * order the files were given, whatever order they finish in. Runs from the compiled `dist/` only.
+ * order the files were given, whatever order they finish in.
  */
 export async function processFilesInParallel(
   files: readonly PartnerFile[],
-  job: Omit<FileJob, "id" | "file">,
-  threads: number,
+  project: ProjectRef,
+  pool: WorkerPool,
   hooks: {
     onProgress?: (path: string, read: number, total: number) => void;
     onFile?: (result: FileResult) => void;
@@ -29,36 +97,256 @@ export async function processFilesInParallel(
 ): Promise<{ result: FileResult; partials: PartialCounts }[]> {
   const out: { result: FileResult; partials: PartialCounts }[] = new Array(files.length);
   let next = 0;
-  const workers = Array.from(
-    { length: Math.min(threads, files.length) },
-    () => new Worker(new URL("./file-worker.js", import.meta.url)),
-  );
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= files.length) return resolve();
-              const id = next++;
-              worker.postMessage({ ...job, id, file: files[id] as PartnerFile } satisfies FileJob);
-            };
-            worker.on("message", (m: FromWorker) => {
+  await Promise.all(
+    Array.from(
+      { length: Math.min(pool.size, files.length) },
+      (_, worker) =>
+        new Promise<void>((resolve, reject) => {
+          const send = () => {
+            if (next >= files.length) return resolve();
+            const index = next++;
+            const file = files[index] as PartnerFile;
+            const id = pool.open((m) => {
               if (m.type === "progress") hooks.onProgress?.(m.path, m.read, m.total);
-              else if (m.type === "failed") reject(new Error(`${files[m.id]?.path}: ${m.message}`));
-              else {
-                out[m.id] = { result: m.result, partials: partialTable(m.partials) };
+              else if (m.type === "failed") reject(new Error(`${file.path}: ${m.message}`));
+              else if (m.type === "done") {
+                pool.close(id);
+                out[index] = { result: m.result, partials: partialTable(m.partials) };
                 hooks.onFile?.(m.result);
                 send();
               }
-            });
-            worker.on("error", reject);
-            send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+            }, reject);
+            pool.post(worker, { type: "file", ...project, id, file } satisfies FileJob);
+          };
+          send();
+        }),
+    ),
+  );
   return out;
+}
+
+/**
+ * Stages 3 to 6 for one large file in parts, one per worker: each part's rows are read after the
+ * file's header line, so the threads share the file's work. The file is hashed here meanwhile.
+ * Once every part is read, the parts' lines are numbered as the file's, rows that repeat an
+ * earlier part's row are taken back out, and the parts' findings are added up as one file's (its
+ * issues folded as one file's). The result is the one reading the file in one thread gives. Null
+ * when the file cannot be split at line breaks (no line breaks where wanted, not UTF-8), or when
+ * what the parts found shows they may not stand for the file (a quote left open at a part's end, a
+ * file failed or given up on, many misshapen rows, a blank row at a part's end, an unexpected line
+ * break): the caller then reads it in one thread.
+ */
+export async function processFileInParts(
+  file: PartnerFile,
+  project: Project,
+  ref: ProjectRef,
+  pool: WorkerPool,
+  effects: Effects,
+  onProgress?: (path: string, read: number, total: number) => void,
+): Promise<ProcessedFile | null> {
+  const absolute = `${project.root}/${file.path}`;
+  const size = await effects.stat(absolute).then(
+    (s) => s.size,
+    () => 0,
+  );
+  const plan = await planSegments(absolute, size, pool.size, effects);
+  if (plan === null) return null;
+  const { segments, linebreak } = plan;
+  const read = segments.map(() => 0);
+  const found: Promise<SegmentFound>[] = [];
+  const parts: Promise<SegmentPart | null>[] = [];
+  const ids: number[] = [];
+  segments.forEach((segment, worker) => {
+    let foundIt: (f: SegmentFound) => void = () => {};
+    let partIt: (p: SegmentPart | null) => void = () => {};
+    let failIt: (e: Error) => void = () => {};
+    found.push(
+      new Promise<SegmentFound>((resolve, reject) => {
+        foundIt = resolve;
+        failIt = reject;
+      }),
+    );
+    parts.push(
+      new Promise<SegmentPart | null>((resolve, reject) => {
+        partIt = resolve;
+        const failFound = failIt;
+        failIt = (e) => {
+          failFound(e);
+          reject(e);
+        };
+      }),
+    );
+    const id = pool.open(
+      (m) => {
+        if (m.type === "progress") {
+          // A later part reads the header line first: not the file's progress.
+          read[worker] = Math.max(0, m.read - (segment.index > 0 ? segment.headerEnd : 0));
+          onProgress?.(
+            file.path,
+            Math.min(
+              size,
+              read.reduce((a, b) => a + b, 0),
+            ),
+            size,
+          );
+        } else if (m.type === "found") foundIt(m.found);
+        else if (m.type === "part") {
+          pool.close(id);
+          partIt(m.part);
+        } else if (m.type === "failed") failIt(new Error(`${file.path}: ${m.message}`));
+      },
+      (e) => failIt(e),
+    );
+    ids.push(id);
+    pool.post(worker, { type: "segment", ...ref, id, file, segment } satisfies SegmentJob);
+  });
+  // Avoid unhandled rejections while the other promise of a pair is awaited.
+  for (const p of [...found, ...parts]) p.catch(() => {});
+  const sha256 = hashFile(absolute, effects);
+  const all = await Promise.all(found);
+  const last = all.length - 1;
+  const whole =
+    all.every((f) => !f.failed && (f.linebreak === "" || f.linebreak === linebreak)) &&
+    !(all[0] as SegmentFound).gaveUp &&
+    all.every((f, k) => k === last || f.trailingBlank === 0) &&
+    all.reduce((n, f) => n + f.misshapen, 0) < MAX_MISSHAPEN_ROWS;
+  if (!whole) {
+    ids.forEach((id, worker) => {
+      pool.post(worker, { type: "abandon", id });
+    });
+    await Promise.all(parts);
+    await sha256;
+    return null;
+  }
+  const offsets: number[] = [];
+  let lines = 0;
+  for (const f of all) {
+    offsets.push(lines);
+    lines += f.records;
+  }
+  ids.forEach((id, k) => {
+    pool.post(k, { type: "resolve", id, offset: offsets[k] as number, cross: crossRepeats(all, offsets, k) });
+  });
+  const done = await Promise.all(parts);
+  if (done.some((p) => p === null)) return null;
+  const got = done as SegmentPart[];
+  const state = newValidationState();
+  for (const p of got) mergeValidationState(state, p.state);
+  return finishFile(
+    file,
+    project,
+    {
+      outcome: {
+        encoding: (segments[0] as FileSegment).encoding,
+        delimiter: file.extract.delimiter ?? null,
+        sha256: await sha256,
+        bytes: size,
+        rowsRead: got.reduce((n, p) => n + p.rowsRead, 0),
+        rowsPassed: got.reduce((n, p) => n + p.rowsPassed, 0),
+        issues: foldParts(got.map((p) => p.readIssues)),
+        failed: false,
+        records: lines,
+        trailingBlank: (all[last] as SegmentFound).trailingBlank,
+        misshapen: all.reduce((n, f) => n + f.misshapen, 0),
+        linebreak,
+      },
+      validation: foldParts(got.map((p) => p.validation)),
+      normalization: foldParts(got.map((p) => p.normalization)),
+      state,
+      accepted: got.reduce((n, p) => n + p.accepted, 0),
+      checked: got.reduce((n, p) => n + p.checked, 0),
+      gaveUp: false,
+      partials: mergePartials(got.map((p) => partialTable(p.partials))),
+    },
+    effects,
+  );
+}
+
+/** The rows of part `k` whose key a row of an earlier part had: the earliest such row, by its line in the file. */
+function crossRepeats(found: readonly SegmentFound[], offsets: readonly number[], k: number): CrossRepeat[] {
+  const out: CrossRepeat[] = [];
+  const own = (found[k] as SegmentFound).keys;
+  for (let at = 0; at < own.length; at += 4) {
+    const line = own[at + 2] as number;
+    if (line === 0) continue;
+    for (let j = 0; j < k; j++) {
+      const keys = (found[j] as SegmentFound).keys;
+      const hit = findInSlots(keys, own[at] as number, own[at + 1] as number);
+      if (hit === -1) continue;
+      const whole = keys[hit + 3] as number;
+      out.push({
+        line,
+        first: (keys[hit + 2] as number) + (offsets[j] as number),
+        sameRow: whole === own[at + 3],
+        firstWhole: whole,
+      });
+      break;
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+/** How far past each even share of the file to look for a line break to split at. */
+const SEARCH_BYTES = 1 << 20;
+
+/**
+ * Where to split a file into `count` parts of about equal size: at line breaks between two rows
+ * that are not blank, after the header line. Null when the file is not UTF-8, its header line does
+ * not end in its first 64 KiB, or no such line break is near a share's end. A line break inside a
+ * quoted value cannot be told from here; the part before it then ends inside a quote, which its
+ * reading reports, and the file is read in one thread instead.
+ */
+export async function planSegments(
+  absolute: string,
+  size: number,
+  count: number,
+  effects: Effects,
+): Promise<{ segments: FileSegment[]; linebreak: string } | null> {
+  if (count < 2 || size === 0) return null;
+  const head = await bytesAt(absolute, 0, Math.min(size, 64 * 1024), effects);
+  const sniffed = sniffEncoding(head);
+  if (sniffed?.encoding !== "utf-8") return null;
+  let quoted = false;
+  let headerBreak = -1;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i] as number;
+    if (b === QUOTE) quoted = !quoted;
+    else if (b === LF && !quoted) {
+      headerBreak = i;
+      break;
+    } else if (b === CR && !quoted && head[i + 1] !== LF) return null;
+  }
+  if (headerBreak === -1) return null;
+  const crlf = head[headerBreak - 1] === CR;
+  const headerEnd = headerBreak + 1;
+  const segments: FileSegment[] = [];
+  let start = 0;
+  for (let k = 1; k < count; k++) {
+    const from = Math.max(headerEnd + 2, Math.floor((size * k) / count)) - 2;
+    const window = await bytesAt(absolute, from, Math.min(size, from + SEARCH_BYTES), effects);
+    let cut = -1;
+    for (let i = window.indexOf(LF, 2); i !== -1 && i + 1 < window.length; i = window.indexOf(LF, i + 1)) {
+      const next = window[i + 1] as number;
+      if (next === LF || next === CR || from + i <= start) continue;
+      const before = window[i - 1] as number;
+      if (crlf ? before === CR && window[i - 2] !== LF : before !== CR && before !== LF) {
+        cut = from + i;
+        break;
+      }
+    }
+    if (cut === -1) return null;
+    segments.push({ index: k - 1, start, end: crlf ? cut - 1 : cut, headerEnd, encoding: "utf-8" });
+    start = cut + 1;
+  }
+  segments.push({ index: count - 1, start, end: size, headerEnd, encoding: "utf-8" });
+  return { segments, linebreak: crlf ? "\r\n" : "\n" };
+}
+
+async function bytesAt(absolute: string, start: number, end: number, effects: Effects): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of effects.readStream(absolute, { start, end })) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

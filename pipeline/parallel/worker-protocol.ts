@@ -1,21 +1,105 @@
 import type { PartialColumns, PartialCounts } from "../aggregate/partial-counts.ts";
 import type { PartnerFile } from "../discover/discover-files.ts";
 import type { FileResult } from "../file-result.ts";
+import type { Issue } from "../issues/catalogue.ts";
+import type { TextEncodingName } from "../read/decode-text.ts";
+import type { ValidationState } from "../validate/validate-rows.ts";
 
-/** What the main thread asks a file worker to do: one partner file of one project. */
-export interface FileJob {
-  id: number;
+/** The project a worker loads (once): the same folders as the main thread, and `--only`. */
+export interface ProjectRef {
   root: string;
   c2cRoot: string;
   /** `--only`: the indicators built, so the worker counts what the main thread would. */
   only: string[];
+}
+
+/** What the main thread asks a file worker to do: one whole partner file of one project. */
+export interface FileJob extends ProjectRef {
+  type: "file";
+  id: number;
   file: PartnerFile;
 }
+
+/**
+ * One part of a large file: its rows from byte `start` up to `end`, which begin and end at line
+ * breaks, read after the file's header line (bytes 0 up to `headerEnd`). Part 0 starts at 0.
+ */
+export interface FileSegment {
+  index: number;
+  start: number;
+  end: number;
+  headerEnd: number;
+  encoding: TextEncodingName;
+}
+
+/** What the main thread asks a file worker to do: one part of a large partner file. */
+export interface SegmentJob extends ProjectRef {
+  type: "segment";
+  id: number;
+  file: PartnerFile;
+  segment: FileSegment;
+}
+
+/**
+ * What a part's reading found that decides whether the parts can stand for the whole file, and
+ * where its lines start: a part that failed, a file given up on, rows that do not line up with
+ * the header, a blank row at a part's end, or another line break than the file's, send the file
+ * back to one thread, which reads it as it always has.
+ */
+export interface SegmentFound {
+  records: number;
+  trailingBlank: number;
+  misshapen: number;
+  linebreak: string;
+  failed: boolean;
+  gaveUp: boolean;
+  /** The part's key table (its lines the part's own, from 2): to find rows that repeat earlier parts' rows. */
+  keys: Uint32Array;
+}
+
+/** A row of a part whose key a row of an earlier part had. */
+export interface CrossRepeat {
+  /** The row's line as the part numbers it. */
+  line: number;
+  /** The earlier row's line in the file. */
+  first: number;
+  /** Whether the whole row repeats the earlier one. */
+  sameRow: boolean;
+  /** The earlier row's whole-row hash: a later row of this part repeating this one repeats that row. */
+  firstWhole: number;
+}
+
+/** The main thread's answer to a part's `found`. */
+export type SegmentAnswer =
+  | { type: "resolve"; id: number; offset: number; cross: CrossRepeat[] }
+  | { type: "abandon"; id: number };
+
+/** A part's findings, its lines now the file's: what the main thread adds up into the file's. */
+export interface SegmentPart {
+  readIssues: Issue[];
+  validation: Issue[];
+  normalization: Issue[];
+  state: ValidationState;
+  accepted: number;
+  checked: number;
+  rowsRead: number;
+  rowsPassed: number;
+  partials: PartialColumns;
+}
+
+/** Load the project now, before any file is given: while the main thread loads it too. */
+export interface LoadJob extends ProjectRef {
+  type: "load";
+}
+
+export type ToWorker = LoadJob | FileJob | SegmentJob | SegmentAnswer;
 
 /** What a file worker answers. */
 export type FromWorker =
   | { type: "progress"; id: number; path: string; read: number; total: number }
   | { type: "done"; id: number; result: FileResult; partials: PartialColumns }
+  | { type: "found"; id: number; found: SegmentFound }
+  | { type: "part"; id: number; part: SegmentPart | null }
   | { type: "failed"; id: number; message: string };
 
 const COLUMNS = [

@@ -50,15 +50,18 @@ export class DecodeError extends Error {
 }
 
 /**
- * Decodes a byte stream chunk by chunk, never holding the whole file. Throws DecodeError naming the
+ * Decodes a byte stream chunk by chunk, never holding the whole file; in the encoding `known`, or
+ * else the one sniffed from its first bytes. Throws DecodeError naming the
  * line of the first byte that is not valid in the sniffed encoding.
  */
 export async function* decodeChunks(
   bytes: AsyncIterable<Uint8Array>,
   onEncoding: (encoding: TextEncodingName | null) => void,
+  known?: TextEncodingName,
 ): AsyncGenerator<string> {
-  let decoder: TextDecoder | null = null;
-  let encoding: TextEncodingName | null = null;
+  let encoding: TextEncodingName | null = known ?? null;
+  let decoder: TextDecoder | null = known ? new TextDecoder(known, { fatal: true, ignoreBOM: false }) : null;
+  if (known) onEncoding(known);
   let lines = 1;
   let pending: Uint8Array | null = null;
   for await (const raw of bytes) {

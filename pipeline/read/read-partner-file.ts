@@ -32,6 +32,10 @@ export interface ReadOptions {
   maxFieldChars?: number;
   /** Asked after each chunk of rows is handed on; true stops reading (the caller reports why). */
   shouldStop?: () => boolean;
+  /** The text's encoding, where already known: a later part of a file is not sniffed on its own. */
+  encoding?: TextEncodingName;
+  /** Whether to report what is wrong with the header (default true; a later part of a file repeats its header). */
+  headerIssues?: boolean;
 }
 
 export interface ReadOutcome {
@@ -47,13 +51,21 @@ export interface ReadOutcome {
   issues: Issue[];
   /** The file as a whole could not be used (no rows were handed on past the failure). */
   failed: boolean;
+  /** Rows after the header, blank ones at the end included. */
+  records: number;
+  /** Blank rows at the end, not counted in `rowsRead`. */
+  trailingBlank: number;
+  /** Rows whose cells did not line up with the header. */
+  misshapen: number;
+  /** The line break papaparse found ("" where it parsed nothing). */
+  linebreak: string;
 }
 
 const DELIMITERS = [",", ";", "\t", "|"] as const;
 /** Characters handed to the parser at a time: the rows of one piece are validated and counted before the next. */
 const PARSE_PIECE = 64 * 1024;
 /** Past this many rows whose cells do not line up with the header, and more of them than good rows, the file is not read on. */
-const MAX_MISSHAPEN_ROWS = 1000;
+export const MAX_MISSHAPEN_ROWS = 1000;
 
 /** Text cut into pieces of at most PARSE_PIECE characters: the rows of one piece die young (a cheap collection), not with the whole megabyte. */
 function* pieces(text: string): Generator<string> {
@@ -108,9 +120,13 @@ export async function readPartnerFile(
   }
   let complete = false;
   const digest = () => (complete ? hash.digest("hex") : null);
-  const text = decodeChunks(hashed(), (e) => {
-    encoding = e;
-  });
+  const text = decodeChunks(
+    hashed(),
+    (e) => {
+      encoding = e;
+    },
+    options.encoding,
+  );
 
   // Read up to the first line break to choose the delimiter, then stream the rest through papaparse.
   let head = "";
@@ -139,6 +155,10 @@ export async function readPartnerFile(
       rowsPassed: 0,
       issues,
       failed: true,
+      records: 0,
+      trailingBlank: 0,
+      misshapen: 0,
+      linebreak: "",
     };
   }
   if (head.trim() === "") {
@@ -154,6 +174,10 @@ export async function readPartnerFile(
       rowsPassed: 0,
       issues,
       failed: true,
+      records: 0,
+      trailingBlank: 0,
+      misshapen: 0,
+      linebreak: "",
     };
   }
   const firstBreak = head.search(/[\r\n]/);
@@ -180,6 +204,7 @@ export async function readPartnerFile(
   let mapping: ReturnType<typeof mapHeader>["mapping"] | null = null;
   let inOrder = false;
   let misshapen = 0;
+  let linebreak = "";
   const width = options.schema.fields.length;
   const guarded = guardRowLength(rest(), delimiter, maxFieldChars, (where) => {
     tooLong = where;
@@ -218,7 +243,7 @@ export async function readPartnerFile(
           if (unterminated.has(at)) continue;
           if (mapping === null) {
             const header = mapHeader(cells, options.schema, where);
-            issues.push(...header.issues);
+            if (options.headerIssues !== false) issues.push(...header.issues);
             if (!header.ok) {
               failed = true;
               parser.abort();
@@ -277,6 +302,7 @@ export async function readPartnerFile(
           out.push({ line, cells: ordered });
         }
         if (failed) return;
+        linebreak = results.meta.linebreak;
         rowsPassed += out.length;
         if (out.length > 0)
           onRows(out, { bytes: Math.round(results.meta.cursor * (byteCount / Math.max(1, charsDecoded))) });
@@ -322,6 +348,10 @@ export async function readPartnerFile(
     rowsPassed: failed ? 0 : rowsPassed,
     issues,
     failed,
+    records: Math.max(0, rowIndex - 1),
+    trailingBlank: pendingBlank.length,
+    misshapen,
+    linebreak,
   };
 }
 

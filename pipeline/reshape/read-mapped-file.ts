@@ -199,6 +199,11 @@ export function mappedFileReader(context: Omit<ReshapeContext, "where">) {
       rowsPassed: failed ? 0 : rowsPassed,
       issues,
       failed,
+      // A mapped file is never read in parts, which alone ask for these.
+      records: rowsRead,
+      trailingBlank: 0,
+      misshapen: 0,
+      linebreak: "",
     };
   };
 }

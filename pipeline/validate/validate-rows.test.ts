@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { booleanVocabulary, extract, smallAggregateSchema, smallRecordSchema } from "../test-support/small-schema.ts";
 import { parseDecimal, parseInteger, parseSchoolYear } from "./parse-values.ts";
-import { createRowValidator, newValidationState, validateRows } from "./validate-rows.ts";
+import { createRowValidator, lostZeros, newValidationState, validateRows } from "./validate-rows.ts";
 
 const vocabularies = new Map([["boolean", booleanVocabulary]]);
 const triples = (issues: { line: number | null; column: string | null; code: string }[]) =>
@@ -76,15 +76,37 @@ describe("validateRows", () => {
 
   it("warns about an id that lost its leading zeros, and keeps the row", () => {
     const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
-    const ids = ["000101", "000102", "000103", "101104"];
+    const state = newValidationState();
+    // An id before the padded ones is judged against the whole column, as one after them is.
+    const ids = ["107", "000101", "000102", "000103", "101104", "105"];
     const { rows, issues } = validateRows(
-      [...ids, "105"].map((id, i) => ({ line: i + 2, cells: [id, "2025", "0601", "3", "H", "Y"] })),
+      ids.map((id, i) => ({ line: i + 2, cells: [id, "2025", "0601", "3", "H", "Y"] })),
       v,
-      newValidationState(),
+      state,
     );
-    expect(rows).toHaveLength(5);
-    expect(triples(issues)).toEqual([[6, "student_id", "id-mangled"]]);
-    expect(issues[0]?.fix).toContain("`000105`");
+    expect(rows).toHaveLength(6);
+    expect(issues).toEqual([]);
+    const lost = lostZeros(state, { file: "f.csv" });
+    expect(triples(lost)).toEqual([
+      [2, "student_id", "id-mangled"],
+      [7, "student_id", "id-mangled"],
+    ]);
+    expect(lost[1]?.fix).toContain("`000105`");
+  });
+
+  it("counts ids that lost their zeros past the first 1,000 on the last kept", () => {
+    const v = createRowValidator(smallRecordSchema(), extract(), vocabularies, { file: "f.csv" });
+    const state = newValidationState();
+    const ids = ["000101", "000102", "000103", ...Array.from({ length: 1500 }, (_, i) => String(200 + i))];
+    validateRows(
+      ids.map((id, i) => ({ line: i + 2, cells: [id, "2025", "0601", "3", "H", "Y"] })),
+      v,
+      state,
+    );
+    const lost = lostZeros(state, { file: "f.csv" });
+    expect(lost).toHaveLength(1000);
+    expect(lost.reduce((n, i) => n + (i.count ?? 1), 0)).toBe(1500);
+    expect(lost[999]?.line).toBe(1004);
   });
 
   it("keeps a range or a top/bottom code as bounds, never as a number or an error", () => {

@@ -1,5 +1,5 @@
 import type { ExtractSchema, PartnerExtract, Vocabulary } from "../../schemas/index.ts";
-import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
+import { type Issue, type IssueLocation, KEPT_PER_PROBLEM, makeIssue } from "../issues/catalogue.ts";
 import type { RawRow } from "../read/read-partner-file.ts";
 import {
   expectedFor,
@@ -37,10 +37,23 @@ export interface ValidationState {
   ranges: Map<string, number>;
   /** For each id field, how many zero-padded ids of each length were seen: to spot ids that lost their zeros. */
   idWidths: Map<string, Map<number, number>>;
+  /**
+   * For each id field, the ids of digits without a leading zero, by length: whether one lost its
+   * zeros is decided once the whole column is seen (`lostZeros`), so the answer does not depend on
+   * the order of the rows, nor on how a file is split between threads.
+   */
+  unpaddedIds: Map<string, Map<number, UnpaddedIds>>;
+}
+
+/** The first `KEPT_PER_PROBLEM` ids of one field and length without leading zeros, and how many there were. */
+export interface UnpaddedIds {
+  lines: number[];
+  values: string[];
+  count: number;
 }
 
 export function newValidationState(): ValidationState {
-  return { markers: new Map(), ranges: new Map(), idWidths: new Map() };
+  return { markers: new Map(), ranges: new Map(), idWidths: new Map(), unpaddedIds: new Map() };
 }
 
 /** The per-file validator: the schema's zod field schemas compiled once. */
@@ -140,7 +153,7 @@ export function validateRows(
       if (parsed.success) {
         values[f.name] = parsed.data;
         if (f.isId && typeof parsed.data === "string") {
-          const mangled = idLooksMangled(f.name, parsed.data, state);
+          const mangled = idLooksMangled(f.name, parsed.data, cell, row.line, state);
           if (mangled) {
             warnings ??= [];
             warnings.push(
@@ -208,31 +221,113 @@ export function validateRows(
 
 /**
  * Whether an id looks changed by a spreadsheet: shown in scientific notation (its last digits are
- * gone), or shorter than the zero-padded ids already seen in the column (its leading zeros are gone).
+ * gone). An id of digits is counted by its length: zero-padded ones to learn the column's width,
+ * others to be judged against it once the column is read (`lostZeros`).
  */
 function idLooksMangled(
   field: string,
   id: string,
+  cell: string,
+  line: number,
   state: ValidationState,
 ): { detail: string; expected?: string } | null {
   if (/^\d(\.\d+)?E\+?\d+$/i.test(id))
     return { detail: "it is in scientific notation, as Excel shows long numbers, so its last digits are lost" };
   if (!/^\d+$/.test(id)) return null;
-  let widths = state.idWidths.get(field);
-  if (!widths) {
-    widths = new Map();
-    state.idWidths.set(field, widths);
-  }
   if (id.startsWith("0")) {
+    let widths = state.idWidths.get(field);
+    if (!widths) {
+      widths = new Map();
+      state.idWidths.set(field, widths);
+    }
     widths.set(id.length, (widths.get(id.length) ?? 0) + 1);
     return null;
   }
-  let common = 0;
+  let byLength = state.unpaddedIds.get(field);
+  if (!byLength) {
+    byLength = new Map();
+    state.unpaddedIds.set(field, byLength);
+  }
+  let ids = byLength.get(id.length);
+  if (!ids) {
+    ids = { lines: [], values: [], count: 0 };
+    byLength.set(id.length, ids);
+  }
+  if (ids.lines.length < KEPT_PER_PROBLEM) {
+    ids.lines.push(line);
+    // Copied out of the parsed text, which it would otherwise keep alive.
+    ids.values.push(` ${cell.trim()}`.slice(1));
+  }
+  ids.count++;
+  return null;
+}
+
+/** The width most zero-padded ids of a field have (the first to reach the most), and how many have it. */
+function commonWidth(widths: ReadonlyMap<number, number> | undefined): { width: number; seen: number } {
+  let width = 0;
   let seen = 0;
-  for (const [width, count] of widths) if (count > seen) [common, seen] = [width, count];
-  if (seen < 3 || id.length >= common) return null;
-  return {
-    detail: `it has ${id.length} digits where the column's other ids have ${common}, with leading zeros, so its zeros may have been dropped`,
-    expected: id.padStart(common, "0"),
-  };
+  for (const [w, count] of widths ?? []) if (count > seen) [width, seen] = [w, count];
+  return { width, seen };
+}
+
+/**
+ * The ids that lost their leading zeros, once a file is read: ids of digits shorter than the width
+ * most of the column's zero-padded ids have (with at least 3 of them), in line order. As with any
+ * problem, the first `KEPT_PER_PROBLEM` of a field are kept with their lines and the last counts the rest.
+ */
+export function lostZeros(state: ValidationState, where: IssueLocation): Issue[] {
+  const out: Issue[] = [];
+  for (const [field, byLength] of state.unpaddedIds) {
+    const { width, seen } = commonWidth(state.idWidths.get(field));
+    if (seen < 3) continue;
+    const found: { line: number; value: string; length: number }[] = [];
+    let total = 0;
+    for (const [length, ids] of byLength) {
+      if (length >= width) continue;
+      total += ids.count;
+      ids.lines.forEach((line, i) => {
+        found.push({ line, value: ids.values[i] as string, length });
+      });
+    }
+    found.sort((a, b) => a.line - b.line);
+    const kept = found.slice(0, KEPT_PER_PROBLEM).map(({ line, value, length }) =>
+      makeIssue(
+        "id-mangled",
+        { ...where, line, column: field },
+        {
+          column: field,
+          value,
+          detail: `it has ${length} digits where the column's other ids have ${width}, with leading zeros, so its zeros may have been dropped`,
+          expected: value.padStart(width, "0"),
+        },
+      ),
+    );
+    const last = kept[kept.length - 1];
+    if (last !== undefined && total > kept.length) last.count = total - kept.length + 1;
+    out.push(...kept);
+  }
+  return out;
+}
+
+/** Adds what one part of a file's validation learnt to the state of the parts before it (in file order). */
+export function mergeValidationState(into: ValidationState, part: ValidationState): void {
+  for (const [k, n] of part.markers) into.markers.set(k, (into.markers.get(k) ?? 0) + n);
+  for (const [k, n] of part.ranges) into.ranges.set(k, (into.ranges.get(k) ?? 0) + n);
+  for (const [field, widths] of part.idWidths) {
+    const to = into.idWidths.get(field) ?? new Map<number, number>();
+    into.idWidths.set(field, to);
+    for (const [w, n] of widths) to.set(w, (to.get(w) ?? 0) + n);
+  }
+  for (const [field, byLength] of part.unpaddedIds) {
+    const to = into.unpaddedIds.get(field) ?? new Map<number, UnpaddedIds>();
+    into.unpaddedIds.set(field, to);
+    for (const [length, ids] of byLength) {
+      const held = to.get(length) ?? { lines: [], values: [], count: 0 };
+      to.set(length, held);
+      const room = Math.max(0, KEPT_PER_PROBLEM - held.lines.length);
+      held.lines.push(...ids.lines.slice(0, room));
+      held.values.push(...ids.values.slice(0, room));
+      held.count += ids.count;
+    }
+  }
 }

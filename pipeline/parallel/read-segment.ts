@@ -1,0 +1,195 @@
+import { type CountingPlan, RowAggregator } from "../aggregate/aggregate-rows.ts";
+import type { Effects } from "../effects.ts";
+import type { CountingEngine, Repeat } from "../engine/counting-engine.ts";
+import { type Issue, ProblemFolder } from "../issues/catalogue.ts";
+import type { Project } from "../load/load-project.ts";
+import { createNormalizer, duplicateIssue, normalizeRows } from "../normalize/normalize-rows.ts";
+import { mergeByLine, readFileRows, type SegmentRepeat } from "../process-partner-file.ts";
+import { readPartnerFile } from "../read/read-partner-file.ts";
+import {
+  createRowValidator,
+  newValidationState,
+  type ValidationState,
+  validateRows,
+} from "../validate/validate-rows.ts";
+import {
+  type CrossRepeat,
+  columnsOf,
+  type SegmentAnswer,
+  type SegmentFound,
+  type SegmentJob,
+  type SegmentPart,
+} from "./worker-protocol.ts";
+
+/**
+ * Stages 3 to 6 for one part of a large file, in a worker thread: the part's rows are read after
+ * the file's header, validated, normalized and counted, with repeats found among the part's own
+ * rows. Then the main thread, told what the part found (`ask`), answers where its lines start in
+ * the file and which of its rows repeat rows of the parts before it: those are read again and
+ * taken back out of the counts, and every issue is renumbered to the file's lines. Null when the
+ * main thread reads the file in one thread instead.
+ */
+export async function readSegment(
+  job: SegmentJob,
+  project: Project,
+  effects: Effects,
+  ask: (found: SegmentFound) => Promise<SegmentAnswer>,
+): Promise<SegmentPart | null> {
+  const { file, segment } = job;
+  const absolute = `${project.root}/${file.path}`;
+  const bytes = () =>
+    (async function* () {
+      if (segment.index > 0) yield* effects.readStream(absolute, { start: 0, end: segment.headerEnd });
+      yield* effects.readStream(absolute, { start: segment.start, end: segment.end });
+    })();
+  let aggregator: RowAggregator | null = null;
+  const engine: CountingEngine = {
+    name: "builtin",
+    findsRepeats: false,
+    counterFor: async (plan: CountingPlan) => {
+      const counting = new RowAggregator(plan);
+      aggregator = counting;
+      return {
+        add: (rows) => counting.add(rows),
+        finish: async () => ({ partials: counting.result(), repeats: [] }),
+        close: async () => {},
+      };
+    },
+    close: async () => {},
+  };
+  const repeats: SegmentRepeat[] = [];
+  const read = await readFileRows(file, project, effects, {
+    engine,
+    segment: {
+      bytes: bytes(),
+      size: (segment.index > 0 ? segment.headerEnd : 0) + segment.end - segment.start,
+      first: segment.index === 0,
+      encoding: segment.encoding,
+      repeats,
+    },
+  });
+  const failed = "failed" in read || aggregator === null;
+  const answer = await ask(
+    "failed" in read
+      ? {
+          records: 0,
+          trailingBlank: 0,
+          misshapen: 0,
+          linebreak: "",
+          failed: true,
+          gaveUp: false,
+          keys: new Uint32Array(4),
+        }
+      : {
+          records: read.outcome.records,
+          trailingBlank: read.outcome.trailingBlank,
+          misshapen: read.outcome.misshapen,
+          linebreak: read.outcome.linebreak,
+          failed: read.outcome.failed || failed,
+          gaveUp: read.gaveUp,
+          keys: read.normalizer.keys?.release() ?? new Uint32Array(4),
+        },
+  );
+  if (answer.type === "abandon" || "failed" in read || aggregator === null) return null;
+  const counting = aggregator as RowAggregator;
+  const { offset, cross } = answer;
+  const shown = cross.length > 0 ? await takeBack(job, project, bytes, cross, counting) : new Map<number, string>();
+
+  // Every repeat, numbered as the file numbers its lines: a row repeating one that itself repeats an
+  // earlier part's row repeats that earlier row.
+  const crossAt = new Map(cross.map((c) => [c.line, c]));
+  const all: Repeat[] = repeats.map((r) => {
+    const earlier = crossAt.get(r.first);
+    return earlier === undefined
+      ? { line: r.line + offset, first: r.first + offset, sameRow: r.sameRow, shown: r.shown }
+      : { line: r.line + offset, first: earlier.first, sameRow: r.whole === earlier.firstWhole, shown: r.shown };
+  });
+  for (const c of cross)
+    all.push({ line: c.line + offset, first: c.first, sameRow: c.sameRow, shown: shown.get(c.line) ?? "" });
+  all.sort((a, b) => a.line - b.line);
+  const folder = new ProblemFolder();
+  const repeatIssues = all
+    .map((r) => duplicateIssue(read.normalizer, r.line, r.first, r.sameRow, r.shown))
+    .filter((i) => folder.keep(i));
+
+  const renumber = (issues: Issue[]) => {
+    // Part 0's lines are the file's already (its header issues on line 1 among them).
+    if (offset !== 0) for (const i of issues) if (i.line !== null) i.line += offset;
+    return issues;
+  };
+  return {
+    readIssues: renumber(read.outcome.issues),
+    validation: renumber(read.validation),
+    normalization: mergeByLine(renumber(read.normalization), repeatIssues),
+    state: renumberState(read.state, offset),
+    accepted: read.accepted - cross.length,
+    checked: read.checked,
+    rowsRead: read.outcome.rowsRead,
+    rowsPassed: read.outcome.rowsPassed,
+    partials: columnsOf(counting.result()),
+  };
+}
+
+/**
+ * Reads the part again, up to its last row that repeats an earlier part's row, and takes those
+ * rows back out of the counts; returns each one's key as the partner wrote it.
+ */
+async function takeBack(
+  job: SegmentJob,
+  project: Project,
+  bytes: () => AsyncIterable<Uint8Array>,
+  cross: readonly CrossRepeat[],
+  counting: RowAggregator,
+): Promise<Map<number, string>> {
+  const { file, segment } = job;
+  const partner = project.partners.find((p) => p.id === file.partner);
+  const schema = project.extracts.get(file.extract.schema);
+  if (!partner || !schema) throw new Error(`${file.path}: its partner or schema is missing`);
+  const where = { partner: partner.id, file: file.path };
+  const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
+  const normalizer = createNormalizer(
+    schema,
+    partner,
+    project.config,
+    project.vocabularies,
+    where,
+    file.year,
+    file.extract.years,
+    { deferDuplicates: true },
+  );
+  const lines = new Set(cross.map((c) => c.line));
+  const last = Math.max(...lines);
+  const found = new Map<number, string>();
+  let reached = 0;
+  const scratch: ValidationState = newValidationState();
+  await readPartnerFile(
+    bytes(),
+    {
+      schema,
+      where,
+      delimiter: file.extract.delimiter,
+      encoding: segment.encoding,
+      headerIssues: false,
+      shouldStop: () => reached >= last,
+    },
+    (raw) => {
+      reached = raw[raw.length - 1]?.line ?? reached;
+      const rows = raw.filter((r) => lines.has(r.line));
+      if (rows.length === 0) return;
+      const normalized = normalizeRows(validateRows(rows, validator, scratch).rows, normalizer);
+      counting.remove(normalized.rows);
+      for (const row of normalized.rows) found.set(row.line, row.key?.shown ?? "");
+    },
+  );
+  if (found.size !== lines.size)
+    throw new Error(`${file.path}: ${lines.size - found.size} repeated rows could not be read again`);
+  return found;
+}
+
+/** The validation state with the lines it keeps renumbered to the file's. */
+function renumberState(state: ValidationState, offset: number): ValidationState {
+  if (offset !== 0)
+    for (const byLength of state.unpaddedIds.values())
+      for (const ids of byLength.values()) ids.lines = ids.lines.map((l) => l + offset);
+  return state;
+}
