@@ -160,25 +160,14 @@ export async function processFileInParts(
   const parts: Promise<SegmentPart | null>[] = [];
   const ids: number[] = [];
   segments.forEach((segment, worker) => {
-    let foundIt: (f: SegmentFound) => void = () => {};
-    let partIt: (p: SegmentPart | null) => void = () => {};
-    let failIt: (e: Error) => void = () => {};
-    found.push(
-      new Promise<SegmentFound>((resolve, reject) => {
-        foundIt = resolve;
-        failIt = reject;
-      }),
-    );
-    parts.push(
-      new Promise<SegmentPart | null>((resolve, reject) => {
-        partIt = resolve;
-        const failFound = failIt;
-        failIt = (e) => {
-          failFound(e);
-          reject(e);
-        };
-      }),
-    );
+    const foundIt = deferred<SegmentFound>();
+    const partIt = deferred<SegmentPart | null>();
+    const failIt = (e: Error) => {
+      foundIt.reject(e);
+      partIt.reject(e);
+    };
+    found.push(foundIt.promise);
+    parts.push(partIt.promise);
     const id = pool.open(
       (m) => {
         if (m.type === "progress") {
@@ -192,10 +181,10 @@ export async function processFileInParts(
             ),
             size,
           );
-        } else if (m.type === "found") foundIt(m.found);
+        } else if (m.type === "found") foundIt.resolve(m.found);
         else if (m.type === "part") {
           pool.close(id);
-          partIt(m.part);
+          partIt.resolve(m.part);
         } else if (m.type === "failed") failIt(new Error(`${file.path}: ${m.message}`));
       },
       (e) => failIt(e),
@@ -346,6 +335,17 @@ export async function planSegments(
   }
   segments.push({ index: count - 1, start, end: size, headerEnd, encoding: "utf-8" });
   return { segments, linebreak: crlf ? "\r\n" : "\n" };
+}
+
+/** A promise with its resolve and reject, to settle from a worker's messages. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (e: Error) => void } {
+  let resolve: (value: T) => void = () => {};
+  let reject: (e: Error) => void = () => {};
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
 }
 
 async function bytesAt(absolute: string, start: number, end: number, effects: Effects): Promise<Uint8Array> {
