@@ -171,8 +171,9 @@ export async function processFileInParts(
     const id = pool.open(
       (m) => {
         if (m.type === "progress") {
-          // A later part reads the header line first: not the file's progress.
-          read[worker] = Math.max(0, m.read - (segment.index > 0 ? segment.headerEnd : 0));
+          // A later part reads the header line first: not the file's progress. A part read again
+          // (to take rows back out) does not take the bar back.
+          read[worker] = Math.max(read[worker] as number, m.read - (segment.index > 0 ? segment.headerEnd : 0));
           onProgress?.(
             file.path,
             Math.min(
