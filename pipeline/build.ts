@@ -142,7 +142,7 @@ async function buildWith(
   const engineName = options.engine ?? project.config.engine ?? "builtin";
   const plan = await threadPlan(discovery.files, engineName, options, project, effects);
   let threads = 1;
-  const pool = plan.threads > 1 ? (started ?? new WorkerPool(threads)) : null;
+  const pool = plan.threads > 1 ? (started ?? warmed(new WorkerPool(plan.threads), ref)) : null;
   if (pool === null) await started?.terminate();
   // This thread waits while the workers read: it loads the chart libraries meanwhile.
   const rendering = pool !== null ? import("./render/site/render-site.ts") : null;
@@ -325,6 +325,11 @@ async function startPool(
   const enough = Math.min(options.splitMinBytes ?? SPLIT_MIN_BYTES, options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
   if (total < enough) return null;
   const pool = new WorkerPool(threads);
+  pool.warm(ref);
+  return pool;
+}
+
+function warmed(pool: WorkerPool, ref: ProjectRef): WorkerPool {
   pool.warm(ref);
   return pool;
 }
