@@ -49,6 +49,7 @@ import {
   processFilesInParallel,
   SPLIT_MIN_BYTES,
   WorkerPool,
+  workerParts,
 } from "./parallel/process-files.ts";
 import type { ProjectRef } from "./parallel/worker-protocol.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
@@ -163,7 +164,7 @@ async function buildWith(
         for (const file of discovery.files) {
           const inParts =
             pool !== null && plan.split.has(file.path)
-              ? await processFileInParts(file, project, ref, pool, effects, options.onProgress)
+              ? await processFileInParts(file, project, workerParts(pool, ref), effects, options.onProgress)
               : null;
           if (inParts !== null) threads = Math.max(threads, (pool as WorkerPool).size);
           const processed =

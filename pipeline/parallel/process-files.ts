@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { mergePartials, type PartialCounts, partialTable } from "../aggregate/partial-counts.ts";
 import type { PartnerFile } from "../discover/discover-files.ts";
-import type { Effects } from "../effects.ts";
+import { type Effects, withReadProgress } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
 import type { Project } from "../load/load-project.ts";
 import { findInSlots } from "../normalize/key-table.ts";
@@ -10,7 +10,9 @@ import { finishFile, foldParts, hashFile, type ProcessedFile } from "../process-
 import { sniffEncoding } from "../read/decode-text.ts";
 import { MAX_MISSHAPEN_ROWS } from "../read/read-partner-file.ts";
 import { mergeValidationState, newValidationState } from "../validate/validate-rows.ts";
+import { readSegment } from "./read-segment.ts";
 import type {
+  Answer,
   CrossRepeat,
   FileJob,
   FileSegment,
@@ -142,8 +144,7 @@ export async function processFilesInParallel(
 export async function processFileInParts(
   file: PartnerFile,
   project: Project,
-  ref: ProjectRef,
-  pool: WorkerPool,
+  parts: PartRunner,
   effects: Effects,
   onProgress?: (path: string, read: number, total: number) => void,
 ): Promise<ProcessedFile | null> {
@@ -152,51 +153,32 @@ export async function processFileInParts(
     (s) => s.size,
     () => 0,
   );
-  const plan = await planSegments(absolute, size, pool.size, effects);
+  const plan = await planSegments(absolute, size, parts.count, effects);
   if (plan === null) return null;
   const { segments, linebreak } = plan;
   const read = segments.map(() => 0);
-  const found: Promise<SegmentFound>[] = [];
-  const parts: Promise<SegmentPart | null>[] = [];
-  const ids: number[] = [];
-  segments.forEach((segment, worker) => {
-    const foundIt = deferred<SegmentFound>();
-    const partIt = deferred<SegmentPart | null>();
-    const failIt = (e: Error) => {
-      foundIt.reject(e);
-      partIt.reject(e);
-    };
-    found.push(foundIt.promise);
-    parts.push(partIt.promise);
-    const id = pool.open(
-      (m) => {
-        if (m.type === "progress") {
-          // A later part reads the header line first: not the file's progress. A part read again
-          // (to take rows back out) does not take the bar back.
-          read[worker] = Math.max(read[worker] as number, m.read - (segment.index > 0 ? segment.headerEnd : 0));
-          onProgress?.(
-            file.path,
-            Math.min(
-              size,
-              read.reduce((a, b) => a + b, 0),
-            ),
-            size,
-          );
-        } else if (m.type === "found") foundIt.resolve(m.found);
-        else if (m.type === "part") {
-          pool.close(id);
-          partIt.resolve(m.part);
-        } else if (m.type === "failed") failIt(new Error(`${file.path}: ${m.message}`));
-      },
-      (e) => failIt(e),
-    );
-    ids.push(id);
-    pool.post(worker, { type: "segment", ...ref, id, file, segment } satisfies SegmentJob);
-  });
+  const runs = segments.map((segment, k) =>
+    parts.run(file, segment, (bytes) => {
+      // A later part reads the header line first: not the file's progress. A part read again (to
+      // take rows back out) does not take the bar back.
+      read[k] = Math.max(read[k] as number, bytes - (segment.index > 0 ? segment.headerEnd : 0));
+      onProgress?.(
+        file.path,
+        Math.min(
+          size,
+          read.reduce((a, b) => a + b, 0),
+        ),
+        size,
+      );
+    }),
+  );
   // Avoid unhandled rejections while the other promise of a pair is awaited.
-  for (const p of [...found, ...parts]) p.catch(() => {});
+  for (const r of runs) {
+    r.found.catch(() => {});
+    r.part.catch(() => {});
+  }
   const sha256 = hashFile(absolute, effects);
-  const all = await Promise.all(found);
+  const all = await Promise.all(runs.map((r) => r.found));
   const last = all.length - 1;
   const whole =
     all.every((f) => !f.failed && (f.linebreak === "" || f.linebreak === linebreak)) &&
@@ -204,10 +186,8 @@ export async function processFileInParts(
     all.every((f, k) => k === last || f.trailingBlank === 0) &&
     all.reduce((n, f) => n + f.misshapen, 0) < MAX_MISSHAPEN_ROWS;
   if (!whole) {
-    ids.forEach((id, worker) => {
-      pool.post(worker, { type: "abandon", id });
-    });
-    await Promise.all(parts);
+    for (const r of runs) r.answer({ type: "abandon" });
+    await Promise.all(runs.map((r) => r.part));
     await sha256;
     return null;
   }
@@ -217,10 +197,10 @@ export async function processFileInParts(
     offsets.push(lines);
     lines += f.records;
   }
-  ids.forEach((id, k) => {
-    pool.post(k, { type: "resolve", id, offset: offsets[k] as number, cross: crossRepeats(all, offsets, k) });
+  runs.forEach((r, k) => {
+    r.answer({ type: "resolve", offset: offsets[k] as number, cross: crossRepeats(all, offsets, k) });
   });
-  const done = await Promise.all(parts);
+  const done = await Promise.all(runs.map((r) => r.part));
   if (done.some((p) => p === null)) return null;
   const got = done as SegmentPart[];
   const state = newValidationState();
@@ -253,6 +233,76 @@ export async function processFileInParts(
     },
     effects,
   );
+}
+
+/** A part being read: what it found, the answer it waits for, and what it reads to. */
+export interface PartRun {
+  found: Promise<SegmentFound>;
+  part: Promise<SegmentPart | null>;
+  answer(answer: Answer): void;
+}
+
+/** Where a file's parts are read: how many parts, and a reading of one (telling its bytes read). */
+export interface PartRunner {
+  count: number;
+  run(file: PartnerFile, segment: FileSegment, onRead: (bytes: number) => void): PartRun;
+}
+
+/** Parts read by the workers of a pool, a part to a worker. */
+export function workerParts(pool: WorkerPool, ref: ProjectRef): PartRunner {
+  return {
+    count: pool.size,
+    run(file, segment, onRead) {
+      const found = deferred<SegmentFound>();
+      const part = deferred<SegmentPart | null>();
+      const fail = (e: Error) => {
+        found.reject(e);
+        part.reject(e);
+      };
+      const id = pool.open(
+        (m) => {
+          if (m.type === "progress") onRead(m.read);
+          else if (m.type === "found") found.resolve(m.found);
+          else if (m.type === "part") {
+            pool.close(id);
+            part.resolve(m.part);
+          } else if (m.type === "failed") fail(new Error(`${file.path}: ${m.message}`));
+        },
+        (e) => fail(e),
+      );
+      pool.post(segment.index, { type: "segment", ...ref, id, file, segment } satisfies SegmentJob);
+      return { found: found.promise, part: part.promise, answer: (a) => pool.post(segment.index, { ...a, id }) };
+    },
+  };
+}
+
+/**
+ * Parts read by this thread (taking turns chunk by chunk), as the workers read them: to test how
+ * parts are put together without starting threads.
+ */
+export function localParts(count: number, project: Project, effects: Effects): PartRunner {
+  return {
+    count,
+    run(file, segment, onRead) {
+      const found = deferred<SegmentFound>();
+      const answer = deferred<Answer>();
+      const job = {
+        type: "segment",
+        root: project.root,
+        c2cRoot: "",
+        only: [],
+        id: -1,
+        file,
+        segment,
+      } satisfies SegmentJob;
+      const part = readSegment(job, project, withReadProgress(effects, onRead), (f) => {
+        found.resolve(f);
+        return answer.promise;
+      });
+      part.catch((e: unknown) => found.reject(e instanceof Error ? e : new Error(String(e))));
+      return { found: found.promise, part, answer: (a) => answer.resolve(a) };
+    },
+  };
 }
 
 /** The rows of part `k` whose key a row of an earlier part had: the earliest such row, by its line in the file. */

@@ -13,9 +13,9 @@ import {
   validateRows,
 } from "../validate/validate-rows.ts";
 import {
+  type Answer,
   type CrossRepeat,
   columnsOf,
-  type SegmentAnswer,
   type SegmentFound,
   type SegmentJob,
   type SegmentPart,
@@ -33,7 +33,7 @@ export async function readSegment(
   job: SegmentJob,
   project: Project,
   effects: Effects,
-  ask: (found: SegmentFound) => Promise<SegmentAnswer>,
+  ask: (found: SegmentFound) => Promise<Answer>,
 ): Promise<SegmentPart | null> {
   const { file, segment } = job;
   const absolute = `${project.root}/${file.path}`;

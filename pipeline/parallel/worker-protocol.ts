@@ -69,10 +69,11 @@ export interface CrossRepeat {
   firstWhole: number;
 }
 
-/** The main thread's answer to a part's `found`. */
-export type SegmentAnswer =
-  | { type: "resolve"; id: number; offset: number; cross: CrossRepeat[] }
-  | { type: "abandon"; id: number };
+/** The main thread's answer to a part's `found`: where its lines start and which rows repeat, or to stop. */
+export type Answer = { type: "resolve"; offset: number; cross: CrossRepeat[] } | { type: "abandon" };
+
+/** An answer, to the worker reading the part of job `id`. */
+export type SegmentAnswer = Answer & { id: number };
 
 /** A part's findings, its lines now the file's: what the main thread adds up into the file's. */
 export interface SegmentPart {

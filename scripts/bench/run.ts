@@ -11,10 +11,12 @@ import { BENCH_CONFIG_YAML, BENCH_PARTNERS_YAML, writeBenchFile } from "./genera
  * pandas aggregating the same file, in one run on this machine, and prints medians, ratios and peak
  * memory. Files and projects are kept in .cache/bench/ between runs.
  */
-const HELP = `Usage: npm run bench -- [--sizes 100000,1000000] [--runs 3] [--no-pandas] [--no-duckdb-engine]
+const HELP = `Usage: npm run bench -- [--sizes 100000,1000000] [--runs 3] [--no-pandas] [--no-duckdb-engine] [--no-one-thread]
 
 Times, on the same machine in one run, for each size of a generated student file:
   c2c      the whole build: read, validate every cell, aggregate, derive, protect, render, write
+           (with its default threads: a file of 16 MB or more is read in parts, one per core)
+  c2c --threads 1  the same build in one thread
   c2c --engine duckdb  the same build, counting out of core in a temporary DuckDB database
   duckdb   DuckDB's read_csv + GROUPING SETS aggregation only (2 threads)
   pandas   pandas read_csv + one groupby per dimension (when python3 has pandas)
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     "no-pandas": { type: "boolean" },
     "no-duckdb-engine": { type: "boolean" },
+    "no-one-thread": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -100,13 +103,17 @@ for (const size of sizes) {
   }
   const project = projectFor(size, file);
   const out = path.join(cache, `out-${size}`);
-  const c2cBuild = (engine: string) => {
-    process.stderr.write(`${size.toLocaleString("en-US")} rows: c2c --engine ${engine}…\n`);
+  const c2cBuild = (engine: string, threads?: number) => {
+    process.stderr.write(
+      `${size.toLocaleString("en-US")} rows: c2c --engine ${engine}${threads ? ` --threads ${threads}` : ""}…\n`,
+    );
+    const extra = threads ? ["--threads", String(threads)] : [];
     return repeat(() =>
-      measure(process.execPath, [main, "build", "--engine", engine, "--project", project, "--out", out]),
+      measure(process.execPath, [main, "build", "--engine", engine, ...extra, "--project", project, "--out", out]),
     );
   };
   const c2c = c2cBuild("builtin");
+  const c2cOne = values["no-one-thread"] ? null : c2cBuild("builtin", 1);
   const c2cDuck = values["no-duckdb-engine"] ? null : c2cBuild("duckdb");
   process.stderr.write(`${size.toLocaleString("en-US")} rows: duckdb…\n`);
   const duckdb = repeat(() => measure(process.execPath, [duck, file]));
@@ -119,6 +126,14 @@ for (const size of sizes) {
     `${(c2c.wall / duckdb.wall).toFixed(2)}×`,
     pandas ? `${(c2c.wall / pandas.wall).toFixed(2)}×` : "–",
   ]);
+  if (c2cOne)
+    rows.push([
+      "c2c --threads 1 (full build)",
+      n,
+      ...fmt(c2cOne),
+      `${(c2cOne.wall / duckdb.wall).toFixed(2)}×`,
+      pandas ? `${(c2cOne.wall / pandas.wall).toFixed(2)}×` : "–",
+    ]);
   if (c2cDuck)
     rows.push([
       "c2c --engine duckdb (full build)",
