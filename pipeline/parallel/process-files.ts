@@ -197,8 +197,11 @@ export async function processFileInParts(
     offsets.push(lines);
     lines += f.records;
   }
+  const answers = runs.map((_, k) => crossRepeats(all, offsets, k));
+  // The key tables are done with: let them go while the parts finish.
+  for (const f of all) f.keys = new Uint32Array(0);
   runs.forEach((r, k) => {
-    r.answer({ type: "resolve", offset: offsets[k] as number, cross: crossRepeats(all, offsets, k) });
+    r.answer({ type: "resolve", offset: offsets[k] as number, cross: answers[k] as CrossRepeat[] });
   });
   const done = await Promise.all(runs.map((r) => r.part));
   if (done.some((p) => p === null)) return null;
