@@ -164,7 +164,13 @@ async function buildWith(
         for (const file of discovery.files) {
           const inParts =
             pool !== null && plan.split.has(file.path)
-              ? await processFileInParts(file, project, workerParts(pool, ref), effects, options.onProgress)
+              ? await processFileInParts(
+                  file,
+                  project,
+                  workerParts(pool, ref),
+                  effects,
+                  options.onProgress ? { onProgress: options.onProgress } : {},
+                )
               : null;
           if (inParts !== null) threads = Math.max(threads, (pool as WorkerPool).size);
           const processed =

@@ -8,9 +8,16 @@ import { builtinEngine, type CountingEngine, type Repeat } from "./engine/counti
 import type { FileResult } from "./file-result.ts";
 import { type Issue, makeIssue, occurrences, ProblemFolder } from "./issues/catalogue.ts";
 import type { Project } from "./load/load-project.ts";
-import { createNormalizer, duplicateIssue, type Normalizer, normalizeRows } from "./normalize/normalize-rows.ts";
+import { findSpilledRepeats, KeySpill } from "./normalize/key-spill.ts";
+import {
+  createNormalizer,
+  duplicateIssue,
+  type NormalizedRow,
+  type Normalizer,
+  normalizeRows,
+} from "./normalize/normalize-rows.ts";
 import type { TextEncodingName } from "./read/decode-text.ts";
-import type { RawRow, ReadOutcome, ReadPosition, readPartnerFile } from "./read/read-partner-file.ts";
+import { type RawRow, type ReadOutcome, type ReadPosition, readPartnerFile } from "./read/read-partner-file.ts";
 import { readerFor } from "./reshape/read-mapped-file.ts";
 import {
   createRowValidator,
@@ -31,7 +38,19 @@ export interface ProcessedFile {
 /** How a file is processed: the engine that counts its rows (default: the builtin one). */
 export interface ProcessOptions {
   engine?: CountingEngine;
+  /**
+   * From this size on, the builtin engine keeps a file's keys on disk, not in memory, and finds
+   * repeated rows after reading (default `SPILL_MIN_BYTES`).
+   */
+  spillMinBytes?: number;
 }
+
+/**
+ * Files of this size or more keep their keys on disk (`KeySpill`): memory stays flat with the
+ * rows. Below it, the keys are kept in memory (about 22 bytes a row), which finds repeats as rows
+ * stream and never reads a file twice.
+ */
+export const SPILL_MIN_BYTES = 256 << 20;
 
 /** Reading one part of a file in a thread of its own (`pipeline/parallel/`): see `FileSegment`. */
 export interface SegmentReading {
@@ -43,6 +62,8 @@ export interface SegmentReading {
   encoding: TextEncodingName;
   /** The bytes `bytes` holds: the key table is sized from them. */
   size: number;
+  /** Whether the part's keys go to disk (the file is large): the main thread then finds every repeat. */
+  spill: boolean;
   /** Where rows that repeat an earlier row's key go, instead of becoming issues: a later part's lines are renumbered first. */
   repeats: SegmentRepeat[];
 }
@@ -66,13 +87,15 @@ export interface FileRows {
   partials: PartialCounts;
   /** The normalizer, with the keys seen (a part's keys are compared with the parts before it). */
   normalizer: Normalizer;
+  /** A part's keys on disk, written and closed, for the main thread to find repeats in; else null. */
+  spilled: string | null;
 }
 
 /**
  * Stages 3 to 6 for one partner file, as it streams: each chunk of rows is read, validated,
  * normalized and counted before the next is read, so memory depends on the number of cells, not
- * rows (bar the keys kept to find repeated rows, which the DuckDB engine keeps on disk). A file
- * that fails costs only its own rows.
+ * rows (bar the keys kept to find repeated rows: in memory for a file under `SPILL_MIN_BYTES`, on
+ * disk for a larger one). A file that fails costs only its own rows.
  */
 export async function processPartnerFile(
   file: PartnerFile,
@@ -100,6 +123,16 @@ export async function readFileRows(
   const where = { partner: partner.id, file: file.path };
   const absolute = `${project.root}/${file.path}`;
   const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
+  const fileSize = segment
+    ? segment.size
+    : await effects.stat(absolute).then(
+        (s) => s.size,
+        () => 0,
+      );
+  const spill =
+    !engine.findsRepeats && (segment ? segment.spill : fileSize >= (options.spillMinBytes ?? SPILL_MIN_BYTES))
+      ? new KeySpill()
+      : null;
   const normalizer = createNormalizer(
     schema,
     partner,
@@ -108,7 +141,11 @@ export async function readFileRows(
     where,
     file.year,
     file.extract.years,
-    { deferDuplicates: engine.findsRepeats, ...(segment ? { repeats: segment.repeats } : {}) },
+    {
+      deferDuplicates: engine.findsRepeats,
+      ...(segment ? { repeats: segment.repeats } : {}),
+      ...(spill ? { spill } : {}),
+    },
   );
   const state = newValidationState();
   const issues = new IssueList();
@@ -118,14 +155,7 @@ export async function readFileRows(
     dimensionFields: schema.roles.dimensions,
     source: file.path,
   });
-  const size = !normalizer.keys
-    ? 0
-    : segment
-      ? segment.size
-      : await effects.stat(absolute).then(
-          (s) => s.size,
-          () => 0,
-        );
+  const size = normalizer.keys ? fileSize : 0;
   let accepted = 0;
   let checked = 0;
   let gaveUp = false;
@@ -160,6 +190,7 @@ export async function readFileRows(
         },
       );
     } catch (e) {
+      spill?.close();
       const detail = e instanceof Error ? e.message.replace(/^[A-Z]+: /, "") : String(e);
       return {
         failed: {
@@ -180,12 +211,33 @@ export async function readFileRows(
       };
     }
     // Repeats are reported even from a file that failed further on, as the rows before were read.
+    if (spill !== null) spill.finish();
+    if (spill !== null && !segment) {
+      // One part: every repeat is found here, then read again and taken back out of the counts.
+      const [repeats = []] = findSpilledRepeats([spill.dir], [0]);
+      if (repeats.length > 0) {
+        const shown = await takeBack(
+          file,
+          project,
+          () => effects.readStream(absolute),
+          undefined,
+          repeats.map((r) => r.line),
+          (rows) => counter.remove?.(rows),
+        );
+        issues.addRepeats(
+          repeats.map((r) => duplicateIssue(normalizer, r.line, r.first, r.sameRow, shown.get(r.line) ?? "")),
+        );
+        accepted -= repeats.length;
+      }
+    }
     const counted = await counter.finish();
     partials = outcome.failed ? noPartials() : counted.partials;
     accepted -= counted.repeats.length;
     issues.addRepeats(counted.repeats.map((r) => duplicateIssue(normalizer, r.line, r.first, r.sameRow, r.shown)));
   } finally {
     await counter.close();
+    // A part's keys are the main thread's to read, and to remove.
+    if (!segment) spill?.close();
   }
   return {
     outcome,
@@ -197,11 +249,12 @@ export async function readFileRows(
     gaveUp,
     partials,
     normalizer,
+    spilled: segment && spill ? spill.dir : null,
   };
 }
 
 /** What `finishFile` needs of a file's rows: all of `FileRows` but the normalizer. */
-export type ReadRows = Omit<FileRows, "normalizer">;
+export type ReadRows = Omit<FileRows, "normalizer" | "spilled">;
 
 /**
  * A file's result from its rows: the file's own findings (markers and ranges seen, ids that lost
@@ -363,6 +416,63 @@ class IssueList {
 function detach(s: string): string {
   // Slicing a fresh concatenation makes V8 copy the characters into a string of their own.
   return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
+/**
+ * Reads a file (or a part of one) again up to the last of `lines`, and takes those rows back out
+ * of the counts (`remove`): rows found to repeat an earlier row only after they were counted.
+ * Returns each one's key as the partner wrote it, for its issue.
+ */
+export async function takeBack(
+  file: PartnerFile,
+  project: Project,
+  bytes: () => AsyncIterable<Uint8Array>,
+  encoding: TextEncodingName | undefined,
+  lines: readonly number[],
+  remove: (rows: readonly NormalizedRow[]) => void,
+): Promise<Map<number, string>> {
+  const partner = project.partners.find((p) => p.id === file.partner);
+  const schema = project.extracts.get(file.extract.schema);
+  if (!partner || !schema) throw new Error(`${file.path}: its partner or schema is missing`);
+  const where = { partner: partner.id, file: file.path };
+  const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
+  const normalizer = createNormalizer(
+    schema,
+    partner,
+    project.config,
+    project.vocabularies,
+    where,
+    file.year,
+    file.extract.years,
+    { deferDuplicates: true },
+  );
+  const wanted = new Set(lines);
+  const last = Math.max(...wanted);
+  const found = new Map<number, string>();
+  let reached = 0;
+  const scratch = newValidationState();
+  await readPartnerFile(
+    bytes(),
+    {
+      schema,
+      where,
+      delimiter: file.extract.delimiter,
+      ...(encoding ? { encoding } : {}),
+      headerIssues: false,
+      shouldStop: () => reached >= last,
+    },
+    (raw) => {
+      reached = raw[raw.length - 1]?.line ?? reached;
+      const rows = raw.filter((r) => wanted.has(r.line));
+      if (rows.length === 0) return;
+      const normalized = normalizeRows(validateRows(rows, validator, scratch).rows, normalizer);
+      remove(normalized.rows);
+      for (const row of normalized.rows) found.set(row.line, row.key?.shown ?? "");
+    },
+  );
+  if (found.size !== wanted.size)
+    throw new Error(`${file.path}: ${wanted.size - found.size} repeated rows could not be read again`);
+  return found;
 }
 
 /** The sha256 of a file, streamed; used when reading stopped early. */

@@ -28,10 +28,10 @@ Options:
   --out DIR          where to write (default: PROJECT/out)
   --year YEAR        publish figures through this year only (default: the latest with data)
   --only ID          build only this indicator; repeat for more (e.g. --only employment)
-  --engine NAME      where rows are counted: builtin (default; in memory as files stream, fastest
-                     up to a few million rows a file) or duckdb (out of core in a temporary DuckDB
-                     database: for files of tens of millions of rows, or a machine short of
-                     memory). Every cell is validated by c2c either way; the figures are the same.
+  --engine NAME      where rows are counted: builtin (default; in memory as files stream, with a
+                     file's keys on disk from 256 MB on, the faster one) or duckdb (out of core
+                     in a temporary DuckDB database). Every cell is validated by c2c either way;
+                     the figures are the same.
                      Also \`engine:\` in c2c.config.yaml.
   --threads N        read partner files in up to N threads (default: one per core, at most 4;
                      builtin engine only): several files of 32 MB or more in all, a file to a

@@ -22,6 +22,8 @@ export interface Repeat {
 export interface FileCounter {
   /** Counts a chunk of normalized rows (each with its key, where the engine finds repeats). */
   add(rows: readonly NormalizedRow[]): void;
+  /** Takes record-level rows counted before back out (repeats found after reading), where the engine can. */
+  remove?(rows: readonly NormalizedRow[]): void;
   /** The file's partial counts, and the rows left out for repeating a key (in line order; engines that find repeats). */
   finish(): Promise<{ partials: PartialCounts; repeats: Repeat[] }>;
   /** Releases what the counter holds, finished or not. */
@@ -49,6 +51,7 @@ export const builtinEngine: CountingEngine = {
     const aggregator = new RowAggregator(plan);
     return {
       add: (rows) => aggregator.add(rows),
+      remove: (rows) => aggregator.remove(rows),
       finish: async () => ({ partials: aggregator.result(), repeats: [] }),
       close: async () => {},
     };

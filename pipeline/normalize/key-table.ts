@@ -5,9 +5,10 @@
  * at 2) and a hash of the whole row, in one open-addressing table filled up to three quarters.
  * A slot's four words sit side by side, so a probe reads one cache line. `reserve` sizes the table
  * once for the rows a file is expected to hold, so a large file does not pass through a last
- * doubling that holds the old and the new table at once. Ten million rows take about 210 MB, not
- * gigabytes of strings; this is the one part of the default engine that grows with the rows (the
- * DuckDB engine keeps the keys on disk instead).
+ * doubling that holds the old and the new table at once. Ten million rows would take about 210 MB,
+ * not gigabytes of strings: this is the one part of the default engine that grows with the rows,
+ * so a file of 256 MB or more keeps its keys on disk instead (`KeySpill`), and uses a table only
+ * for one partition of them at a time.
  */
 export class KeyTable {
   /** [h1, h2, line, whole] per slot. */

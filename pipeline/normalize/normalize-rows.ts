@@ -4,6 +4,7 @@ import type { SegmentRepeat } from "../process-partner-file.ts";
 import type { Value } from "../validate/field-schema.ts";
 import { normalizeLabel } from "../validate/parse-values.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
+import type { KeySpill } from "./key-spill.ts";
 import { hashKeyParts, KeyTable } from "./key-table.ts";
 import { editDistance, indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
 
@@ -54,6 +55,8 @@ export interface Normalizer {
    * first rows may repeat rows of the parts before it) once every part is read. Null: issues.
    */
   repeats: SegmentRepeat[] | null;
+  /** For a large file: the keys go to disk, and repeats are found after reading (then `keys` is null). */
+  spill: KeySpill | null;
   fieldNames: string[];
   primaryKey: string[];
   /** Scratch for one row's key, and its two hashes: filled row after row, never reallocated. */
@@ -80,7 +83,7 @@ export function createNormalizer(
   where: IssueLocation,
   folderYear: number | null,
   years: "folder" | "any" = "folder",
-  options: { deferDuplicates?: boolean; repeats?: SegmentRepeat[] } = {},
+  options: { deferDuplicates?: boolean; repeats?: SegmentRepeat[]; spill?: KeySpill } = {},
 ): Normalizer {
   const vocab = (id: string) => {
     const v = vocabularies.get(id);
@@ -101,8 +104,9 @@ export function createNormalizer(
     where,
     folderYear,
     anyYear: years === "any",
-    keys: options.deferDuplicates === true ? null : new KeyTable(),
+    keys: options.deferDuplicates === true || options.spill !== undefined ? null : new KeyTable(),
     repeats: options.repeats ?? null,
+    spill: options.spill ?? null,
     fieldNames: schema.fields.map((f) => f.name),
     primaryKey: schema.primaryKey,
     keyParts: schema.primaryKey.map(() => ""),
@@ -278,7 +282,10 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     // The whole row in canonical codes: a repeat spelt with aliases is still an exact repeat.
     const wholeHash = hashRow(values, n.fieldNames, row.withheld);
     let rowKey: RowKey | null = null;
-    if (n.keys === null) {
+    if (n.spill !== null) {
+      hashKeyParts(parts, parts.length, n.hashes);
+      n.spill.add(n.hashes[0] as number, n.hashes[1] as number, row.line, wholeHash);
+    } else if (n.keys === null) {
       const text = parts.join("\u0000").toLowerCase();
       rowKey = { text, whole: wholeHash, shown: shownKey(n, row.raw) };
     } else {

@@ -17,6 +17,7 @@ import { localParts, processFileInParts } from "./process-files.ts";
  * quoted line breaks, ids without their zeros, unknown codes on more rows than a file keeps,
  * misshapen rows, CRLF line breaks. The parts are read in this thread (`localParts`), the very
  * reading the workers do. Where the parts cannot stand for the file, the reading must say so (null).
+ * The same holds with the keys kept on disk (as for a large file), whole or in parts.
  */
 const ROW = fc.record({
   id: fc.integer({ min: 1, max: 80 }),
@@ -58,7 +59,8 @@ describe("a file read in parts", () => {
         fc.integer({ min: 2, max: 4 }),
         fc.boolean(),
         fc.boolean(),
-        async (rows, parts, crlf, flood) => {
+        fc.boolean(),
+        async (rows, parts, crlf, flood, spill) => {
           const eol = crlf ? "\r\n" : "\n";
           const text = `${[BENCH_HEADER, ...rows.map((r) => line(r, flood))].join(eol)}${eol}`;
           const effects = memoryEffects(
@@ -73,7 +75,17 @@ describe("a file read in parts", () => {
           const [file] = discoverFiles(await listDataFiles("/project", effects), project).files;
           if (!file) throw new Error("the generated file was not discovered");
           const whole = await processPartnerFile(file, project, effects);
-          const inParts = await processFileInParts(file, project, localParts(parts, project, effects), effects);
+          // Keys kept on disk, repeats found after reading and taken back out: the same file.
+          const spilled = await processPartnerFile(file, project, effects, { spillMinBytes: 0 });
+          expect(spilled.result).toEqual(whole.result);
+          expect(rowsOf(spilled.partials)).toEqual(rowsOf(whole.partials));
+          const inParts = await processFileInParts(
+            file,
+            project,
+            localParts(parts, project, effects),
+            effects,
+            spill ? { spillMinBytes: 0 } : {},
+          );
           runs++;
           if (inParts === null) return;
           split++;

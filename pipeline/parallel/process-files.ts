@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { mergePartials, type PartialCounts, partialTable } from "../aggregate/partial-counts.ts";
@@ -5,8 +6,9 @@ import type { PartnerFile } from "../discover/discover-files.ts";
 import { type Effects, withReadProgress } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
 import type { Project } from "../load/load-project.ts";
+import { findSpilledRepeats } from "../normalize/key-spill.ts";
 import { findInSlots } from "../normalize/key-table.ts";
-import { finishFile, foldParts, hashFile, type ProcessedFile } from "../process-partner-file.ts";
+import { finishFile, foldParts, hashFile, type ProcessedFile, SPILL_MIN_BYTES } from "../process-partner-file.ts";
 import { sniffEncoding } from "../read/decode-text.ts";
 import { MAX_MISSHAPEN_ROWS } from "../read/read-partner-file.ts";
 import { mergeValidationState, newValidationState } from "../validate/validate-rows.ts";
@@ -146,8 +148,9 @@ export async function processFileInParts(
   project: Project,
   parts: PartRunner,
   effects: Effects,
-  onProgress?: (path: string, read: number, total: number) => void,
+  options: { onProgress?: (path: string, read: number, total: number) => void; spillMinBytes?: number } = {},
 ): Promise<ProcessedFile | null> {
+  const { onProgress } = options;
   const absolute = `${project.root}/${file.path}`;
   const size = await effects.stat(absolute).then(
     (s) => s.size,
@@ -155,7 +158,10 @@ export async function processFileInParts(
   );
   const plan = await planSegments(absolute, size, parts.count, effects);
   if (plan === null) return null;
-  const { segments, linebreak } = plan;
+  const { linebreak } = plan;
+  // A large file's parts write their keys to disk; every repeat is then found here.
+  const spill = size >= (options.spillMinBytes ?? SPILL_MIN_BYTES);
+  const segments = plan.segments.map((segment) => ({ ...segment, spill }));
   const read = segments.map(() => 0);
   const runs = segments.map((segment, k) =>
     parts.run(file, segment, (bytes) => {
@@ -178,7 +184,22 @@ export async function processFileInParts(
     r.part.catch(() => {});
   }
   const sha256 = hashFile(absolute, effects);
-  const all = await Promise.all(runs.map((r) => r.found));
+  let spilled: string[] = [];
+  const removeSpilled = () => {
+    for (const dir of spilled) rmSync(dir, { recursive: true, force: true });
+    spilled = [];
+  };
+  let all: SegmentFound[];
+  try {
+    all = await Promise.all(runs.map((r) => r.found));
+  } catch (e) {
+    // A part that failed: the others' keys may be on disk already.
+    const settled = await Promise.allSettled(runs.map((r) => r.found));
+    for (const f of settled) if (f.status === "fulfilled" && f.value.spill !== null) spilled.push(f.value.spill);
+    removeSpilled();
+    throw e;
+  }
+  spilled = all.flatMap((f) => (f.spill === null ? [] : [f.spill]));
   const last = all.length - 1;
   const whole =
     all.every((f) => !f.failed && (f.linebreak === "" || f.linebreak === linebreak)) &&
@@ -186,6 +207,7 @@ export async function processFileInParts(
     all.every((f, k) => k === last || f.trailingBlank === 0) &&
     all.reduce((n, f) => n + f.misshapen, 0) < MAX_MISSHAPEN_ROWS;
   if (!whole) {
+    removeSpilled();
     for (const r of runs) r.answer({ type: "abandon" });
     await Promise.all(runs.map((r) => r.part));
     await sha256;
@@ -197,7 +219,18 @@ export async function processFileInParts(
     offsets.push(lines);
     lines += f.records;
   }
-  const answers = runs.map((_, k) => crossRepeats(all, offsets, k));
+  let answers: CrossRepeat[][];
+  if (spill) {
+    // Every repeat, within a part or across parts, from the keys on disk.
+    try {
+      answers = findSpilledRepeats(
+        all.map((f) => f.spill ?? ""),
+        offsets,
+      ).map((repeats) => repeats.map((r) => ({ ...r, firstWhole: 0 })));
+    } finally {
+      removeSpilled();
+    }
+  } else answers = runs.map((_, k) => crossRepeats(all, offsets, k));
   // The key tables are done with: let them go while the parts finish.
   for (const f of all) f.keys = new Uint32Array(0);
   runs.forEach((r, k) => {
@@ -384,10 +417,10 @@ export async function planSegments(
       }
     }
     if (cut === -1) return null;
-    segments.push({ index: k - 1, start, end: crlf ? cut - 1 : cut, headerEnd, encoding: "utf-8" });
+    segments.push({ index: k - 1, start, end: crlf ? cut - 1 : cut, headerEnd, encoding: "utf-8", spill: false });
     start = cut + 1;
   }
-  segments.push({ index: count - 1, start, end: size, headerEnd, encoding: "utf-8" });
+  segments.push({ index: count - 1, start, end: size, headerEnd, encoding: "utf-8", spill: false });
   return { segments, linebreak: crlf ? "\r\n" : "\n" };
 }
 

@@ -3,23 +3,10 @@ import type { Effects } from "../effects.ts";
 import type { CountingEngine, Repeat } from "../engine/counting-engine.ts";
 import { type Issue, ProblemFolder } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
-import { createNormalizer, duplicateIssue, normalizeRows } from "../normalize/normalize-rows.ts";
-import { mergeByLine, readFileRows, type SegmentRepeat } from "../process-partner-file.ts";
-import { readPartnerFile } from "../read/read-partner-file.ts";
-import {
-  createRowValidator,
-  newValidationState,
-  type ValidationState,
-  validateRows,
-} from "../validate/validate-rows.ts";
-import {
-  type Answer,
-  type CrossRepeat,
-  columnsOf,
-  type SegmentFound,
-  type SegmentJob,
-  type SegmentPart,
-} from "./worker-protocol.ts";
+import { duplicateIssue } from "../normalize/normalize-rows.ts";
+import { mergeByLine, readFileRows, type SegmentRepeat, takeBack } from "../process-partner-file.ts";
+import type { ValidationState } from "../validate/validate-rows.ts";
+import { type Answer, columnsOf, type SegmentFound, type SegmentJob, type SegmentPart } from "./worker-protocol.ts";
 
 /**
  * Stages 3 to 6 for one part of a large file, in a worker thread: the part's rows are read after
@@ -65,6 +52,7 @@ export async function readSegment(
       size: (segment.index > 0 ? segment.headerEnd : 0) + segment.end - segment.start,
       first: segment.index === 0,
       encoding: segment.encoding,
+      spill: segment.spill,
       repeats,
     },
   });
@@ -79,6 +67,7 @@ export async function readSegment(
           failed: true,
           gaveUp: false,
           keys: new Uint32Array(4),
+          spill: null,
         }
       : {
           records: read.outcome.records,
@@ -88,12 +77,23 @@ export async function readSegment(
           failed: read.outcome.failed || failed,
           gaveUp: read.gaveUp,
           keys: read.normalizer.keys?.release() ?? new Uint32Array(4),
+          spill: read.spilled,
         },
   );
   if (answer.type === "abandon" || "failed" in read || aggregator === null) return null;
   const counting = aggregator as RowAggregator;
   const { offset, cross } = answer;
-  const shown = cross.length > 0 ? await takeBack(job, project, bytes, cross, counting) : new Map<number, string>();
+  const shown =
+    cross.length > 0
+      ? await takeBack(
+          file,
+          project,
+          bytes,
+          segment.encoding,
+          cross.map((c) => c.line),
+          (rows) => counting.remove(rows),
+        )
+      : new Map<number, string>();
 
   // Every repeat, numbered as the file numbers its lines: a row repeating one that itself repeats an
   // earlier part's row repeats that earlier row.
@@ -128,62 +128,6 @@ export async function readSegment(
     rowsPassed: read.outcome.rowsPassed,
     partials: columnsOf(counting.result()),
   };
-}
-
-/**
- * Reads the part again, up to its last row that repeats an earlier part's row, and takes those
- * rows back out of the counts; returns each one's key as the partner wrote it.
- */
-async function takeBack(
-  job: SegmentJob,
-  project: Project,
-  bytes: () => AsyncIterable<Uint8Array>,
-  cross: readonly CrossRepeat[],
-  counting: RowAggregator,
-): Promise<Map<number, string>> {
-  const { file, segment } = job;
-  const partner = project.partners.find((p) => p.id === file.partner);
-  const schema = project.extracts.get(file.extract.schema);
-  if (!partner || !schema) throw new Error(`${file.path}: its partner or schema is missing`);
-  const where = { partner: partner.id, file: file.path };
-  const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
-  const normalizer = createNormalizer(
-    schema,
-    partner,
-    project.config,
-    project.vocabularies,
-    where,
-    file.year,
-    file.extract.years,
-    { deferDuplicates: true },
-  );
-  const lines = new Set(cross.map((c) => c.line));
-  const last = Math.max(...lines);
-  const found = new Map<number, string>();
-  let reached = 0;
-  const scratch: ValidationState = newValidationState();
-  await readPartnerFile(
-    bytes(),
-    {
-      schema,
-      where,
-      delimiter: file.extract.delimiter,
-      encoding: segment.encoding,
-      headerIssues: false,
-      shouldStop: () => reached >= last,
-    },
-    (raw) => {
-      reached = raw[raw.length - 1]?.line ?? reached;
-      const rows = raw.filter((r) => lines.has(r.line));
-      if (rows.length === 0) return;
-      const normalized = normalizeRows(validateRows(rows, validator, scratch).rows, normalizer);
-      counting.remove(normalized.rows);
-      for (const row of normalized.rows) found.set(row.line, row.key?.shown ?? "");
-    },
-  );
-  if (found.size !== lines.size)
-    throw new Error(`${file.path}: ${lines.size - found.size} repeated rows could not be read again`);
-  return found;
 }
 
 /** The validation state with the lines it keeps renumbered to the file's. */

@@ -30,6 +30,8 @@ export interface FileSegment {
   end: number;
   headerEnd: number;
   encoding: TextEncodingName;
+  /** Whether the part's keys go to disk (a large file), for the main thread to find every repeat in. */
+  spill: boolean;
 }
 
 /** What the main thread asks a file worker to do: one part of a large partner file. */
@@ -55,6 +57,8 @@ export interface SegmentFound {
   gaveUp: boolean;
   /** The part's key table (its lines the part's own, from 2): to find rows that repeat earlier parts' rows. */
   keys: Uint32Array;
+  /** Or, for a large file, the folder its keys were written to (the main thread removes it). */
+  spill: string | null;
 }
 
 /** A row of a part whose key a row of an earlier part had. */
