@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import type { Partner } from "../schemas/index.ts";
+import type { ExtractSchema } from "../schemas/index.ts";
 import { findPartsExceedTotal } from "./aggregate/cross-checks.ts";
 import { emptyPartialColumns, type PartialCounts, partialTable } from "./aggregate/partial-counts.ts";
 import type { PartnerFile } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
 import { builtinEngine, type CountingEngine, type Repeat } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
-import { type Issue, makeIssue, occurrences, ProblemFolder } from "./issues/catalogue.ts";
+import { type Issue, type IssueLocation, makeIssue, occurrences, ProblemFolder } from "./issues/catalogue.ts";
 import type { Project } from "./load/load-project.ts";
 import { findSpilledRepeats, KeySpill } from "./normalize/key-spill.ts";
 import {
@@ -23,6 +23,7 @@ import {
   createRowValidator,
   lostZeros,
   newValidationState,
+  type RowValidator,
   type ValidationState,
   validateRows,
 } from "./validate/validate-rows.ts";
@@ -117,12 +118,10 @@ export async function readFileRows(
 ): Promise<FileRows | { failed: ProcessedFile }> {
   const engine = options.engine ?? builtinEngine;
   const segment = options.segment;
-  const partner = project.partners.find((p) => p.id === file.partner) as Partner;
   const schema = project.extracts.get(file.extract.schema)!;
   const feeds = project.feeds.get(schema.id) ?? [];
-  const where = { partner: partner.id, file: file.path };
+  const where = { partner: file.partner, file: file.path };
   const absolute = `${project.root}/${file.path}`;
-  const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
   const fileSize = segment
     ? segment.size
     : await effects.stat(absolute).then(
@@ -133,20 +132,11 @@ export async function readFileRows(
     !engine.findsRepeats && (segment ? segment.spill : fileSize >= (options.spillMinBytes ?? SPILL_MIN_BYTES))
       ? new KeySpill()
       : null;
-  const normalizer = createNormalizer(
-    schema,
-    partner,
-    project.config,
-    project.vocabularies,
-    where,
-    file.year,
-    file.extract.years,
-    {
-      deferDuplicates: engine.findsRepeats,
-      ...(segment ? { repeats: segment.repeats } : {}),
-      ...(spill ? { spill } : {}),
-    },
-  );
+  const { validator, normalizer } = rowCheckers(file, project, {
+    deferDuplicates: engine.findsRepeats,
+    ...(segment ? { repeats: segment.repeats } : {}),
+    ...(spill ? { spill } : {}),
+  });
   const state = newValidationState();
   const issues = new IssueList();
   const counter = await engine.counterFor({
@@ -195,7 +185,7 @@ export async function readFileRows(
       return {
         failed: {
           result: {
-            partner: partner.id,
+            partner: file.partner,
             path: file.path,
             schema: schema.id,
             year: file.year,
@@ -418,6 +408,33 @@ function detach(s: string): string {
   return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
+/** A file's row validator and normalizer, built once for its schema, partner and vocabularies. */
+function rowCheckers(
+  file: PartnerFile,
+  project: Project,
+  options: Parameters<typeof createNormalizer>[7],
+): { schema: ExtractSchema; where: IssueLocation; validator: RowValidator; normalizer: Normalizer } {
+  const partner = project.partners.find((p) => p.id === file.partner);
+  const schema = project.extracts.get(file.extract.schema);
+  if (!partner || !schema) throw new Error(`${file.path}: its partner or schema is not in the project`);
+  const where = { partner: partner.id, file: file.path };
+  return {
+    schema,
+    where,
+    validator: createRowValidator(schema, file.extract, project.vocabularies, where),
+    normalizer: createNormalizer(
+      schema,
+      partner,
+      project.config,
+      project.vocabularies,
+      where,
+      file.year,
+      file.extract.years,
+      options,
+    ),
+  };
+}
+
 /**
  * Reads a file (or a part of one) again up to the last of `lines`, and takes those rows back out
  * of the counts (`remove`): rows found to repeat an earlier row only after they were counted.
@@ -431,21 +448,7 @@ export async function takeBack(
   lines: readonly number[],
   remove: (rows: readonly NormalizedRow[]) => void,
 ): Promise<Map<number, string>> {
-  const partner = project.partners.find((p) => p.id === file.partner);
-  const schema = project.extracts.get(file.extract.schema);
-  if (!partner || !schema) throw new Error(`${file.path}: its partner or schema is missing`);
-  const where = { partner: partner.id, file: file.path };
-  const validator = createRowValidator(schema, file.extract, project.vocabularies, where);
-  const normalizer = createNormalizer(
-    schema,
-    partner,
-    project.config,
-    project.vocabularies,
-    where,
-    file.year,
-    file.extract.years,
-    { deferDuplicates: true },
-  );
+  const { schema, where, validator, normalizer } = rowCheckers(file, project, { deferDuplicates: true });
   const wanted = new Set(lines);
   const last = Math.max(...wanted);
   const found = new Map<number, string>();

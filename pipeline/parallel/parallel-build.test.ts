@@ -1,5 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,14 +8,13 @@ import {
   BENCH_PARTNERS_YAML,
   benchLines,
 } from "../../scripts/bench/generate-records.ts";
-import { REPO_ROOT } from "../test-support/load-fixture.ts";
+import { buildWithThreads } from "../test-support/build-with-threads.ts";
 
 /**
  * Files read in worker threads must give the very build one thread gives. Runs the compiled CLI
  * (`npm test` builds dist/ first) on two generated years of student records, 36 MB in all: enough
  * for `c2c build` to use threads.
  */
-const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
 const dir = mkdtempSync(path.join(tmpdir(), "c2c-parallel-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,20 +36,7 @@ function project(): string {
 }
 
 function build(root: string, threads: number) {
-  const out = path.join(dir, `out-${threads}`);
-  const r = spawnSync(
-    process.execPath,
-    [MAIN, "build", "--project", root, "--out", out, "--threads", String(threads), "--json"],
-    { encoding: "utf8", env: { ...process.env, SOURCE_DATE_EPOCH: "1767225600" }, timeout: 300_000 },
-  );
-  expect(r.status, r.stderr).toBe(0);
-  const files = new Map<string, string>();
-  for (const e of readdirSync(out, { recursive: true, withFileTypes: true }))
-    if (!e.isDirectory()) {
-      const abs = path.join(e.parentPath, e.name);
-      files.set(path.relative(out, abs), readFileSync(abs, "utf8"));
-    }
-  return { summary: JSON.parse(r.stdout) as { threads: number }, files };
+  return buildWithThreads(root, path.join(dir, `out-${threads}`), threads);
 }
 
 describe("c2c build with partner files read in worker threads", () => {

@@ -1,5 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,7 +8,7 @@ import {
   BENCH_PARTNERS_YAML,
   benchLines,
 } from "../../scripts/bench/generate-records.ts";
-import { REPO_ROOT } from "../test-support/load-fixture.ts";
+import { buildWithThreads } from "../test-support/build-with-threads.ts";
 
 /**
  * One large file read in parts, a part to a thread, must give the very build one thread gives:
@@ -19,7 +18,6 @@ import { REPO_ROOT } from "../test-support/load-fixture.ts";
  * and a repeat of a repeat), one problem on more rows than a file keeps, ids that lost their zeros
  * before and after the padded ones, blank rows, and line breaks inside quoted values.
  */
-const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
 const dir = mkdtempSync(path.join(tmpdir(), "c2c-parts-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ROWS = 320_000;
@@ -35,20 +33,7 @@ function project(name: string, text: string): string {
 }
 
 function build(root: string, threads: number) {
-  const out = path.join(root, `out-${threads}`);
-  const r = spawnSync(
-    process.execPath,
-    [MAIN, "build", "--project", root, "--out", out, "--threads", String(threads), "--json"],
-    { encoding: "utf8", env: { ...process.env, SOURCE_DATE_EPOCH: "1767225600" }, timeout: 300_000 },
-  );
-  expect(r.status, r.stderr).toBe(0);
-  const files = new Map<string, string>();
-  for (const e of readdirSync(out, { recursive: true, withFileTypes: true }))
-    if (!e.isDirectory()) {
-      const abs = path.join(e.parentPath, e.name);
-      files.set(path.relative(out, abs), readFileSync(abs, "utf8"));
-    }
-  return { summary: JSON.parse(r.stdout) as { threads: number }, files };
+  return buildWithThreads(root, path.join(root, `out-${threads}`), threads);
 }
 
 function expectSameBuild(root: string): { threads: number; report: string } {
