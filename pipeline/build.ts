@@ -31,10 +31,11 @@ import { zForLevel } from "./derive/normal.ts";
 import { type Derived, deriveProgress } from "./derive/progress.ts";
 import {
   type Discovery,
-  dataFileTimes,
+  dataFileStats,
   discoverFiles,
   listDataFiles,
   type PartnerFile,
+  timesOf,
 } from "./discover/discover-files.ts";
 import { type Effects, withReadProgress } from "./effects.ts";
 import { type EngineName, openEngine } from "./engine/counting-engine.ts";
@@ -115,11 +116,12 @@ export interface BuildResult {
 export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
   const root = path.resolve(options.projectDir);
   const dataFiles = await listDataFiles(root, effects);
+  const stats = await dataFileStats(root, dataFiles, effects);
   // Large partner files are read by worker threads: they start now, loading the project as this thread does.
   const ref = { root, c2cRoot: path.resolve(options.c2cRoot), only: options.only ? [...options.only] : [] };
-  const pool = await startPool(dataFiles, ref, options, effects);
+  const pool = startPool(stats, ref, options);
   try {
-    return await buildWith(options, effects, dataFiles, ref, pool);
+    return await buildWith(options, effects, dataFiles, stats, ref, pool);
   } finally {
     await pool?.terminate();
   }
@@ -129,6 +131,7 @@ async function buildWith(
   options: BuildOptions,
   effects: Effects,
   dataFiles: string[],
+  stats: ReadonlyMap<string, { size: number; modifiedMs: number }>,
   ref: ProjectRef,
   started: WorkerPool | null,
 ): Promise<BuildResult> {
@@ -136,12 +139,12 @@ async function buildWith(
   // 1. load config
   const project = onlyIndicators(await loadProject(root, options.c2cRoot, effects), options.only);
   // 2. discover
-  const discovery = discoverFiles(dataFiles, project, await dataFileTimes(root, dataFiles, effects));
+  const discovery = discoverFiles(dataFiles, project, timesOf(stats));
   // 3–6. read, validate, normalize, aggregate each file as it streams
   const files: FileResult[] = [];
   const partials = [];
   const engineName = options.engine ?? project.config.engine ?? "builtin";
-  const plan = await threadPlan(discovery.files, engineName, options, project, effects);
+  const plan = threadPlan(discovery.files, engineName, options, project, stats);
   let threads = 1;
   const pool = plan.threads > 1 ? (started ?? warmed(new WorkerPool(plan.threads), ref)) : null;
   if (pool === null) await started?.terminate();
@@ -268,26 +271,17 @@ async function buildWith(
  * file of record-level rows (not reshaped from an agency's layout) that is large is read in parts,
  * one per thread. Otherwise, one thread.
  */
-async function threadPlan(
+function threadPlan(
   files: readonly PartnerFile[],
   engine: EngineName,
   options: BuildOptions,
   project: Project,
-  effects: Effects,
-): Promise<{ threads: number; acrossFiles: boolean; split: Set<string> }> {
+  stats: ReadonlyMap<string, { size: number }>,
+): { threads: number; acrossFiles: boolean; split: Set<string> } {
   const wanted = options.threads ?? 1;
   const one = { threads: 1, acrossFiles: false, split: new Set<string>() };
   if (wanted < 2 || engine !== "builtin" || files.length === 0) return one;
-  const root = path.resolve(options.projectDir);
-  const sizes = new Map<string, number>();
-  for (const f of files)
-    sizes.set(
-      f.path,
-      await effects.stat(path.join(root, f.path)).then(
-        (s) => s.size,
-        () => 0,
-      ),
-    );
+  const sizes = new Map(files.map((f) => [f.path, stats.get(f.path)?.size ?? 0]));
   const total = [...sizes.values()].reduce((a, b) => a + b, 0);
   const largest = Math.max(...sizes.values());
   const threads = Math.min(wanted, Math.max(2, files.length));
@@ -314,21 +308,15 @@ async function threadPlan(
  * Worker threads for a build whose partner files are large enough to be read in threads (see
  * `threadPlan`), started before the project is loaded: each loads it too, meanwhile. Null otherwise.
  */
-async function startPool(
-  dataFiles: readonly string[],
+function startPool(
+  stats: ReadonlyMap<string, { size: number }>,
   ref: ProjectRef,
   options: BuildOptions,
-  effects: Effects,
-): Promise<WorkerPool | null> {
+): WorkerPool | null {
   const threads = options.threads ?? 1;
   if (threads < 2 || options.engine === "duckdb") return null;
   let total = 0;
-  for (const f of dataFiles)
-    if (!f.endsWith("/"))
-      total += await effects.stat(path.join(ref.root, "data", f)).then(
-        (s) => s.size,
-        () => 0,
-      );
+  for (const s of stats.values()) total += s.size;
   const enough = Math.min(options.splitMinBytes ?? SPLIT_MIN_BYTES, options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
   if (total < enough) return null;
   const pool = new WorkerPool(threads);

@@ -143,20 +143,29 @@ export async function listDataFiles(projectRoot: string, effects: Effects): Prom
   return effects.listFiles(dir, { folders: true });
 }
 
-/** When each data file was last changed, by project-relative path (`data/...`), for `discoverFiles`. */
-export async function dataFileTimes(
+/**
+ * Each data file's size and when it was last changed, by project-relative path (`data/...`): the
+ * times for `discoverFiles`, the sizes to decide on threads. A file that cannot be read is left
+ * out (it is reported when it is read).
+ */
+export async function dataFileStats(
   projectRoot: string,
   paths: readonly string[],
   effects: Effects,
-): Promise<Map<string, number>> {
-  const times = new Map<string, number>();
+): Promise<Map<string, { size: number; modifiedMs: number }>> {
+  const stats = new Map<string, { size: number; modifiedMs: number }>();
   for (const rel of paths) {
     if (rel.endsWith("/")) continue;
     try {
-      times.set(`data/${rel}`, (await effects.stat(`${projectRoot}/data/${rel}`)).modifiedMs);
+      stats.set(`data/${rel}`, await effects.stat(`${projectRoot}/data/${rel}`));
     } catch {
       // an unreadable file is reported when it is read
     }
   }
-  return times;
+  return stats;
+}
+
+/** When each data file was last changed, by project-relative path (`data/...`), for `discoverFiles`. */
+export function timesOf(stats: ReadonlyMap<string, { modifiedMs: number }>): Map<string, number> {
+  return new Map([...stats].map(([file, s]) => [file, s.modifiedMs]));
 }
