@@ -349,7 +349,7 @@ function hashRow(
 }
 
 /** The key's cells as the partner wrote them. */
-export function shownKey(n: Normalizer, raw: readonly string[]): string {
+function shownKey(n: Normalizer, raw: readonly string[]): string {
   return n.keyIndexes.map((i) => raw[i] ?? "").join(", ");
 }
 
