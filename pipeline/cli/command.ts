@@ -39,6 +39,11 @@ export interface Command {
   help: string;
   options: NonNullable<ParseArgsConfig["options"]>;
   positionals: { min: number; max: number; usage: string };
+  /**
+   * The command handles Ctrl-C itself (a server that closes). Otherwise Ctrl-C or a kill removes
+   * the run's scratch folders before it exits.
+   */
+  ownSignals?: boolean;
   run(args: ParsedArgs, ctx: CommandContext): Promise<number>;
 }
 

@@ -6,11 +6,13 @@ import { parseArgs } from "node:util";
 import type { Effects, Logger } from "../effects.ts";
 import { nodeEffects } from "../effects-node.ts";
 import { packageRoot } from "../package-root.ts";
+import { removeOwnScratch, removeStaleScratch } from "../scratch.ts";
 import { aggregateCommand } from "./aggregate-command.ts";
 import { buildCommand } from "./build-command.ts";
 import { checkCommand } from "./check-command.ts";
-import { type Command, makeTerminal } from "./command.ts";
+import { type Command, makeTerminal, type Terminal } from "./command.ts";
 import { diffCommand } from "./diff-command.ts";
+import { plural } from "./format.ts";
 import { initCommand } from "./init-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { templateCommand } from "./template-command.ts";
@@ -113,6 +115,13 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
     stderr(`c2c ${name}: ${usage}. Run \`c2c ${name} --help\`.\n`);
     return 2;
   }
+  const effects = makeEffects(log);
+  const stopping = command.ownSignals ? null : onStop(name, terminal, stderr);
+  const stale = command.ownSignals ? null : removeStaleScratch(effects.processes.isRunning);
+  if (stale && stale.dirs.length > 0)
+    log.info(
+      `removed ${plural(stale.dirs.length, "scratch folder")} (${(stale.bytes / 1e6).toFixed(0)} MB) left in ${path.dirname(stale.dirs[0] as string)} by c2c runs that were stopped.`,
+    );
   try {
     return await command.run(
       { values: parsed.values, positionals: parsed.positionals },
@@ -120,7 +129,7 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
         c2cRoot: root,
         version,
         buildDate: buildDate(process.env.SOURCE_DATE_EPOCH),
-        effects: makeEffects(log),
+        effects,
         stdout,
         terminal,
       },
@@ -131,7 +140,29 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
     if (debug && e instanceof Error && e.stack) stderr(`${e.stack}\n`);
     else stderr("Run again with --debug for the details, and report it with them.\n");
     return 1;
+  } finally {
+    stopping?.();
   }
+}
+
+/**
+ * Until the returned function is called, Ctrl-C (SIGINT) or a kill (SIGTERM) removes this run's
+ * scratch folders and exits as the signal would have (130, 143). The output folder needs nothing:
+ * a build swaps its outputs in whole, and the next one clears what an interrupted one left.
+ */
+function onStop(name: string, terminal: Terminal, stderr: (text: string) => void): () => void {
+  const stop = (signal: NodeJS.Signals) => {
+    terminal.done();
+    removeOwnScratch();
+    stderr(`c2c ${name}: stopped (${signal === "SIGINT" ? "Ctrl-C" : signal}).\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  return () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  };
 }
 
 /** The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today, in UTC. */

@@ -132,6 +132,7 @@ export const serveCommand: Command = {
     port: { type: "string", default: "8080" },
   },
   positionals: { min: 0, max: 0, usage: "takes no file names; use --project DIR" },
+  ownSignals: true,
   async run(args, ctx) {
     const port = Number(stringOption(args, "port"));
     if (!Number.isInteger(port) || port < 0 || port > 65535) {

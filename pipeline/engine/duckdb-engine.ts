@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
@@ -15,6 +15,7 @@ import {
 import type { Feed } from "../load/load-project.ts";
 import { hashKey } from "../normalize/key-table.ts";
 import type { NormalizedRow } from "../normalize/normalize-rows.ts";
+import { makeScratchDir } from "../scratch.ts";
 import type { CountingEngine, FileCounter, Repeat } from "./counting-engine.ts";
 
 export interface DuckDBEngineOptions {
@@ -36,7 +37,7 @@ export interface DuckDBEngineOptions {
  * dozen calls into the native module a row): several times faster.
  */
 export async function createDuckDBEngine(options: DuckDBEngineOptions = {}): Promise<CountingEngine> {
-  const dir = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), "c2c-duckdb-"));
+  const dir = makeScratchDir("duckdb", options.tempDir);
   let database: { instance: DuckDBInstance; connection: DuckDBConnection } | null = null;
   let files = 0;
   const connect = async (): Promise<DuckDBConnection> => {

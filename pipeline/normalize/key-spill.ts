@@ -1,6 +1,6 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
+import { makeScratchDir } from "../scratch.ts";
 import { KeyTable } from "./key-table.ts";
 
 /** Partitions, by the top bits of a key's second hash: each holds about 1/64 of a file's keys. */
@@ -32,7 +32,7 @@ export class KeySpill {
   private readonly fds: (number | null)[] = new Array(PARTITIONS).fill(null);
 
   constructor() {
-    this.dir = mkdtempSync(path.join(tmpdir(), "c2c-keys-"));
+    this.dir = makeScratchDir("keys");
   }
 
   add(a: number, b: number, line: number, whole: number): void {
