@@ -48,6 +48,7 @@ import {
   PARALLEL_MIN_BYTES,
   processFileInParts,
   processFilesInParallel,
+  type ReadProgress,
   SPLIT_MIN_BYTES,
   WorkerPool,
   workerParts,
@@ -91,8 +92,8 @@ export interface BuildOptions {
   only?: readonly string[];
   /** Told after each file is processed. */
   onFile?: (result: FileResult) => void;
-  /** Told as a file's bytes are read, for a progress bar. */
-  onProgress?: (path: string, bytesRead: number, totalBytes: number) => void;
+  /** Told as a file's bytes are read, for a progress bar; `again` for a second reading of them. */
+  onProgress?: ReadProgress;
 }
 
 export interface BuildResult {
@@ -332,7 +333,7 @@ function warmed(pool: WorkerPool, ref: ProjectRef): WorkerPool {
 /** Effects whose partner-file streams report how many bytes have been read. */
 function withProgress(effects: Effects, rel: string, options: BuildOptions): Effects {
   const onProgress = options.onProgress;
-  return onProgress ? withReadProgress(effects, (read, total) => onProgress(rel, read, total)) : effects;
+  return onProgress ? withReadProgress(effects, (read, total, again) => onProgress(rel, read, total, again)) : effects;
 }
 
 /** Adds cross-file findings to the results of the files they concern, so partner reports show them. */

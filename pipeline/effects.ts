@@ -61,12 +61,23 @@ export function memoryLogger(): Logger & { lines: string[] } {
   };
 }
 
-/** The same effects, with each read stream telling `onRead` the bytes read so far and the file's size. */
-export function withReadProgress(effects: Effects, onRead: (read: number, total: number) => void): Effects {
+/**
+ * The same effects, with each read stream telling `onRead` the bytes read so far, the file's size,
+ * and whether these effects streamed the same bytes before (`again`: a file read a second time, to
+ * take repeated rows back out of the counts, or to hash it after reading stopped early).
+ */
+export function withReadProgress(
+  effects: Effects,
+  onRead: (read: number, total: number, again: boolean) => void,
+): Effects {
+  const streamed = new Set<string>();
   return {
     ...effects,
     readStream: (p, range) =>
       (async function* () {
+        const from = `${p}\u0000${range?.start ?? 0}`;
+        const again = streamed.has(from);
+        streamed.add(from);
         const total = await effects.stat(p).then(
           (s) => s.size,
           () => 0,
@@ -74,7 +85,7 @@ export function withReadProgress(effects: Effects, onRead: (read: number, total:
         let read = 0;
         for await (const chunk of effects.readStream(p, range)) {
           read += chunk.length;
-          onRead(read, total);
+          onRead(read, total, again);
           yield chunk;
         }
       })(),

@@ -55,7 +55,14 @@ describe("scratch folders", () => {
     const left = folderWithFile(tmp, `c2c-keys-${endedPid()}-Left01`);
     const r = spawnSync(
       process.execPath,
-      [MAIN, "build", "--project", path.join(REPO_ROOT, "fixtures", "sample-community"), "--out", path.join(tmp, "out")],
+      [
+        MAIN,
+        "build",
+        "--project",
+        path.join(REPO_ROOT, "fixtures", "sample-community"),
+        "--out",
+        path.join(tmp, "out"),
+      ],
       { encoding: "utf8", env: { ...process.env, TMPDIR: tmp } },
     );
     expect(r.status, r.stderr).toBe(0);

@@ -124,11 +124,15 @@ async function runLockedBuild(
         only: options.only,
         ...(options.engine !== undefined ? { engine: options.engine } : {}),
         threads: options.threads ?? workerCount(4),
-        onProgress: (file, read, total) => {
+        onProgress: (file, read, total, again) => {
           if (!started.has(file)) started.set(file, performance.now());
           const share = total > 0 ? Math.min(1, read / total) : 0;
           const bar = `${"█".repeat(Math.round(share * 20))}${"░".repeat(20 - Math.round(share * 20))}`;
-          terminal.progress(`reading ${file} ${bar} ${mb(read)} of ${mb(total)} MB`);
+          terminal.progress(
+            again
+              ? `reading ${file} a second time ${bar} ${mb(read)} of ${mb(total)} MB`
+              : `reading ${file} ${bar} ${mb(read)} of ${mb(total)} MB`,
+          );
         },
         onFile: (f) => {
           if (!terminal.interactive) return;

@@ -32,8 +32,8 @@ function projectFor(ref: ProjectRef): Promise<Project> {
 
 /** Reads report their progress to the main thread, for its progress bar. */
 function reporting(file: PartnerFile, id: number): Effects {
-  return withReadProgress(effects, (read, total) =>
-    port.postMessage({ type: "progress", id, path: file.path, read, total } satisfies FromWorker),
+  return withReadProgress(effects, (read, total, again) =>
+    port.postMessage({ type: "progress", id, path: file.path, read, total, again } satisfies FromWorker),
   );
 }
 

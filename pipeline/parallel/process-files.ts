@@ -98,7 +98,7 @@ export async function processFilesInParallel(
   project: ProjectRef,
   pool: WorkerPool,
   hooks: {
-    onProgress?: (path: string, read: number, total: number) => void;
+    onProgress?: ReadProgress;
     onFile?: (result: FileResult) => void;
   } = {},
 ): Promise<{ result: FileResult; partials: PartialCounts }[]> {
@@ -114,7 +114,7 @@ export async function processFilesInParallel(
             const index = next++;
             const file = files[index] as PartnerFile;
             const id = pool.open((m) => {
-              if (m.type === "progress") hooks.onProgress?.(m.path, m.read, m.total);
+              if (m.type === "progress") hooks.onProgress?.(m.path, m.read, m.total, m.again);
               else if (m.type === "failed") reject(new Error(`${file.path}: ${m.message}`));
               else if (m.type === "done") {
                 pool.close(id);
@@ -148,7 +148,7 @@ export async function processFileInParts(
   project: Project,
   parts: PartRunner,
   effects: Effects,
-  options: { onProgress?: (path: string, read: number, total: number) => void; spillMinBytes?: number } = {},
+  options: { onProgress?: ReadProgress; spillMinBytes?: number } = {},
 ): Promise<ProcessedFile | null> {
   const { onProgress } = options;
   const absolute = `${project.root}/${file.path}`;
@@ -163,18 +163,21 @@ export async function processFileInParts(
   const spill = size >= (options.spillMinBytes ?? SPILL_MIN_BYTES);
   const segments = plan.segments.map((segment) => ({ ...segment, spill }));
   const read = segments.map(() => 0);
+  const readAgain = segments.map(() => 0);
   const runs = segments.map((segment, k) =>
-    parts.run(file, segment, (bytes) => {
-      // A later part reads the header line first: not the file's progress. A part read again (to
-      // take rows back out) does not take the bar back.
-      read[k] = Math.max(read[k] as number, bytes - (segment.index > 0 ? segment.headerEnd : 0));
+    parts.run(file, segment, (bytes, again) => {
+      // A later part reads the header line first: not the file's progress. Parts read again (to
+      // take rows back out) have a bar of their own.
+      const counted = again ? readAgain : read;
+      counted[k] = Math.max(counted[k] as number, bytes - (segment.index > 0 ? segment.headerEnd : 0));
       onProgress?.(
         file.path,
         Math.min(
           size,
-          read.reduce((a, b) => a + b, 0),
+          counted.reduce((a, b) => a + b, 0),
         ),
         size,
+        again,
       );
     }),
   );
@@ -281,8 +284,15 @@ export interface PartRun {
 /** Where a file's parts are read: how many parts, and a reading of one (telling its bytes read). */
 export interface PartRunner {
   count: number;
-  run(file: PartnerFile, segment: FileSegment, onRead: (bytes: number) => void): PartRun;
+  /** `onRead`: the bytes of the part read so far, and whether it is being read again (rows taken back out). */
+  run(file: PartnerFile, segment: FileSegment, onRead: (bytes: number, again: boolean) => void): PartRun;
 }
+
+/**
+ * Told as a partner file's bytes are read: `again` when they are read a second time (rows sent
+ * twice, read again to take them back out of the counts), which has a bar of its own.
+ */
+export type ReadProgress = (path: string, read: number, total: number, again: boolean) => void;
 
 /** Parts read by the workers of a pool, a part to a worker. */
 export function workerParts(pool: WorkerPool, ref: ProjectRef): PartRunner {
@@ -297,7 +307,7 @@ export function workerParts(pool: WorkerPool, ref: ProjectRef): PartRunner {
       };
       const id = pool.open(
         (m) => {
-          if (m.type === "progress") onRead(m.read);
+          if (m.type === "progress") onRead(m.read, m.again);
           else if (m.type === "found") found.resolve(m.found);
           else if (m.type === "part") {
             pool.close(id);
@@ -331,10 +341,15 @@ export function localParts(count: number, project: Project, effects: Effects): P
         file,
         segment,
       } satisfies SegmentJob;
-      const part = readSegment(job, project, withReadProgress(effects, onRead), (f) => {
-        found.resolve(f);
-        return answer.promise;
-      });
+      const part = readSegment(
+        job,
+        project,
+        withReadProgress(effects, (read, _total, again) => onRead(read, again)),
+        (f) => {
+          found.resolve(f);
+          return answer.promise;
+        },
+      );
       part.catch((e: unknown) => found.reject(e instanceof Error ? e : new Error(String(e))));
       return { found: found.promise, part, answer: (a) => answer.resolve(a) };
     },

@@ -101,7 +101,7 @@ export type ToWorker = LoadJob | FileJob | SegmentJob | SegmentAnswer;
 
 /** What a file worker answers. */
 export type FromWorker =
-  | { type: "progress"; id: number; path: string; read: number; total: number }
+  | { type: "progress"; id: number; path: string; read: number; total: number; again: boolean }
   | { type: "done"; id: number; result: FileResult; partials: PartialColumns }
   | { type: "found"; id: number; found: SegmentFound }
   | { type: "part"; id: number; part: SegmentPart | null }
