@@ -75,6 +75,12 @@ export interface RowValidator {
   suppressed: Set<string>;
   notApplicable: Set<string>;
   hasMarkers: boolean;
+  /**
+   * A row's values before they are typed: every field, in schema order, null. Each row's values
+   * start as a copy of it, so every row's object has the same shape from the start (V8 copies it in
+   * one step, and the cells are stored into properties that exist, not added one by one).
+   */
+  blank: Record<string, Value>;
 }
 
 const MARKABLE = new Set(["integer", "count", "number", "percent"]);
@@ -104,6 +110,7 @@ export function createRowValidator(
     suppressed: new Set(extract.suppressed.map((m) => m.trim().toLowerCase())),
     notApplicable: new Set(extract.notApplicable.map((m) => m.trim().toLowerCase())),
     hasMarkers: extract.suppressed.length + extract.notApplicable.length > 0,
+    blank: Object.fromEntries(schema.fields.map((f) => [f.name, null])),
   };
 }
 
@@ -121,7 +128,7 @@ export function validateRows(
   const out: TypedRow[] = [];
   const issues: Issue[] = [];
   for (const row of rows) {
-    const values: Record<string, Value> = {};
+    const values: Record<string, Value> = { ...v.blank };
     let withheld: Record<string, Withheld> | null = null;
     let bounds: Record<string, Bounds> | null = null;
     let bad = false;
