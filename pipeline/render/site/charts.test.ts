@@ -1,6 +1,6 @@
 import { compile, type TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
-import { fitContainerWidth } from "./charts.ts";
+import { fitContainerWidth, wrapLabel } from "./charts.ts";
 
 const quiet = {
   logger: {
@@ -58,5 +58,18 @@ describe("fitContainerWidth", () => {
     };
     const fixed = compile({ ...spec, width: 420, autosize: undefined } as unknown as TopLevelSpec).spec;
     expect(fitContainerWidth(fixed)).toEqual(containerCompile(spec, 420));
+  });
+});
+
+describe("wrapLabel", () => {
+  it("breaks a long name between words into lines the axis holds, and leaves a short one whole", () => {
+    expect(wrapLabel("American Indian or Alaska Native")).toEqual(["American Indian or", "Alaska Native"]);
+    expect(wrapLabel("Native Hawaiian or Pacific Islander")).toEqual(["Native Hawaiian or", "Pacific Islander"]);
+    expect(wrapLabel("White")).toEqual(["White"]);
+    expect(wrapLabel("Two or more races")).toEqual(["Two or more races"]);
+    expect(wrapLabel("  spaced   out  ", 6)).toEqual(["spaced", "out"]);
+    // A word longer than a line stays whole on its own line.
+    expect(wrapLabel("a Kindergartenvorbereitung b", 10)).toEqual(["a", "Kindergartenvorbereitung", "b"]);
+    expect(wrapLabel("")).toEqual([""]);
   });
 });

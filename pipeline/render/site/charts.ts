@@ -253,22 +253,58 @@ export interface GroupChartInput {
   overall: { value: number; label: string } | null;
 }
 
+/** Characters of a group's name on one line of the group chart's axis: what 180 px hold at 12 px. */
+const AXIS_LINE_CHARS = 24;
+
+/**
+ * A group's name in lines of at most `width` characters, broken between words (a longer word
+ * stays whole, and the axis cuts it with an ellipsis), so a phone shows the whole name, not
+ * `American Indian or Alaska …`.
+ */
+export function wrapLabel(label: string, width: number = AXIS_LINE_CHARS): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of label.split(/\s+/).filter((w) => w !== "")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "" || lines.length === 0) lines.push(line);
+  return lines;
+}
+
 /** One bar per group of a dimension in one year, with its interval and the overall rate as a rule. */
 export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
   const c = input.text.loc.s.charts;
-  const order = input.bars.map((b) => b.label);
+  // The axis shows each name on as many lines as it needs (`axisLabel`, lines joined by a line
+  // break); the tooltip shows it whole.
+  const bars = input.bars.map((b) => ({ ...b, axisLabel: wrapLabel(b.label).join("\n") }));
+  const wrapped = bars.some((b) => b.axisLabel.includes("\n"));
   const top = Math.max(0.1, input.overall?.value ?? 0, ...input.bars.map((b) => b.upper ?? b.value ?? 0));
   const xMax = Math.min(1, Math.ceil((top + 0.08) * 10) / 10);
   const y = {
-    field: "label",
+    field: "axisLabel",
     type: "nominal" as const,
-    sort: order,
+    sort: bars.map((b) => b.axisLabel),
     title: null,
-    axis: { labelLimit: 180, labelFontSize: 12 },
+    axis: {
+      labelLimit: 180,
+      labelFontSize: 12,
+      labelExpr: "split(datum.label, '\\n')",
+      labelLineHeight: 14,
+      // A name on two lines is centred on its bar: its first line moves up by half a line.
+      labelOffset: { condition: { test: "indexof(datum.label, '\\n') >= 0", value: -7 }, value: 0 },
+    },
   };
-  const x = { type: "quantitative" as const, scale: { domain: [0, xMax] }, axis: { format: ".0%", title: null } };
-  const shown = input.bars.filter((b) => b.value !== null);
-  const hidden = input.bars.filter((b) => b.value === null);
+  // A narrow chart (a phone) keeps three ticks, so the percentages do not run into each other.
+  const x = {
+    type: "quantitative" as const,
+    scale: { domain: [0, xMax] },
+    axis: { format: ".0%", title: null, tickCount: { expr: "width < 200 ? 2 : 5" } },
+  };
+  const shown = bars.filter((b) => b.value !== null);
+  const hidden = bars.filter((b) => b.value === null);
   // Layers only for marks that have data: an empty mark group would be an unnamed graphic to a screen reader.
   const layers: object[] = [];
   if (shown.length > 0)
@@ -324,7 +360,8 @@ export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: input.description,
     width: 420,
-    height: { step: 30 },
+    // Two lines of a name need a taller band than one.
+    height: { step: wrapped ? 36 : 30 },
     // Room on the right for the value printed past the longest bar, however narrow the chart.
     padding: { left: 5, top: 5, bottom: 5, right: 36 },
     layer: layers,

@@ -213,6 +213,11 @@ describe.skipIf(!executable)("the sample site in Chromium", () => {
       await chartsLive(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, p).toBeLessThanOrEqual(0);
+      // No chart cuts a name short with an ellipsis (a group's name wraps onto a second line instead).
+      const cut = await page.$$eval("[data-chart] svg text", (texts) =>
+        texts.map((t) => t.textContent ?? "").filter((t) => t.includes("…")),
+      );
+      expect(cut, p).toEqual([]);
       await page.close();
     }
   }, 60_000);
