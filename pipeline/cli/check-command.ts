@@ -24,8 +24,9 @@ Exit status: 0 when every row would be accepted, 1 when any row would be left ou
 cannot be read, 2 for a mistake in the command itself.
 
 Options:
-  --schema ID       the extract the file follows (default: from the partner's files: pattern,
-                    else guessed from the header row)
+  --schema ID       the extract the file follows (default: from the partner's files: pattern;
+                    else, and always without a project, from the header row: the extract whose
+                    required columns it has, or the closest one, which c2c names)
   --partner ID      the partner sending the file (default: from data/<year>/<partner>/ in the path)
   --project DIR     the partnership's folder (default: found above FILE, if any); without one, the
                     file is checked against c2c's built-in extract schemas
@@ -91,6 +92,8 @@ export async function placeFile(
   let project: Project;
   let partner: Partner;
   let year: number | null = null;
+  // Without a project, a file is matched to one of c2c's extracts by its header, unless --schema says.
+  let standalone = false;
   try {
     const root =
       options.project !== undefined
@@ -113,6 +116,7 @@ export async function placeFile(
       }
       partner = found;
     } else {
+      standalone = true;
       ({ project, partner } = await loadStandaloneProject(path.dirname(file), options.c2cRoot, effects, {
         schema: options.schema ?? "outcome-counts",
         suppressed: options.suppressed,
@@ -131,15 +135,39 @@ export async function placeFile(
   let extract: PartnerExtract | undefined =
     options.schema !== undefined
       ? partner.extracts.find((x) => x.schema === options.schema)
-      : partner.extracts.find((x) => fileNamePattern(x.files).test(name));
+      : standalone
+        ? undefined
+        : partner.extracts.find((x) => fileNamePattern(x.files).test(name));
   if (!extract) {
-    const schemaId = options.schema ?? (await guessSchema(file, [...project.extracts.values()], effects));
-    if (schemaId === null || !project.extracts.has(schemaId)) {
-      effects.log.warn(
-        schemaId === null
-          ? `check: c2c cannot tell which extract ${name} follows from its header. Pass --schema with one of: ${[...project.extracts.keys()].join(", ")}.`
-          : `check: there is no extract schema \`${schemaId}\`; use one of: ${[...project.extracts.keys()].join(", ")}.`,
-      );
+    const extracts = [...project.extracts.values()];
+    const choices = [...project.extracts.keys()].join(", ");
+    let schemaId = options.schema ?? null;
+    if (schemaId === null) {
+      const guess = await guessSchema(file, extracts, effects);
+      if (guess.kind === "unreadable") {
+        effects.log.warn(`check: c2c cannot read the header of ${name}. Pass --schema with one of: ${choices}.`);
+        return 2;
+      }
+      if (guess.kind === "tie") {
+        effects.log.warn(
+          `check: the header of ${name} fits ${guess.ids.join(" and ")} equally well, so c2c cannot tell which extract it follows. Pass --schema with one of them.`,
+        );
+        return 2;
+      }
+      if (guess.kind === "none") {
+        effects.log.warn(
+          `check: ${name} does not have the columns of any of c2c's extracts (${choices}): ${guess.most === 0 ? "none of its columns is one of theirs" : `it has at most ${plural(guess.most, "column")} of any one`}, so c2c cannot tell which one it follows. \`c2c template ID\` writes an extract's layout to fill in; pass --schema ID to check the file against one anyway.`,
+        );
+        return 2;
+      }
+      if (guess.kind === "closest")
+        effects.log.info(
+          `check: ${name} lacks a required column of every extract. It is checked against ${guess.id}, the closest (${guess.matched} of its ${guess.of} columns are here); pass --schema to check it against another: ${choices}.`,
+        );
+      schemaId = guess.id;
+    }
+    if (!project.extracts.has(schemaId)) {
+      effects.log.warn(`check: there is no extract schema \`${schemaId}\`; use one of: ${choices}.`);
       return 2;
     }
     extract = PartnerExtractSchema.parse({
@@ -151,6 +179,16 @@ export async function placeFile(
   }
 
   return { file, project, partner, extract, year };
+}
+
+/** `FILE:1: info: 175 columns are not part of the X extract and were ignored: `a`, `b` ... and 170 more. ...` */
+function ignoredColumns(file: string, schema: string, issues: readonly Issue[]): string {
+  const names = issues.map((i) => `\`${i.value ?? ""}\``);
+  const listed =
+    names.length > IGNORED_NAMED
+      ? `${names.slice(0, IGNORED_NAMED).join(", ")} and ${(names.length - IGNORED_NAMED).toLocaleString("en-US")} more`
+      : names.join(", ");
+  return `${file}:1: info: ${names.length.toLocaleString("en-US")} columns are not part of the ${schema} extract and were ignored: ${listed}. Nothing to do if they are not needed; otherwise check their spelling against the template (--json or --report lists them all). [unknown-column]`;
 }
 
 export async function runCheck(
@@ -190,13 +228,29 @@ export async function runCheck(
   return errors === 0 && result.rowsRejected === 0 ? 0 : 1;
 }
 
-/** The lines a partner reads: one per issue, in line order, at most `maxLines` per code, then a summary. */
+const SEVERITY_ORDER: Record<Issue["severity"], number> = { error: 0, warning: 1, info: 2 };
+
+/** Columns the extract does not have, listed by name in the one line that says they were ignored. */
+const IGNORED_NAMED = 5;
+
+/**
+ * The lines a partner reads: one per issue, in line order (errors first on a line), at most
+ * `maxLines` per code, then a summary. Columns the extract does not have are said in one line
+ * (an agency's file can have a hundred and more), not one line each.
+ */
 export function formatCheck(result: FileResult, schema: string, maxLines: number): string {
-  const sorted = [...result.issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const sorted = [...result.issues].sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+  );
+  const ignored = sorted.filter((i) => i.code === "unknown-column");
   const shown = new Map<string, number>();
   const lines: string[] = [];
   const held = new Map<string, number>();
   for (const issue of sorted) {
+    if (issue.code === "unknown-column" && ignored.length > 3) {
+      if (issue === ignored[0]) lines.push(ignoredColumns(result.path, schema, ignored));
+      continue;
+    }
     const n = (shown.get(issue.code) ?? 0) + 1;
     shown.set(issue.code, n);
     if (maxLines > 0 && n > maxLines) held.set(issue.code, (held.get(issue.code) ?? 0) + occurrences(issue));
@@ -238,7 +292,20 @@ export async function findProjectRoot(start: string, effects: Effects): Promise<
 }
 
 /** The extract whose required columns the header holds, with the most columns matched; null when unclear. */
-async function guessSchema(file: string, extracts: ExtractSchema[], effects: Effects): Promise<string | null> {
+/** Which extract a file's header follows: the one whose columns it has, or else the nearest. */
+type SchemaGuess =
+  | { kind: "fits" | "closest"; id: string; matched: number; of: number }
+  | { kind: "tie"; ids: string[] }
+  /** No extract fits, and none is closest: `most` is the most columns any extract has here. */
+  | { kind: "none"; most: number }
+  | { kind: "unreadable" };
+
+/**
+ * Reads the header row and scores each extract by the columns found: an extract whose required
+ * columns are all there fits (the one with most columns found, if one has more than the others);
+ * else the extract with most columns found is the closest, if one has more than the others.
+ */
+async function guessSchema(file: string, extracts: ExtractSchema[], effects: Effects): Promise<SchemaGuess> {
   let head = "";
   try {
     for await (const text of decodeChunks(effects.readStream(file), () => {})) {
@@ -246,21 +313,26 @@ async function guessSchema(file: string, extracts: ExtractSchema[], effects: Eff
       if (head.includes("\n") || head.length > 65536) break;
     }
   } catch {
-    return null;
+    return { kind: "unreadable" };
   }
-  const first = head.split(/\r?\n/)[0] ?? "";
-  const delimiter = detectDelimiter(first);
-  const cells = first.split(delimiter).map((c) => c.replace(/^"|"$/g, ""));
+  const headerRow = head.split(/\r?\n/)[0] ?? "";
+  const delimiter = detectDelimiter(headerRow);
+  const cells = headerRow.split(delimiter).map((c) => c.replace(/^"|"$/g, ""));
   const scored = extracts
     .map((schema) => {
       const { mapping, ok } = mapHeader(cells, schema, {});
-      return { id: schema.id, ok, matched: mapping.columnOfField.filter((c) => c !== -1).length };
+      const matched = mapping.columnOfField.filter((c) => c !== -1).length;
+      return { id: schema.id, ok, matched, of: schema.fields.length };
     })
-    .filter((s) => s.ok)
     .sort((a, b) => b.matched - a.matched);
-  if (scored.length === 0) return null;
-  if (scored.length > 1 && scored[0]!.matched === scored[1]!.matched) return null;
-  return scored[0]!.id;
+  const fitting = scored.filter((s) => s.ok);
+  const list = fitting.length > 0 ? fitting : scored;
+  const top = list[0];
+  if (top === undefined || top.matched === 0) return { kind: "none", most: 0 };
+  const tied = list.filter((s) => s.matched === top.matched);
+  if (tied.length > 1)
+    return fitting.length > 0 ? { kind: "tie", ids: tied.map((s) => s.id) } : { kind: "none", most: top.matched };
+  return { kind: fitting.length > 0 ? "fits" : "closest", id: top.id, matched: top.matched, of: top.of };
 }
 
 export const checkCommand: Command = {
