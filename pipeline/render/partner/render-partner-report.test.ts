@@ -10,6 +10,7 @@ import {
   loadPartnerReportTemplate,
   type PartnerReportTemplate,
   renderPartnerReportHtml,
+  viewPartnerReport,
 } from "./render-partner-report.ts";
 
 const partner: Partner = {
@@ -113,6 +114,27 @@ describe("buildPartnerReport", () => {
       [[2, 3], 2],
       [[4], 1],
     ]);
+  });
+
+  it("lists the columns an agency file has beyond the extract in one entry, not one entry a column", () => {
+    const names = ["Short_Name", "Long_Name", "Address", "City", "Zip", "Phone", "Fax"];
+    const issues = [
+      makeIssue("missing-column", { ...where, line: 1 }, { column: "measure" }),
+      makeIssue("missing-column", { ...where, line: 1 }, { column: "met_count" }),
+      ...names.map((name) =>
+        makeIssue("unknown-column", { ...where, line: 1, column: name }, { value: name, other: "outcome-counts" }),
+      ),
+    ];
+    const file = report([fileResult(issues)]).files[0]!;
+    expect(file.issues.map((g) => [g.code, g.column, g.count])).toEqual([
+      ["missing-column", "measure", 1],
+      ["missing-column", "met_count", 1],
+      ["unknown-column", null, 7],
+    ]);
+    const view = viewPartnerReport(report([fileResult(issues)])).files[0]!.sections.at(-1)!.groups[0]!;
+    expect(view.valuesLabel).toBe("Columns");
+    expect(view.values).toEqual(names.slice(0, 5));
+    expect(view.moreValues).toBe("and 2 other columns");
   });
 
   it("says a file with no issues is ready", () => {

@@ -147,21 +147,38 @@ interface GroupAccumulator {
   messageVaries: boolean;
   lines: Set<number>;
   values: Set<string>;
+  columns: Set<string | null>;
 }
 
 /**
+ * Problems about columns themselves (an agency file can have a hundred c2c does not use) are one
+ * entry listing the columns, not one entry a column.
+ */
+const ABOUT_COLUMNS = new Set<Issue["code"]>(["unknown-column"]);
+
+/**
  * Groups issues by code, column, and wording with the quoted value and numbers set aside, so a
- * problem repeated on 4,000 rows is one entry; every issue lands in exactly one group.
+ * problem repeated on 4,000 rows is one entry (and columns the extract does not have are one entry
+ * too); every issue lands in exactly one group.
  */
 export function groupIssues(issues: readonly Issue[]): IssueGroup[] {
   const groups = new Map<string, GroupAccumulator>();
   for (const issue of issues) {
-    const key = problemKey(issue);
+    const key = problemKey(ABOUT_COLUMNS.has(issue.code) ? { ...issue, column: null } : issue);
     let group = groups.get(key);
     if (group === undefined) {
-      group = { first: issue, count: 0, folded: 0, messageVaries: false, lines: new Set(), values: new Set() };
+      group = {
+        first: issue,
+        count: 0,
+        folded: 0,
+        messageVaries: false,
+        lines: new Set(),
+        values: new Set(),
+        columns: new Set(),
+      };
       groups.set(key, group);
     }
+    group.columns.add(issue.column);
     group.count += occurrences(issue);
     // Occurrences counted on a kept issue have lines of their own, not kept.
     group.folded += occurrences(issue) - 1;
@@ -178,7 +195,7 @@ function finishGroup(group: GroupAccumulator): IssueGroup {
   return {
     code: group.first.code,
     severity: group.first.severity,
-    column: group.first.column,
+    column: group.columns.size > 1 ? null : group.first.column,
     message: group.first.message,
     fix: group.first.fix,
     messageVaries: group.messageVaries,
@@ -290,6 +307,8 @@ interface GroupView {
   message: TextPart[];
   fix: TextPart[];
   hasValues: boolean;
+  /** `Values seen`, or `Columns` for a problem about columns. */
+  valuesLabel: string;
   values: string[];
   moreValues: string;
 }
@@ -481,8 +500,12 @@ function viewGroup(group: IssueGroup): GroupView {
     message: splitCode(group.message),
     fix: splitCode(group.fix),
     hasValues: group.values.length > 1,
+    valuesLabel: ABOUT_COLUMNS.has(group.code) ? "Columns" : "Values seen",
     values: group.values,
-    moreValues: group.moreValues > 0 ? `and ${count(group.moreValues, "other value")}` : "",
+    moreValues:
+      group.moreValues > 0
+        ? `and ${count(group.moreValues, ABOUT_COLUMNS.has(group.code) ? "other column" : "other value")}`
+        : "",
   };
 }
 
