@@ -45,14 +45,18 @@ import { loadProject, type Project } from "./load/load-project.ts";
 import { onlyIndicators } from "./load/only-indicators.ts";
 import type { IndicatorSummary, Observation } from "./observation.ts";
 import {
-  PARALLEL_MIN_BYTES,
   processFileInParts,
   processFilesInParallel,
   type ReadProgress,
-  SPLIT_MIN_BYTES,
-  WorkerPool,
   workerParts,
 } from "./parallel/process-files.ts";
+import {
+  PARALLEL_MIN_BYTES,
+  SPLIT_MIN_BYTES,
+  takeEarlyPool,
+  WorkerPool,
+  wantsThreads,
+} from "./parallel/worker-pool.ts";
 import type { ProjectRef } from "./parallel/worker-protocol.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
 import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
@@ -120,7 +124,7 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Bu
   const stats = await dataFileStats(root, dataFiles, effects);
   // Large partner files are read by worker threads: they start now, loading the project as this thread does.
   const ref = { root, c2cRoot: path.resolve(options.c2cRoot), only: options.only ? [...options.only] : [] };
-  const pool = startPool(stats, ref, options);
+  const pool = await startPool(stats, ref, options);
   try {
     return await buildWith(options, effects, dataFiles, stats, ref, pool);
   } finally {
@@ -307,22 +311,23 @@ function threadPlan(
 
 /**
  * Worker threads for a build whose partner files are large enough to be read in threads (see
- * `threadPlan`), started before the project is loaded: each loads it too, meanwhile. Null otherwise.
+ * `threadPlan`), started before the project is loaded: each loads it too, meanwhile. The CLI may
+ * have started them already (`startEarlyPool`). Null otherwise.
  */
-function startPool(
+async function startPool(
   stats: ReadonlyMap<string, { size: number }>,
   ref: ProjectRef,
   options: BuildOptions,
-): WorkerPool | null {
+): Promise<WorkerPool | null> {
   const threads = options.threads ?? 1;
-  if (threads < 2 || options.engine === "duckdb") return null;
+  const early = await takeEarlyPool(ref, threads);
   let total = 0;
   for (const s of stats.values()) total += s.size;
-  const enough = Math.min(options.splitMinBytes ?? SPLIT_MIN_BYTES, options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-  if (total < enough) return null;
-  const pool = new WorkerPool(threads);
-  pool.warm(ref);
-  return pool;
+  if (!wantsThreads(threads, options.engine, total, options)) {
+    await early?.terminate();
+    return null;
+  }
+  return early ?? warmed(new WorkerPool(threads), ref);
 }
 
 function warmed(pool: WorkerPool, ref: ProjectRef): WorkerPool {

@@ -14,7 +14,7 @@ import { REPO_ROOT } from "./test-support/load-fixture.ts";
  */
 const dir = mkdtempSync(path.join(tmpdir(), "c2c-scratch-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
+const MAIN = path.join(REPO_ROOT, "dist", "bundle", "c2c.js");
 
 /** A process id that no process has now: one that has just ended. */
 function endedPid(): number {

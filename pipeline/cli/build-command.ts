@@ -4,7 +4,7 @@ import type { Effects } from "../effects.ts";
 import { ENGINE_NAMES, type EngineName } from "../engine/counting-engine.ts";
 import { countSeverity } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
-import { workerCount } from "../parallel/process-files.ts";
+import { workerCount } from "../parallel/worker-pool.ts";
 import { csvCell, observationsCsv } from "../render/site/downloads.ts";
 import { lockOutputs, OutputLockedError } from "../write/output-lock.ts";
 import { type Command, flag, quietTerminal, stringOption, type Terminal } from "./command.ts";

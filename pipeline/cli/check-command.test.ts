@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../test-support/load-fixture.ts";
  * default), say plainly when the file follows none, and keep the errors in sight when an agency's
  * file has a hundred columns c2c does not use.
  */
-const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
+const MAIN = path.join(REPO_ROOT, "dist", "bundle", "c2c.js");
 const dir = mkdtempSync(path.join(tmpdir(), "c2c-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CPS = path.join(REPO_ROOT, "fixtures", "realdata", "chicago-cps");

@@ -7,10 +7,10 @@ import { REPO_ROOT } from "../test-support/load-fixture.ts";
 import type { Change } from "./diff-command.ts";
 
 /**
- * The command line as an analyst runs it: `node dist/pipeline/cli/main.js` in a child process, in
+ * The command line as an analyst runs it: `node dist/bundle/c2c.js` in a child process, in
  * temporary folders. `npm test` builds dist/ first; run `npm run build` before running this alone.
  */
-const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
+const MAIN = path.join(REPO_ROOT, "dist", "bundle", "c2c.js");
 const SAMPLE = path.join(REPO_ROOT, "fixtures", "sample-community");
 const env = { ...process.env, NO_COLOR: "1", SOURCE_DATE_EPOCH: "1767225600" };
 

@@ -90,6 +90,8 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
     },
   };
   const debug = rest.includes("--debug");
+  // Stack traces name the TypeScript sources, through the bundle's and tsc's source maps.
+  if (debug) process.setSourceMapsEnabled(true);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

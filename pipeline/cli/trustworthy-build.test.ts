@@ -23,7 +23,7 @@ import { REPO_ROOT } from "../test-support/load-fixture.ts";
  * locale, a killed build never leaves a half-written site, two builds do not share a folder, inputs
  * are never changed, and `c2c verify` says what differs. Runs `dist/`: `npm run build` first.
  */
-const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
+const MAIN = path.join(REPO_ROOT, "dist", "bundle", "c2c.js");
 const SLOW = path.join(REPO_ROOT, "pipeline", "test-support", "slow-write-cli.mjs");
 const SAMPLE = path.join(REPO_ROOT, "fixtures", "sample-community");
 const EPOCH = "1767225600";

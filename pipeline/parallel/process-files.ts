@@ -1,6 +1,4 @@
 import { rmSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { mergePartials, type PartialCounts, partialTable } from "../aggregate/partial-counts.ts";
 import type { PartnerFile } from "../discover/discover-files.ts";
 import { type Effects, withReadProgress } from "../effects.ts";
@@ -13,80 +11,17 @@ import { sniffEncoding } from "../read/decode-text.ts";
 import { MAX_MISSHAPEN_ROWS } from "../read/read-partner-file.ts";
 import { mergeValidationState, newValidationState } from "../validate/validate-rows.ts";
 import { readSegment } from "./read-segment.ts";
+import type { WorkerPool } from "./worker-pool.ts";
 import type {
   Answer,
   CrossRepeat,
   FileJob,
   FileSegment,
-  FromWorker,
   ProjectRef,
   SegmentFound,
   SegmentJob,
   SegmentPart,
-  ToWorker,
 } from "./worker-protocol.ts";
-
-/** Below this many bytes of partner files in all, starting threads costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 32 << 20;
-/** Below this many bytes, a file is read in one thread: splitting it costs more than it saves. */
-export const SPLIT_MIN_BYTES = 16 << 20;
-
-/** How many files to read at once: one per core, at most `limit`. */
-export function workerCount(limit: number): number {
-  return Math.max(1, Math.min(limit, availableParallelism()));
-}
-
-/**
- * Worker threads running `file-worker.js`, kept for a build. Each runs one job at a time; what a
- * worker says goes to the handler of the job it names. Runs from the compiled `dist/` only.
- */
-export class WorkerPool {
-  private readonly workers: Worker[];
-  private readonly handlers = new Map<number, { onMessage: (m: FromWorker) => void; onError: (e: Error) => void }>();
-  private nextId = 0;
-
-  constructor(size: number) {
-    this.workers = Array.from({ length: size }, () => {
-      // A smaller young generation than V8's default: rows die young, and every thread has its own.
-      const worker = new Worker(new URL("./file-worker.js", import.meta.url), {
-        resourceLimits: { maxYoungGenerationSizeMb: 16 },
-      });
-      worker.on("message", (m: FromWorker) => this.handlers.get(m.id)?.onMessage(m));
-      worker.on("error", (e) => {
-        for (const h of this.handlers.values()) h.onError(e);
-      });
-      return worker;
-    });
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /** A new job id, and a handler for what the worker says about that job. */
-  open(onMessage: (m: FromWorker) => void, onError: (e: Error) => void): number {
-    const id = this.nextId++;
-    this.handlers.set(id, { onMessage, onError });
-    return id;
-  }
-
-  close(id: number): void {
-    this.handlers.delete(id);
-  }
-
-  /** Has every worker load the project now, before it is given a file. */
-  warm(project: ProjectRef): void {
-    for (const worker of this.workers) worker.postMessage({ type: "load", ...project } satisfies ToWorker);
-  }
-
-  post(worker: number, message: ToWorker): void {
-    (this.workers[worker] as Worker).postMessage(message);
-  }
-
-  async terminate(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
 
 /**
  * Stages 3 to 6 for several partner files at once, each whole file in a worker thread of its own

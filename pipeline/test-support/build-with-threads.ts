@@ -5,7 +5,7 @@ import { expect } from "vitest";
 import { REPO_ROOT } from "./load-fixture.ts";
 
 /** The compiled CLI: worker threads run only from `dist/` (`npm test` builds it first). */
-const MAIN = path.join(REPO_ROOT, "dist", "pipeline", "cli", "main.js");
+const MAIN = path.join(REPO_ROOT, "dist", "bundle", "c2c.js");
 
 /**
  * `c2c build --threads N --json` on a project, into `out`, with a fixed build date: its JSON

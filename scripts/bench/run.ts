@@ -40,7 +40,7 @@ if (values.help) {
 }
 const root = packageRoot();
 const cache = path.join(root, ".cache", "bench");
-const main = path.join(root, "dist", "pipeline", "cli", "main.js");
+const main = path.join(root, "dist", "bundle", "c2c.js");
 const duck = path.join(root, "dist", "scripts", "bench", "duckdb-aggregate.js");
 const pandasScript = path.join(root, "scripts", "bench", "pandas_aggregate.py");
 const runs = Number(values.runs);
