@@ -51,23 +51,57 @@ describe("c2c check without a project", () => {
     const file = write("no-proficient.csv", [cut(BENCH_HEADER), ...rows.map(cut)]);
     const r = check([file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      "no-proficient.csv lacks a required column of every extract. It is checked against student-assessment, the closest (12 of its 13 columns are here)",
+    expect(r.stdout).toContain(
+      "no-proficient.csv: info: No extract's required columns are all in this file's header, so it was checked against `student-assessment`: the closest, with 12 of its 13 columns.",
     );
     expect(r.stdout).toContain("The required column `proficient` is missing");
     expect(r.stdout).toContain("(student-assessment): 0 rows read");
   });
 
-  it("stops with a plain answer for an agency file that follows none of c2c's extracts", () => {
+  it("checks an agency file that follows none of c2c's extracts, and says so in every output", () => {
     copyFileSync(path.join(CPS, CPS_FILE), path.join(dir, CPS_FILE));
-    const r = check([CPS_FILE]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toContain(
-      `check: ${CPS_FILE} does not have the columns of any of c2c's extracts (birth-outcomes, graduation-cohort,`,
+    const said =
+      "checked against `outcome-counts`: c2c's extract for counts by group, as no extract has more than 1 column here.";
+    const r = check([CPS_FILE, "--report", "cps-check.html"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n")[0]).toContain(`${CPS_FILE}: info: No extract's required columns`);
+    expect(r.stdout).toContain(said);
+    expect(readFileSync(path.join(dir, "cps-check.html"), "utf8")).toContain(
+      "<code>outcome-counts</code>: c2c&#x27;s extract for counts by group, as no extract has more than 1 column here.",
     );
-    expect(r.stderr).toContain("it has at most 1 column of any one, so c2c cannot tell which one it follows.");
-    expect(r.stderr).toContain("`c2c template ID` writes an extract's layout to fill in");
+    const json = JSON.parse(check([CPS_FILE, "--json"]).stdout) as { schema: string; issues: { code: string }[] };
+    expect(json.schema).toBe("outcome-counts");
+    expect(json.issues.filter((i) => i.code === "extract-guessed")).toHaveLength(1);
+  });
+
+  it("says what is wrong with a file it cannot take a header from, not which extract it might be", () => {
+    const binary = path.join(dir, "export.csv");
+    writeFileSync(
+      binary,
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0xff, 0xfe]),
+    );
+    const r = check([binary]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("[encoding-error]");
+    expect(r.stdout).not.toContain("extract-guessed");
+    const empty = write("empty.csv", []);
+    expect(check([empty]).stdout).toContain("[empty-file]");
+  });
+
+  it("stops on a mistyped --schema with the name it is near, and never writes a report over the file", () => {
+    const file = write("typo.csv", [BENCH_HEADER, ...rows]);
+    const typo = check([file, "--schema", "student_assessment"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      "there is no extract schema `student_assessment` (did you mean `student-assessment`?)",
+    );
+    const before = readFileSync(file, "utf8");
+    for (const target of [file, path.join(dir, "typo-report.csv")]) {
+      const r = check([file, "--report", target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("--report writes a web page; give it a new name ending in .html");
+    }
+    expect(readFileSync(file, "utf8")).toBe(before);
   });
 
   it("lists the missing columns first and the 181 ignored ones in one line", () => {

@@ -4,9 +4,17 @@ import { PartnerExtractSchema } from "../../schemas/index.ts";
 import { fileNamePattern } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
-import { countSeverity, formatIssue, type Issue, KEPT_PER_PROBLEM, occurrences } from "../issues/catalogue.ts";
+import {
+  countSeverity,
+  formatIssue,
+  type Issue,
+  KEPT_PER_PROBLEM,
+  makeIssue,
+  occurrences,
+} from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
+import { editDistance } from "../normalize/vocabulary-index.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
 import { decodeChunks } from "../read/decode-text.ts";
 import { mapHeader } from "../read/map-header.ts";
@@ -33,7 +41,8 @@ Options:
   --suppressed M,M  markers that mean "withheld to protect privacy" when there is no project,
                     e.g. --suppressed '*,n<10'
   --json            print the result as JSON on stdout
-  --report FILE     also write a page to read or send (HTML)
+  --report FILE     also write a page to read or send: a new file ending in .html (never the
+                    file being checked)
   --max-lines N     issues printed per code before summarising the rest (default 50; 0 = all kept:
                     c2c keeps the first 1,000 of each problem in a file, with their lines, and
                     counts the rest)
@@ -74,6 +83,8 @@ export interface PlacedFile {
   partner: Partner;
   extract: PartnerExtract;
   year: number | null;
+  /** Why the file was checked against an extract whose columns it does not all have, for the partner. */
+  guessed: Issue | null;
 }
 
 /**
@@ -117,8 +128,9 @@ export async function placeFile(
       partner = found;
     } else {
       standalone = true;
+      // The extract is chosen below (`--schema`, checked there, or the header): a typo is told as one.
       ({ project, partner } = await loadStandaloneProject(path.dirname(file), options.c2cRoot, effects, {
-        schema: options.schema ?? "outcome-counts",
+        schema: DEFAULT_SCHEMA,
         suppressed: options.suppressed,
       }));
     }
@@ -138,36 +150,41 @@ export async function placeFile(
       : standalone
         ? undefined
         : partner.extracts.find((x) => fileNamePattern(x.files).test(name));
+  let guessed: Issue | null = null;
   if (!extract) {
-    const extracts = [...project.extracts.values()];
     const choices = [...project.extracts.keys()].join(", ");
     let schemaId = options.schema ?? null;
     if (schemaId === null) {
-      const guess = await guessSchema(file, extracts, effects);
-      if (guess.kind === "unreadable") {
-        effects.log.warn(`check: c2c cannot read the header of ${name}. Pass --schema with one of: ${choices}.`);
-        return 2;
-      }
+      const guess = await guessSchema(file, [...project.extracts.values()], effects);
       if (guess.kind === "tie") {
         effects.log.warn(
           `check: the header of ${name} fits ${guess.ids.join(" and ")} equally well, so c2c cannot tell which extract it follows. Pass --schema with one of them.`,
         );
         return 2;
       }
-      if (guess.kind === "none") {
-        effects.log.warn(
-          `check: ${name} does not have the columns of any of c2c's extracts (${choices}): ${guess.most === 0 ? "none of its columns is one of theirs" : `it has at most ${plural(guess.most, "column")} of any one`}, so c2c cannot tell which one it follows. \`c2c template ID\` writes an extract's layout to fill in; pass --schema ID to check the file against one anyway.`,
-        );
-        return 2;
+      if (guess.kind === "fits" || guess.kind === "closest") schemaId = guess.id;
+      else {
+        // No header to go by (an empty file, bytes that are not text): reading it says what is wrong.
+        schemaId = project.extracts.has(DEFAULT_SCHEMA) ? DEFAULT_SCHEMA : ([...project.extracts.keys()][0] ?? "");
       }
-      if (guess.kind === "closest")
-        effects.log.info(
-          `check: ${name} lacks a required column of every extract. It is checked against ${guess.id}, the closest (${guess.matched} of its ${guess.of} columns are here); pass --schema to check it against another: ${choices}.`,
+      if (guess.kind === "closest" || guess.kind === "none")
+        guessed = makeIssue(
+          "extract-guessed",
+          { file: options.file },
+          {
+            value: schemaId,
+            detail:
+              guess.kind === "none"
+                ? `c2c's extract for counts by group, as ${guess.most === 0 ? "no extract has any of its columns here" : `no extract has more than ${plural(guess.most, "column")} here`}`
+                : `the closest, with ${guess.matched} of its ${guess.of} columns`,
+            expected: choices,
+          },
         );
-      schemaId = guess.id;
     }
     if (!project.extracts.has(schemaId)) {
-      effects.log.warn(`check: there is no extract schema \`${schemaId}\`; use one of: ${choices}.`);
+      effects.log.warn(
+        `check: there is no extract schema \`${schemaId}\`${didYouMean(schemaId, [...project.extracts.keys()])}; use one of: ${choices}.`,
+      );
       return 2;
     }
     extract = PartnerExtractSchema.parse({
@@ -178,7 +195,16 @@ export async function placeFile(
     });
   }
 
-  return { file, project, partner, extract, year };
+  return { file, project, partner, extract, year, guessed };
+}
+
+/** What a file is checked against when nothing says which extract it follows. */
+const DEFAULT_SCHEMA = "outcome-counts";
+
+/** ` (did you mean \`outcome-counts\`?)` for a near miss, else nothing. */
+function didYouMean(id: string, ids: readonly string[]): string {
+  const near = ids.map((x) => ({ x, d: editDistance(x.toLowerCase(), id.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+  return near !== undefined && near.d <= 3 ? ` (did you mean \`${near.x}\`?)` : "";
 }
 
 /** `FILE:1: info: 175 columns are not part of the X extract and were ignored: `a`, `b` ... and 170 more. ...` */
@@ -196,9 +222,19 @@ export async function runCheck(
   effects: Effects,
   stdout: (text: string) => void,
 ): Promise<number> {
+  if (options.report !== undefined) {
+    const report = path.resolve(options.report);
+    // A report written over the file being checked would destroy the partner's export.
+    if (report === path.resolve(options.file) || !/\.html?$/i.test(report)) {
+      effects.log.warn(
+        `check: --report writes a web page; give it a new name ending in .html (such as ${path.basename(options.file).replace(/\.[^.]*$/, "")}-check.html), not \`${options.report}\`.`,
+      );
+      return 2;
+    }
+  }
   const placed = await placeFile(options, effects);
   if (typeof placed === "number") return placed;
-  const { file, project, partner, extract, year } = placed;
+  const { file, project, partner, extract, year, guessed } = placed;
   const name = path.basename(file);
   const display = path.relative(process.cwd(), file) || name;
   const processed = await processPartnerFile(
@@ -209,7 +245,7 @@ export async function runCheck(
   const result: FileResult = {
     ...processed.result,
     path: display,
-    issues: processed.result.issues.map((i) => ({ ...i, file: display })),
+    issues: [...(guessed ? [guessed] : []), ...processed.result.issues].map((i) => ({ ...i, file: display })),
   };
   const errors = countSeverity(result.issues, "error");
 
@@ -298,6 +334,7 @@ type SchemaGuess =
   | { kind: "tie"; ids: string[] }
   /** No extract fits, and none is closest: `most` is the most columns any extract has here. */
   | { kind: "none"; most: number }
+  /** No header row to go by: an empty file, or bytes that are not text. */
   | { kind: "unreadable" };
 
 /**
@@ -315,7 +352,9 @@ async function guessSchema(file: string, extracts: ExtractSchema[], effects: Eff
   } catch {
     return { kind: "unreadable" };
   }
-  const headerRow = head.split(/\r?\n/)[0] ?? "";
+  // Old Mac exports end lines with a lone CR.
+  const headerRow = (head.split(/\r\n|\r|\n/)[0] ?? "").replace(/^\uFEFF/, "");
+  if (headerRow.trim() === "") return { kind: "unreadable" };
   const delimiter = detectDelimiter(headerRow);
   const cells = headerRow.split(delimiter).map((c) => c.replace(/^"|"$/g, ""));
   const scored = extracts

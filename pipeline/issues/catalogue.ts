@@ -38,6 +38,13 @@ export const ISSUE_CATALOGUE = {
     message: (p) => `No extract of partner ${q(p.other)} matches this file name, so it was not read.`,
     fix: () => "Rename the file to match one of the partner's extracts in partners.yaml, or add an extract for it.",
   },
+  "extract-guessed": {
+    severity: "info",
+    message: (p) =>
+      `No extract's required columns are all in this file's header, so it was checked against ${q(p.value)}: ${p.detail ?? ""}.`,
+    fix: (p) =>
+      `If the file follows another extract, check it again with --schema and one of: ${p.expected ?? ""}. \`c2c template ID\` writes an extract's layout to fill in.`,
+  },
   "unknown-partner": {
     severity: "warning",
     message: (p) => `The folder ${q(p.value)} is not a partner listed in partners.yaml, so its files were not read.`,

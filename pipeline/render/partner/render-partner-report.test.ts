@@ -227,6 +227,18 @@ describe("renderPartnerReportHtml", () => {
     expect(html).toContain("&lt;script&gt;");
   });
 
+  it("counts the problems to fix and the errors they stand for, as the files table does", () => {
+    const html = renderPartnerReportHtml(
+      report([fileResult(messyIssues(), { rowsAccepted: 1000, rowsRejected: 4000 })]),
+      template,
+    );
+    expect(html).toContain("Fix the 2 problems marked Error below (4,001 errors in all, on the lines each names)");
+    const one = [makeIssue("missing-column", { ...where, line: 1 }, { column: "grade" })];
+    expect(renderPartnerReportHtml(report([fileResult(one)]), template)).toContain(
+      "Fix the 1 problem marked Error below, then send",
+    );
+  });
+
   it("tells a partner with no files that nothing was received, and one with clean files that they are ready", () => {
     expect(renderPartnerReportHtml(report([]), template)).toContain("Nothing received");
     const ready = renderPartnerReportHtml(report([fileResult([])]), template);

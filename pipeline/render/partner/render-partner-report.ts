@@ -376,7 +376,9 @@ function viewStatus(report: PartnerReport): PartnerReportView["status"] {
   }
   if (report.status === "needs fixes") {
     const failing = report.files.filter((f) => f.errors > 0).length;
+    // A problem is one entry below; it may stand for the same error on many lines.
     const problems = sum(report.files, (f) => f.issues.filter((g) => g.severity === "error").length);
+    const errorsInAll = sum(report.files, (f) => f.errors);
     const rejected =
       t.rowsRejected > 0 ? [`${formatNumber(t.rowsRejected)} of ${count(t.rowsRead, "row")} could not be used.`] : [];
     const one = report.files.length === 1;
@@ -388,7 +390,7 @@ function viewStatus(report: PartnerReport): PartnerReportView["status"] {
         : `${failing} of your ${report.files.length} files ${failing === 1 ? "needs" : "need"} fixes before all their rows can be used.`,
       details: [
         ...rejected,
-        `Fix the ${count(problems, "problem")} marked Error below, then send the corrected ${one ? "file" : "files"} again.`,
+        `Fix the ${count(problems, "problem")} marked Error below${errorsInAll > problems ? ` (${count(errorsInAll, "error")} in all, on the lines each names)` : ""}, then send the corrected ${one ? "file" : "files"} again.`,
         ...notReadNote,
         ...warningNote,
       ],
