@@ -126,3 +126,59 @@ describe("c2c check without a project", () => {
     expect(json.issues.filter((i) => i.code === "unknown-column")).toHaveLength(header.length - 1);
   });
 });
+
+describe("c2c check and the year a file is for", () => {
+  const sample = path.join(REPO_ROOT, "fixtures", "sample-community");
+  const cedar = path.join(sample, "data", "2025", "cedar-hills-sd", "outcome-counts-2025.csv");
+  const mismatch = ":90: error: The `school_year` value `2023-24` is not the year this file is for (2025)";
+  const inProject = (file: string, ...more: string[]) =>
+    check([file, "--project", sample, "--partner", "cedar-hills-sd", ...more]);
+
+  it("compares the rows' years with the year in the file's name, as the build does with its folder", () => {
+    expect(inProject(cedar).stdout).toContain(mismatch);
+    const named = path.join(dir, "outcome-counts-2025.csv");
+    copyFileSync(cedar, named);
+    expect(inProject(named).stdout).toContain(mismatch);
+  });
+
+  it("takes --year, and says so when it has no year to compare with", () => {
+    const plain = path.join(dir, "cedar.csv");
+    copyFileSync(cedar, plain);
+    const unchecked = inProject(plain);
+    expect(unchecked.stdout).not.toContain(mismatch);
+    expect(unchecked.stdout).toContain(
+      "cedar.csv: info: The rows' years were not compared with the year this file is for",
+    );
+    expect(inProject(plain, "--year", "2024-25").stdout).toContain(mismatch);
+    const bad = inProject(plain, "--year", "last year");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--year takes the year the file is for, as 2025 or 2024-25, not `last year`");
+  });
+
+  it("reads one year from a file's name, or none", async () => {
+    const { yearInName } = await import("./check-command.ts");
+    expect(yearInName("outcome-counts-2025.csv")).toBe(2025);
+    expect(yearInName("assessment_2024-25.csv")).toBe(2025);
+    expect(yearInName("grads 2023–24 final.csv")).toBe(2024);
+    expect(yearInName("cedar.csv")).toBeNull();
+    expect(yearInName("district-0601.csv")).toBeNull();
+    expect(yearInName("compare-2023-and-2025.csv")).toBeNull();
+  });
+});
+
+describe("c2c check and the name the build reads a file by", () => {
+  it("warns, and fails, when the partner's extracts would not pick the file up under its name", () => {
+    const sample = path.join(REPO_ROOT, "fixtures", "sample-community");
+    const clean = path.join(sample, "data", "2024", "cedar-hills-sd", "outcome-counts-2024.csv");
+    const renamed = path.join(dir, "cedar 2024 final.csv");
+    copyFileSync(clean, renamed);
+    const args = ["--project", sample, "--partner", "cedar-hills-sd"];
+    expect(check([clean, ...args]).code).toBe(0);
+    const r = check([renamed, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "warning: The build will not read this file: its name matches none of partner `cedar-hills-sd`'s extracts (outcome-counts-*.csv).",
+    );
+    expect(r.stdout).toContain("Rename the file as the warning above says before sending it");
+  });
+});

@@ -28,14 +28,17 @@ export const CHECK_HELP = `Usage: c2c check FILE [options]
 Checks one partner file exactly as the build would, on your own machine, and prints every problem
 as FILE:LINE: severity: message [code]. Nothing is sent anywhere.
 
-Exit status: 0 when every row would be accepted, 1 when any row would be left out or the file
-cannot be read, 2 for a mistake in the command itself.
+Exit status: 0 when every row would be accepted, 1 when any row would be left out, the file
+cannot be read, or the build would not read it under its name, 2 for a mistake in the command.
 
 Options:
   --schema ID       the extract the file follows (default: from the partner's files: pattern;
                     else, and always without a project, from the header row: the extract whose
                     required columns it has, or the closest one, which c2c names)
   --partner ID      the partner sending the file (default: from data/<year>/<partner>/ in the path)
+  --year YEAR       the year the file is for, as 2025 or 2024-25, to check that every row is of it
+                    (default: from data/<year>/ in the path, else from the file name, such as
+                    outcome-counts-2025.csv; without either, rows' years are not compared)
   --project DIR     the partnership's folder (default: found above FILE, if any); without one, the
                     file is checked against c2c's built-in extract schemas
   --suppressed M,M  markers that mean "withheld to protect privacy" when there is no project,
@@ -59,6 +62,8 @@ export interface CheckOptions {
   schema: string | undefined;
   partner: string | undefined;
   project: string | undefined;
+  /** `--year`: the year the file is for, when it is not in a `data/<year>/` folder. */
+  year?: number | undefined;
   suppressed: string[];
   json: boolean;
   report: string | undefined;
@@ -85,6 +90,8 @@ export interface PlacedFile {
   year: number | null;
   /** Why the file was checked against an extract whose columns it does not all have, for the partner. */
   guessed: Issue | null;
+  /** That the build would not read the file under its name, for the partner. */
+  unread: Issue | null;
 }
 
 /**
@@ -92,7 +99,7 @@ export interface PlacedFile {
  * it (or c2c's defaults), its partner, and its extract. Returns an exit code when it cannot.
  */
 export async function placeFile(
-  options: Pick<CheckOptions, "file" | "schema" | "partner" | "project" | "suppressed" | "c2cRoot">,
+  options: Pick<CheckOptions, "file" | "schema" | "partner" | "project" | "suppressed" | "c2cRoot" | "year">,
   effects: Effects,
 ): Promise<PlacedFile | number> {
   const file = path.resolve(options.file);
@@ -195,7 +202,28 @@ export async function placeFile(
     });
   }
 
-  return { file, project, partner, extract, year, guessed };
+  // The build takes a file's year from its folder; a file checked elsewhere, from --year or its name.
+  year ??= options.year ?? yearInName(name);
+  // The build reads a partner's file only under a name one of its extracts gives.
+  const unread =
+    !standalone && !partner.extracts.some((x) => fileNamePattern(x.files).test(name))
+      ? makeIssue(
+          "name-unmatched",
+          { file: options.file },
+          { other: partner.id, expected: partner.extracts.map((x) => x.files).join(", ") },
+        )
+      : null;
+  return { file, project, partner, extract, year, guessed, unread };
+}
+
+/** `2025` from `outcome-counts-2025.csv` or `assessment_2024-25.csv`; null when the name has no one year. */
+export function yearInName(name: string): number | null {
+  const found = [
+    ...name.replace(/\.[^.]*$/, "").matchAll(/(?<![0-9])((?:19|20)\d{2}(?:\s*[-–_]\s*\d{2}(?:\d{2})?)?)(?![0-9])/g),
+  ]
+    .map((m) => parseSchoolYear((m[1] ?? "").replace("_", "-")))
+    .filter((y): y is number => y !== null);
+  return new Set(found).size === 1 ? (found[0] as number) : null;
 }
 
 /** What a file is checked against when nothing says which extract it follows. */
@@ -234,7 +262,7 @@ export async function runCheck(
   }
   const placed = await placeFile(options, effects);
   if (typeof placed === "number") return placed;
-  const { file, project, partner, extract, year, guessed } = placed;
+  const { file, project, partner, extract, year, guessed, unread } = placed;
   const name = path.basename(file);
   const display = path.relative(process.cwd(), file) || name;
   const processed = await processPartnerFile(
@@ -242,10 +270,21 @@ export async function runCheck(
     project,
     effects,
   );
+  const unchecked =
+    year === null &&
+    extract.years !== "any" &&
+    !processed.result.issues.some((i) => i.severity === "error" && i.line !== null && i.line <= 1)
+      ? [makeIssue("year-unchecked", { file: display })]
+      : [];
   const result: FileResult = {
     ...processed.result,
     path: display,
-    issues: [...(guessed ? [guessed] : []), ...processed.result.issues].map((i) => ({ ...i, file: display })),
+    issues: [...(unread ? [unread] : []), ...(guessed ? [guessed] : []), ...unchecked, ...processed.result.issues].map(
+      (i) => ({
+        ...i,
+        file: display,
+      }),
+    ),
   };
   const errors = countSeverity(result.issues, "error");
 
@@ -261,7 +300,7 @@ export async function runCheck(
     await writeCheckReport(options.report, partner, result, options, effects);
     effects.log.info(`report written to ${options.report}`);
   }
-  return errors === 0 && result.rowsRejected === 0 ? 0 : 1;
+  return errors === 0 && result.rowsRejected === 0 && unread === null ? 0 : 1;
 }
 
 const SEVERITY_ORDER: Record<Issue["severity"], number> = { error: 0, warning: 1, info: 2 };
@@ -311,11 +350,13 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   lines.push(
     errors > 0
       ? "Fix the errors above and check the file again before sending it."
-      : result.rowsAccepted === 0 && result.rowsRead > 0
-        ? "No row of this file can be used: read the warnings above before sending it."
-        : result.rowsRejected > 0
-          ? "The file can be sent; the rows left out are explained above."
-          : "The file is ready to send.",
+      : result.issues.some((i) => i.code === "name-unmatched")
+        ? "Rename the file as the warning above says before sending it: under this name the build does not read it."
+        : result.rowsAccepted === 0 && result.rowsRead > 0
+          ? "No row of this file can be used: read the warnings above before sending it."
+          : result.rowsRejected > 0
+            ? "The file can be sent; the rows left out are explained above."
+            : "The file is ready to send.",
   );
   return `${lines.join("\n")}\n`;
 }
@@ -385,6 +426,7 @@ export const checkCommand: Command = {
     suppressed: { type: "string" },
     json: { type: "boolean" },
     report: { type: "string" },
+    year: { type: "string" },
     "max-lines": { type: "string", default: "50" },
   },
   positionals: { min: 1, max: 1, usage: "name one file to check, e.g. `c2c check outcomes-2025.csv`" },
@@ -394,9 +436,16 @@ export const checkCommand: Command = {
       ctx.effects.log.warn("check: --max-lines takes a whole number, 0 or more.");
       return 2;
     }
+    const yearText = stringOption(args, "year");
+    const year = yearText === undefined ? undefined : parseSchoolYear(yearText);
+    if (year === null) {
+      ctx.effects.log.warn(`check: --year takes the year the file is for, as 2025 or 2024-25, not \`${yearText}\`.`);
+      return 2;
+    }
     return runCheck(
       {
         file: args.positionals[0] as string,
+        year,
         schema: stringOption(args, "schema"),
         partner: stringOption(args, "partner"),
         project: stringOption(args, "project"),

@@ -45,6 +45,20 @@ export const ISSUE_CATALOGUE = {
     fix: (p) =>
       `If the file follows another extract, check it again with --schema and one of: ${p.expected ?? ""}. \`c2c template ID\` writes an extract's layout to fill in.`,
   },
+  "name-unmatched": {
+    severity: "warning",
+    message: (p) =>
+      `The build will not read this file: its name matches none of partner ${q(p.other)}'s extracts (${p.expected ?? ""}).`,
+    fix: () =>
+      "Rename the file to match one of them before sending it, or ask the partnership's data analyst to add its name to partners.yaml.",
+  },
+  "year-unchecked": {
+    severity: "info",
+    message: () =>
+      "The rows' years were not compared with the year this file is for: c2c takes it from the folder (data/2025/…) or the file's name (…-2025.csv), and this file has neither.",
+    fix: () =>
+      "Check it again with --year and the year it is for (such as --year 2025), or name the file with its year: the build leaves out rows of another year.",
+  },
   "unknown-partner": {
     severity: "warning",
     message: (p) => `The folder ${q(p.value)} is not a partner listed in partners.yaml, so its files were not read.`,
@@ -150,7 +164,7 @@ export const ISSUE_CATALOGUE = {
   "year-mismatch": {
     severity: "error",
     message: (p) =>
-      `The ${q(p.column)} value ${q(p.value)} is not the year of the folder the file is in (${p.expected}); the row was not used.`,
+      `The ${q(p.column)} value ${q(p.value)} is not the year this file is for (${p.expected}); the row was not used.`,
     fix: (p) =>
       `Correct the year to ${p.expected}, or move the row to that year's file. If the file holds several years on purpose, set \`years: any\` on the extract in partners.yaml${p.other ? ` (partner ${q(p.other)})` : ""}.`,
   },
