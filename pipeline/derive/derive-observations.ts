@@ -38,7 +38,8 @@ export function summarizeIndicators(
     let direction: IndicatorSummary["direction"] = "unknown";
     if (change !== null) {
       const better = indicator.polarity === "higher-is-better" ? change > 0 : change < 0;
-      direction = Math.abs(change) < 0.005 ? "no-change" : better ? "better" : "worse";
+      // No change only where the site shows none (0.0 points): the same rule as its progress status.
+      direction = Math.abs(change) < 0.0005 ? "no-change" : better ? "better" : "worse";
     }
     const latestChange = derived?.changes.find(
       (c) =>

@@ -12,7 +12,9 @@ export interface Locale {
   s: SiteStrings;
   /** `0.4712` → `47%`. Whole percents: the intervals are wider than a decimal place. */
   percent(share: number | null): string;
-  /** `0.032` → `+3 points`; `-0.004` → `0 points`. */
+  /** `0.0824` → `8.2%`: where whole percents would show two different shares as the same. */
+  percentOne(share: number): string;
+  /** `0.032` → `+3 points`; under a point, one decimal: `-0.004` → `−0.4 points`; `0.0004` → `0 points`. */
   signedPoints(change: number | null): string;
   /** `0.125` → `12.5 points`: a size in percentage points to one decimal, without a sign. */
   points(share: number): string;
@@ -45,17 +47,23 @@ export function createLocale(lang: SiteLanguage, s: SiteStrings): Locale {
     lang,
     s,
     percent,
+    percentOne: (share) => fill(f.percent, { n: decimal(Math.round(share * 1000) / 10, 1) }),
     signedPoints(change) {
       if (change === null) return "";
-      const points = Math.round(change * 100);
+      // Under a point, a tenth: a change the status counts as progress must not read as 0 points.
+      const tenths = Math.round(change * 1000);
+      const points = Math.abs(tenths) < 10 ? tenths / 10 : Math.round(change * 100);
       if (points === 0) return pointWords(0, "0");
-      return pointWords(points, `${points > 0 ? "+" : "−"}${Math.abs(points)}`);
+      const text = decimal(Math.abs(points), Number.isInteger(points) ? 0 : 1);
+      return pointWords(points, `${points > 0 ? "+" : "−"}${text}`);
     },
     points(share) {
       // Under a point, two decimals: a pace of 0.08 against 0.13 points a year must not read as 0.1 and 0.1.
       const digits = Math.abs(share) < 0.01 ? 2 : 1;
       const p = Math.round(Math.abs(share) * 100 * 10 ** digits) / 10 ** digits;
-      return pointWords(p, decimal(p, Number.isInteger(p) ? 0 : digits));
+      // No trailing zero: `0.4 points`, as the shares it separates are shown (`8.2%` and `7.8%`).
+      const places = Number.isInteger(p) ? 0 : Number.isInteger(p * 10) ? 1 : digits;
+      return pointWords(p, decimal(p, places));
     },
     count: (n) => (n === null ? "" : decimal(n, 0)),
     number: decimal,

@@ -28,19 +28,21 @@ export function trendSentence(
   if (first === last)
     return `${fill(t.single, { name, value: loc.percent(last.value), year: year(last.year) })} ${target}`;
   const from = known.find((o) => o.year === summary.baselineYear) ?? first;
-  const points = Math.round(((last.value as number) - (from.value as number)) * 100);
+  const pair = shownPair(loc, last.value as number, from.value as number);
   const movement =
-    points === 0
-      ? fill(t.steady, { name, value: loc.percent(last.value), from: year(from.year), to: year(last.year) })
-      : fill(points > 0 ? t.rose : t.fell, {
+    pair.difference === 0
+      ? fill(t.steady, { name, value: pair.a, from: year(from.year), to: year(last.year) })
+      : fill(pair.difference > 0 ? t.rose : t.fell, {
           name,
-          fromValue: loc.percent(from.value),
+          fromValue: pair.b,
           from: year(from.year),
-          toValue: loc.percent(last.value),
+          toValue: pair.a,
           to: year(last.year),
           change: fill(
-            (indicator.polarity === "higher-is-better" ? points > 0 : points < 0) ? t.improvement : t.wrongWay,
-            { points: loc.points(points / 100) },
+            (indicator.polarity === "higher-is-better" ? pair.difference > 0 : pair.difference < 0)
+              ? t.improvement
+              : t.wrongWay,
+            { points: loc.points(pair.difference) },
           ),
         });
   return `${movement} ${target}`;
@@ -73,16 +75,32 @@ export function groupSentence(
   if (!high || !low) return `${fill(t.groupsNone, { year: yearLabel, dimension })}${hiddenText}`;
   if (high === low)
     return `${fill(t.groupsOne, { year: yearLabel, group: high.label, value: loc.percent(high.value) })}${hiddenText}`;
-  const gap = Math.round(((high.value as number) - (low.value as number)) * 100);
+  const pair = shownPair(loc, high.value as number, low.value as number);
+  if (pair.difference === 0)
+    return `${fill(t.groupsEven, { year: yearLabel, dimension, value: pair.a, n: shown.length })}${hiddenText}`;
   return `${fill(t.groupsRange, {
     year: yearLabel,
     dimension,
     high: high.label,
-    highValue: loc.percent(high.value),
+    highValue: pair.a,
     low: low.label,
-    lowValue: loc.percent(low.value),
-    points: loc.points(gap / 100),
+    lowValue: pair.b,
+    points: loc.points(pair.difference),
   })}${hiddenText}`;
+}
+
+/**
+ * Two shares as the sentence shows them, and the difference between the shares shown, so a reader
+ * who does the subtraction gets the same answer: whole percents, or a tenth where whole percents
+ * would show two different shares as one (`51%` and `51%`, "a gap of 1 point"). A difference of 0
+ * means they read the same even to a tenth.
+ */
+export function shownPair(loc: Locale, a: number, b: number): { a: string; b: string; difference: number } {
+  const whole = (x: number) => Math.round(x * 100);
+  if (whole(a) !== whole(b)) return { a: loc.percent(a), b: loc.percent(b), difference: (whole(a) - whole(b)) / 100 };
+  const tenths = (x: number) => Math.round(x * 1000);
+  if (tenths(a) === tenths(b)) return { a: loc.percent(a), b: loc.percent(b), difference: 0 };
+  return { a: loc.percentOne(a), b: loc.percentOne(b), difference: (tenths(a) - tenths(b)) / 1000 };
 }
 
 /** What the progress status means for this indicator, with the pace and the children it would take. */

@@ -144,6 +144,7 @@ export const SiteStringsSchema = z.strictObject({
     "groupsNone",
     "groupsOne",
     "groupsRange",
+    "groupsEven",
     "hiddenOne",
     "hiddenMany",
     "rangedGroups",
