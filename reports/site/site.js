@@ -15,6 +15,8 @@
     }
     var holder = document.createElement("div");
     holder.className = "chart-live";
+    // Like the static chart: screen readers hear the figure as one image named by its caption.
+    holder.setAttribute("aria-hidden", "true");
     // In the page (hidden) while it is drawn, so the chart can take the width of its container.
     el.appendChild(holder);
     window

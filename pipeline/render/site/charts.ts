@@ -18,6 +18,10 @@ export const TARGET_COLOUR = "#B45309";
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 const CONFIG = {
+  // A screen reader hears a chart as one image named by its sentence (the figure's caption; see
+  // chart-figure.hbs), with the table of its figures after it: not Vega's own labels for each
+  // mark and axis ("colour: #B5508F; axisLabel: …", in English on every page).
+  aria: false,
   font: FONT,
   background: "white",
   view: { stroke: null },
@@ -84,7 +88,8 @@ export async function renderChart(spec: TopLevelSpec, loc: Locale): Promise<Rend
   const config = { ...CONFIG, locale };
   const vgSpec = compile({ ...spec, config } as TopLevelSpec, { logger: QUIET }).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
-  const svg = await view.toSVG();
+  // Hidden from screen readers: its figure is one image named by the caption (chart-figure.hbs).
+  const svg = (await view.toSVG()).replace(/^<svg /, '<svg aria-hidden="true" ');
   view.finalize();
   // In the browser the chart takes its container's width (capped by the stylesheet), so a phone
   // gets a narrower chart with full-size text instead of the static one scaled down.

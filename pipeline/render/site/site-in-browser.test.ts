@@ -155,6 +155,28 @@ describe.skipIf(!executable)("the sample site in Chromium", () => {
     expect(found).toEqual([]);
   }, 120_000);
 
+  it("gives a screen reader each chart as one image named by its sentence, in either language", async () => {
+    for (const p of [INDICATOR, `es/${INDICATOR}`]) {
+      const { page } = await open(p);
+      await chartsLive(page);
+      const charts = page.locator("[data-chart]");
+      const n = await charts.count();
+      expect(n).toBeGreaterThan(3);
+      for (let i = 0; i < n; i++) {
+        const caption = (await page.locator("figure.chart figcaption").nth(i).textContent()) ?? "";
+        expect(caption.length, p).toBeGreaterThan(20);
+        // Exposed as an image whose name is the caption: not Vega's labels of each mark and axis.
+        await expect.poll(() => page.getByRole("img", { name: caption, exact: true }).count()).toBe(1);
+      }
+      const exposed = await page.$$eval(
+        "[data-chart] svg",
+        (svgs) => svgs.filter((svg) => svg.closest("[aria-hidden='true']") === null).length,
+      );
+      expect(exposed, p).toBe(0);
+      await page.close();
+    }
+  });
+
   it("reaches every link, summary and control with Tab, in page order, with the focus visible", async () => {
     for (const p of ["index.html", INDICATOR, "es/methods.html"]) {
       const { page } = await open(p);
