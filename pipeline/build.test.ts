@@ -144,6 +144,44 @@ describe("building the sample community", () => {
     );
   });
 
+  it("marks a gap that comes from a figure based on few people, and a year whose figure is not shown", async () => {
+    const { result, text } = await built;
+    // The Asian share of low birth weight in 2023 and 2024 rests on fewer than 20 births.
+    const asian = result.protection.published.filter(
+      (o) => o.indicator === "low-birth-weight" && o.geo_level === "community" && o.group === "asian" && o.year >= 2023,
+    );
+    expect(asian.filter((o) => o.flag === "low-reliability").map((o) => o.year)).toEqual([2023, 2024]);
+    const page = text("/out/site/indicators/low-birth-weight.html");
+    const table = page.slice(page.indexOf('id="gaps-time-heading"'));
+    const rows = [...table.matchAll(/<tr>\s*<th scope="row">(\d{4})<\/th>\s*<td[^>]*>([^<]*)<\/td>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(rows).toEqual([
+      ["2021", "*"],
+      ["2022", "‖"],
+      ["2023", "−3.5 §"],
+      ["2024", "−3.2 §"],
+      ["2025", "*"],
+    ]);
+    expect(page).toContain("§</span>");
+  });
+
+  it("explains on the data page every flag a download can carry, in both languages", async () => {
+    const { text } = await built;
+    const flags = [
+      "ok",
+      "suppressed",
+      "source-suppressed",
+      "low-reliability",
+      "incomplete",
+      "bottom-coded",
+      "top-coded",
+    ];
+    for (const page of ["/out/site/data.html", "/out/site/es/data.html"])
+      for (const flag of flags) expect(text(page), `${page}: ${flag}`).toContain(flag);
+  });
+
   it("writes an index, a page per indicator, downloads, partner reports and a manifest", async () => {
     const { result, effects } = await built;
     for (const p of ["/out/site/index.html", "/out/site/data/observations.csv", "/out/build.json"])

@@ -372,6 +372,11 @@ function flagSymbol(flag: ObservationFlag): string {
   return flag === "ok" ? "" : FLAG_SYMBOLS[flag];
 }
 
+/** ` §` after a figure, or nothing. */
+function withMark(mark: string): string {
+  return mark === "" ? "" : ` ${mark}`;
+}
+
 /** The word for a figure that is not shown: withheld by its partner (all or part), or hidden by c2c. */
 function hiddenWord(loc: Locale, o: Observation): string {
   return o.flag === "source-suppressed" || o.flag === "incomplete" ? loc.s.flags.withheld : loc.s.flags.hidden;
@@ -473,6 +478,14 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
     return o;
   };
   const segmentOf = (y: number) => indicator.breaks.filter((b) => b.year <= y).length;
+  // A gap is as reliable as the group's figure it comes from: its mark goes with it (and its footnote).
+  const communityCell = new Map(
+    own.filter((o) => o.geo_level === "community").map((o) => [`${o.year}\u0000${o.dimension}\u0000${o.group}`, o]),
+  );
+  const groupMark = (y: number, dimension: string, group: string) => {
+    const o = note(communityCell.get(`${y}\u0000${dimension}\u0000${group}`));
+    return o === undefined ? "" : flagSymbol(o.flag);
+  };
   const charts: ChartView[] = [];
   const chart = async (id: string, title: string, caption: string, spec: Parameters<typeof renderChart>[0]) => {
     const c = await chartView(ctx, id, `${indicator.title}: ${title}`, caption, spec);
@@ -616,7 +629,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
     .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap))
     .map((g) => ({
       label: `${groupName(g)} (${inSentence(ctx.dimensionLabel(g.dimension as Dimension))})`,
-      gap: gapWords(loc, g, referenceName(ctx, g)),
+      gap: `${gapWords(loc, g, referenceName(ctx, g))}${withMark(groupMark(g.year, g.dimension, g.group))}`,
       ratio: g.ratio === null ? "" : loc.ratio(g.ratio),
       trend: g.narrowing === null ? t.gaps.notKnown : g.narrowing ? t.gaps.narrowing : t.gaps.notNarrowing,
       children:
@@ -627,7 +640,15 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
             }),
     }));
 
-  const gapsOverTime = await gapTrend(ctx, indicator, communityGaps, largestGap(latestGaps), yearTitle, chart);
+  const gapsOverTime = await gapTrend(
+    ctx,
+    indicator,
+    communityGaps,
+    largestGap(latestGaps),
+    yearTitle,
+    chart,
+    groupMark,
+  );
 
   const partnerIds = [...new Set(own.flatMap((o) => o.sources.map((s) => s.split("/")[2] ?? "")))].filter(
     (p) => p !== "",
@@ -707,6 +728,8 @@ async function gapTrend(
   largest: Gap | undefined,
   yearTitle: string,
   chart: ChartMaker,
+  /** The mark of a group's figure in a year (`§`, `*`, …), or nothing: shown beside its gap. */
+  groupMark: (year: number, dimension: string, group: string) => string,
 ) {
   if (!largest) return null;
   const { loc } = ctx;
@@ -733,7 +756,7 @@ async function gapTrend(
     groupLabel: ctx.groupLabel(dimension, g.group),
     value: g.value,
     points: signed(g),
-    gapText: describe(g),
+    gapText: `${describe(g)}${withMark(groupMark(g.year, g.dimension, g.group))}`,
     segment: segmentOf(g.year),
   }));
   const palette = order.map((code) => ({
@@ -784,9 +807,10 @@ async function gapTrend(
   );
   const cell = (y: number, code: string) => {
     const g = series.find((x) => x.year === y && x.group === code);
-    if (!g) return "";
+    // No gap where the group's figure is not shown: its mark says why (hidden, withheld, …).
+    if (!g) return groupMark(y, dimension, code);
     const p = signed(g);
-    return `${p > 0 ? "+" : p < 0 ? "−" : ""}${loc.number(Math.abs(p), 1)}`;
+    return `${p > 0 ? "+" : p < 0 ? "−" : ""}${loc.number(Math.abs(p), 1)}${withMark(groupMark(y, dimension, code))}`;
   };
   return {
     title,
