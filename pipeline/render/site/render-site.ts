@@ -424,18 +424,35 @@ interface ChartView {
   embedRelative: boolean;
 }
 
+/**
+ * The height of a chart's embed page on the narrowest screen it is made for, a 360-pixel phone,
+ * so a page that embeds it never cuts off its caption or source: the chart's own height (it keeps
+ * it at any width) and its title, caption and source line wrapped at that width, counted in
+ * characters a line with room to spare (a test measures every embed page in Chromium).
+ */
+export function embedHeight(chartHeight: number, title: string, caption: string, source: string): number {
+  const lines = (text: string, perLine: number) => Math.max(1, Math.ceil((text.length * 1.1) / perLine));
+  const titleHeight = lines(title, 30) * 27;
+  const captionHeight = lines(caption, 36) * 24;
+  const sourceHeight = lines(source, 40) * 22;
+  return Math.ceil(16 + titleHeight + 8 + chartHeight + 24 + captionHeight + 16 + sourceHeight + 24);
+}
+
 async function chartView(
   ctx: SiteContext,
   id: string,
   title: string,
   caption: string,
   spec: Parameters<typeof renderChart>[0],
+  indicatorTitle: string,
 ): Promise<ChartView> {
   const rendered: RenderedChart = await renderChart(spec, ctx.loc);
   const height = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(rendered.svg)?.[1] ?? 300);
   const src = `${ctx.siteUrl ?? "../"}${ctx.siteUrl ? ctx.dir : ""}embed/${id}.html`;
   const frameTitle = fill(ctx.loc.s.embed.frameTitle, { title });
-  const embedCode = `<iframe src="${escapeAttribute(src)}" title="${escapeAttribute(frameTitle)}" width="100%" height="${Math.ceil(height + 190)}" style="border:0;max-width:640px" loading="lazy"></iframe>`;
+  const source = `${fill(ctx.loc.s.embed.source, { site: ctx.title, indicator: indicatorTitle })} ${ctx.loc.s.embed.fullPage}`;
+  const frameHeight = embedHeight(height, title, caption, source);
+  const embedCode = `<iframe src="${escapeAttribute(src)}" title="${escapeAttribute(frameTitle)}" width="100%" height="${frameHeight}" style="border:0;max-width:640px" loading="lazy"></iframe>`;
   return {
     id,
     svg: rendered.svg,
@@ -488,7 +505,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
   };
   const charts: ChartView[] = [];
   const chart = async (id: string, title: string, caption: string, spec: Parameters<typeof renderChart>[0]) => {
-    const c = await chartView(ctx, id, `${indicator.title}: ${title}`, caption, spec);
+    const c = await chartView(ctx, id, `${indicator.title}: ${title}`, caption, spec, indicator.title);
     charts.push(c);
     return c;
   };

@@ -177,6 +177,34 @@ describe.skipIf(!executable)("the sample site in Chromium", () => {
     }
   });
 
+  it("gives every chart an embed code tall enough for its page on a 360-pixel phone, in both languages", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 50 } });
+    const over: string[] = [];
+    let checked = 0;
+    for (const lang of ["", "es/"]) {
+      const declared = new Map<string, number>();
+      for (const f of readdirSync(path.join(siteDir(), `${lang}indicators`))) {
+        const html = readFileSync(path.join(siteDir(), `${lang}indicators`, f), "utf8");
+        for (const m of html.matchAll(/embed\/([a-z0-9_-]+)\.html&quot;.*?height&#x3D;&quot;(\d+)/g))
+          declared.set(m[1] as string, Number(m[2]));
+      }
+      for (const f of readdirSync(path.join(siteDir(), `${lang}embed`))) {
+        const id = f.replace(/\.html$/, "");
+        const height = declared.get(id);
+        expect(height, `${lang}${id} has no embed code`).toBeDefined();
+        await page.goto(url(`${lang}embed/${f}`), { waitUntil: "load" });
+        await chartsLive(page);
+        // The page's own height at this width (the viewport is shorter than any page).
+        const needed = await page.evaluate(() => document.documentElement.scrollHeight);
+        if (needed > (height as number)) over.push(`${lang}${id}: needs ${needed} px, the code gives ${height}`);
+        checked++;
+      }
+    }
+    await page.close();
+    expect(checked).toBeGreaterThan(100);
+    expect(over).toEqual([]);
+  }, 120_000);
+
   it("reaches every link, summary and control with Tab, in page order, with the focus visible", async () => {
     for (const p of ["index.html", INDICATOR, "es/methods.html"]) {
       const { page } = await open(p);
