@@ -83,6 +83,25 @@ describe("progress to the target", () => {
     expect(status(600).status).toBe("target-reached");
   });
 
+  it("says a target was missed once its year has come without it, never that it needs a faster pace", () => {
+    const due = indicator({ target: { value: 0.6, year: 2025 } });
+    const missed = status(580, due);
+    expect(missed.status).toBe("target-missed");
+    expect(missed.required_pace).toBeNull();
+    expect(missed.children_needed).toBeNull();
+    expect(status(600, due).status).toBe("target-reached");
+    const past = indicator({ target: { value: 0.6, year: 2024 } });
+    expect(status(580, past).status).toBe("target-missed");
+  });
+
+  it("counts an indicator as moving the right way from a tenth of a point, as its page shows it", () => {
+    const headline = (latest: number) =>
+      derive([indicator()], [cell(2021, 4000, 10000), cell(2025, latest, 10000)]).headline;
+    expect(headline(4004).indicatorsImproving).toBe(0); // +0.04 points reads as 0 points
+    expect(headline(4005).indicatorsImproving).toBe(1); // +0.05 points reads as +0.1 points
+    expect(headline(4005).indicatorsWithTrend).toBe(1);
+  });
+
   it("respects a lower-is-better indicator: 9% → 8% against a 7% target is on track (ratio 1.125)", () => {
     const lbw = indicator({ id: "lbw", polarity: "lower-is-better", target: { value: 0.07, year: 2030 } });
     const p = derive([lbw], [cell(2021, 180, 2000, "all", "lbw"), cell(2025, 160, 2000, "all", "lbw")]).progress[0]!;

@@ -10,6 +10,7 @@ import type { Observation } from "../observation.ts";
 
 export const PROGRESS_STATUSES = [
   "target-reached",
+  "target-missed",
   "on-track",
   "needs-acceleration",
   "limited-progress",
@@ -224,6 +225,8 @@ function progressOf(
   };
   if (!latest) return out;
   if (sign * (latest.value - target.value) >= 0) return { ...out, status: "target-reached" };
+  // Past the target's year, there is no pace left to judge: the target was missed.
+  if (latest.year >= target.year) return { ...out, status: "target-missed" };
   if (!base || latest.year <= base.year || out.break_year !== null || target.year <= base.year) return out;
   const required = (target.value - base.value) / (target.year - base.year);
   const actual = (latest.value - base.value) / (latest.year - base.year);
@@ -312,7 +315,8 @@ function headlineOf(indicators: readonly Indicator[], progress: readonly Progres
     if (!indicator) continue;
     withTrend++;
     const sign = indicator.polarity === "higher-is-better" ? 1 : -1;
-    if (sign * (p.latest_value - p.baseline_value) > 0) improving++;
+    // Moving the right way as the site shows it: by a tenth of a point or more (see `direction`).
+    if (sign * (p.latest_value - p.baseline_value) >= 0.0005) improving++;
   }
   const latest = new Map(progress.filter((p) => p.geo_level === "community").map((p) => [p.indicator, p.latest_year]));
   const current = gaps.filter(

@@ -110,7 +110,8 @@ export const DERIVED_FIELDS = {
     {
       name: "status",
       type: "string",
-      description: "target-reached, on-track, needs-acceleration, limited-progress, wrong-way or not-enough-data.",
+      description:
+        "target-reached, target-missed (the target's year has come without it), on-track, needs-acceleration, limited-progress, wrong-way or not-enough-data.",
     },
     share("required_pace", "Shares a year needed from the baseline to reach the target on time."),
     share("actual_pace", "Shares a year achieved from the baseline to the latest year."),

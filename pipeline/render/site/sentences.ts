@@ -120,6 +120,13 @@ export function progressSentence(
   switch (summary.status) {
     case "target-reached":
       return fill(t.reached, { name, target });
+    case "target-missed":
+      return fill(t.missed, {
+        name,
+        target,
+        year: summary.latestYear === null ? "" : year(summary.latestYear),
+        value: loc.percent(summary.latestValue),
+      });
     case "not-enough-data": {
       if (summary.breakYear !== null) {
         const note = indicator.breaks.find((b) => b.year === summary.breakYear)?.note ?? t.measureChanged;

@@ -152,6 +152,7 @@ export const SiteStringsSchema = z.strictObject({
     "withheldMany",
     "partialDimension",
     "reached",
+    "missed",
     "breakNotJudged",
     "baselineNotJudged",
     "notJudged",
