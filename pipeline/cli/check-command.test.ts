@@ -46,6 +46,26 @@ describe("c2c check without a project", () => {
     expect(json.issues.filter((i) => i.code === "missing-column" || i.code === "unknown-column")).toEqual([]);
   });
 
+  it("counts in its JSON every issue, past the first 1,000 of a problem it lists", () => {
+    const race = BENCH_HEADER.split(",").indexOf("race_ethnicity");
+    const martian = [...benchLines(1500, 9)].map((line) => {
+      const cells = line.split(",");
+      cells[race] = "Martian";
+      return cells.join(",");
+    });
+    const file = write("martians-2025.csv", [BENCH_HEADER, ...martian]);
+    const json = JSON.parse(check([file, "--json"]).stdout) as {
+      accepted: boolean;
+      issues: { code: string; count?: number }[];
+      totals: { errors: number; byCode: Record<string, number> };
+    };
+    const listed = json.issues.filter((i) => i.code === "unknown-code");
+    expect(listed).toHaveLength(1000);
+    expect(json.totals.byCode["unknown-code"]).toBe(1500);
+    expect(json.totals.errors).toBeGreaterThanOrEqual(1500);
+    expect(json.accepted).toBe(false);
+  });
+
   it("says which extract it chose when the file lacks a required column of every extract", () => {
     const cut = (line: string) => line.split(",").slice(0, 12).join(",");
     const file = write("no-proficient.csv", [cut(BENCH_HEADER), ...rows.map(cut)]);
@@ -55,7 +75,9 @@ describe("c2c check without a project", () => {
       "no-proficient.csv: info: No extract's required columns are all in this file's header, so it was checked against `student-assessment`: the closest, with 12 of its 13 columns.",
     );
     expect(r.stdout).toContain("The required column `proficient` is missing");
-    expect(r.stdout).toContain("(student-assessment): 0 rows read");
+    expect(r.stdout).toContain(
+      "(student-assessment): its rows were not read, as its header row must be fixed first; 1 error, 0 warnings.",
+    );
   });
 
   it("checks an agency file that follows none of c2c's extracts, and says so in every output", () => {

@@ -289,9 +289,18 @@ export async function runCheck(
   const errors = countSeverity(result.issues, "error");
 
   if (options.json) {
-    stdout(
-      `${JSON.stringify({ ...result, file: display, accepted: errors === 0 && result.rowsRejected === 0 }, null, 2)}\n`,
-    );
+    // `issues` keeps the first 1,000 of each problem (a kept issue's `count` says how many it stands
+    // for); `totals` counts them all.
+    const byCode: Record<string, number> = {};
+    for (const i of result.issues) byCode[i.code] = (byCode[i.code] ?? 0) + occurrences(i);
+    const totals = {
+      errors,
+      warnings: countSeverity(result.issues, "warning"),
+      infos: countSeverity(result.issues, "info"),
+      byCode,
+    };
+    const accepted = errors === 0 && result.rowsRejected === 0 && unread === null;
+    stdout(`${JSON.stringify({ ...result, file: display, accepted, totals }, null, 2)}\n`);
   } else {
     stdout(formatCheck(result, extract.schema, options.maxLines));
   }
@@ -304,6 +313,9 @@ export async function runCheck(
 }
 
 const SEVERITY_ORDER: Record<Issue["severity"], number> = { error: 0, warning: 1, info: 2 };
+
+/** Problems of the header row that stop a file from being read at all. */
+const HEADER_ERRORS = new Set<Issue["code"]>(["missing-column", "duplicate-header"]);
 
 /** Columns the extract does not have, listed by name in the one line that says they were ignored. */
 const IGNORED_NAMED = 5;
@@ -345,7 +357,10 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   const errors = count("error");
   lines.push("");
   lines.push(
-    `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
+    // A file stopped at its header was not read: "0 rows read" would sound like an empty file.
+    result.rowsRead === 0 && result.issues.some((i) => HEADER_ERRORS.has(i.code))
+      ? `${result.path} (${schema}): its rows were not read, as its header row must be fixed first; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`
+      : `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
   );
   lines.push(
     errors > 0
