@@ -144,6 +144,13 @@ export const ISSUE_CATALOGUE = {
     message: (p) => `The ${q(p.column)} value ${q(p.value)} is not ${p.expected}; the row was not used.`,
     fix: (p) => `Write ${p.expected} in ${q(p.column)}${p.detail ? `, ${p.detail}` : ""}.`,
   },
+  "unknown-mark": {
+    severity: "error",
+    message: (p) =>
+      `The ${q(p.column)} value ${q(p.value)} looks like a mark for a figure that was withheld or does not apply, but ${p.expected ? `this file's marks are ${p.expected}` : "this file has no such marks set up"}; the row was not used.`,
+    fix: () =>
+      "If the figure was withheld to protect privacy, write one of the file's marks instead, never a made-up number. To keep this mark, the partnership's data analyst adds it to the partner's suppressed (or notApplicable) marks in partners.yaml; checking a file on its own, pass it with --suppressed.",
+  },
   "out-of-range": {
     severity: "error",
     message: (p) => `The ${q(p.column)} value ${q(p.value)} is outside ${p.expected}; the row was not used.`,

@@ -71,3 +71,28 @@ describe("the fast path of a field", () => {
     expect(fastFieldParser(field("count"), booleans)("")).toBe(UNDECIDED);
   });
 });
+
+describe("a numeric cell that is not a number", () => {
+  const issue = (type: string, cell: string, marks: string[] = []) => {
+    const r = fieldValueSchema(field(type), booleanVocabulary, { marks }).safeParse(cell);
+    if (r.success) throw new Error(`${cell} was accepted`);
+    return (r.error.issues[0] as { params?: { code: string; expected: string; detail?: string } }).params;
+  };
+
+  it("is told apart when it looks like a mark for a withheld figure, naming the file's own marks", () => {
+    for (const cell of ["n<10", "s", "PS", "N/A", ".", "-", "***", "suppressed"])
+      expect(issue("count", cell, ["*"]), cell).toMatchObject({ code: "unknown-mark", expected: "`*`" });
+    expect(issue("percent", "n<10")).toMatchObject({ code: "unknown-mark", expected: "" });
+    expect(issue("count", "twelve")).toMatchObject({
+      code: "type-error",
+      detail: "digits only, with no words or symbols",
+    });
+  });
+
+  it("in a count, a percent is asked for as the number of people", () => {
+    expect(issue("count", "45%")).toMatchObject({
+      code: "type-error",
+      detail: "the number of people, not a percent: c2c works the share out from the counts",
+    });
+  });
+});

@@ -33,6 +33,14 @@ const EXPECTED: Record<ExtractField["type"], string> = {
   code: "a code",
 };
 
+/**
+ * What partners write for a figure they withhold or that does not apply (`n<10`, `s`, `PS`, `N/A`,
+ * `.`, `-`, `***`): in a numeric field that does not list it as one of its marks, it gets its own
+ * message, so no one is told to write "digits only" where a number was withheld for privacy.
+ */
+const MARK_LIKE =
+  /^(?:\*+|[<≤]\s*=?\s*n|n\s*[<≤]\s*=?\s*\d+|<\s*n\s*=?\s*\d+|s|ps|x|\^|#|~|n\/?a|n\.a\.|\.|-+|–|—|supp(?:ressed)?|redacted|masked|dnr|nr|too few|small n)$/i;
+
 /** How a field's type is written, in the words of a fix. */
 export function expectedFor(field: ExtractField): string {
   return EXPECTED[field.type];
@@ -45,9 +53,17 @@ export function expectedFor(field: ExtractField): string {
 export function fieldValueSchema(
   field: ExtractField,
   booleans: Vocabulary,
-  options: { percentScale?: "percent" | "fraction" } = {},
+  options: { percentScale?: "percent" | "fraction"; marks?: readonly string[] } = {},
 ): z.ZodType<Value, string> {
   const expected = EXPECTED[field.type];
+  const marks = options.marks ?? [];
+  /** For a numeric cell that is not a number: a mark the file does not use, or the type's own message. */
+  const notANumber = (ctx: z.RefinementCtx, text: string, detail?: string) =>
+    MARK_LIKE.test(text)
+      ? fail(ctx, "unknown-mark", {
+          expected: marks.length === 0 ? "" : marks.map((m) => `\`${m}\``).join(", "),
+        })
+      : fail(ctx, "type-error", { expected, ...(detail !== undefined ? { detail } : {}) });
   const fail = (ctx: z.RefinementCtx, code: IssueCode, params: Omit<FieldIssueParams, "code">) => {
     ctx.addIssue({ code: "custom", message: code, params: { code, ...params } satisfies FieldIssueParams });
     return z.NEVER;
@@ -79,23 +95,26 @@ export function fieldValueSchema(
       case "count": {
         const n = parseInteger(text);
         if (n === undefined)
-          return fail(ctx, "type-error", { expected, detail: "digits only, with no words or symbols" });
+          return notANumber(
+            ctx,
+            text,
+            /^\d+(\.\d+)?\s*%$/.test(text)
+              ? "the number of people, not a percent: c2c works the share out from the counts"
+              : "digits only, with no words or symbols",
+          );
         if (field.type === "count" && n < 0) return fail(ctx, "out-of-range", { expected: "0 or more" });
         return inRange(n, ctx);
       }
       case "number": {
         const n = parseDecimal(text);
-        if (n === undefined) return fail(ctx, "type-error", { expected });
+        if (n === undefined) return notANumber(ctx, text);
         return inRange(n, ctx);
       }
       case "percent": {
         const scale = options.percentScale ?? "percent";
         const n = parsePercent(text, scale);
         if (n === undefined)
-          return fail(ctx, "type-error", {
-            expected,
-            detail: scale === "percent" ? "such as 42 or 42%" : "such as 0.42 or 42%",
-          });
+          return notANumber(ctx, text, scale === "percent" ? "such as 42 or 42%" : "such as 0.42 or 42%");
         if (n < 0 || n > 1)
           return fail(ctx, "out-of-range", {
             expected:

@@ -98,7 +98,10 @@ export function createRowValidator(
     where,
     fields: schema.fields.map((f) => ({
       name: f.name,
-      parse: fieldValueSchema(f, booleans, { percentScale: extract.percentScale }),
+      parse: fieldValueSchema(f, booleans, {
+        percentScale: extract.percentScale,
+        marks: [...extract.suppressed, ...extract.notApplicable],
+      }),
       fast: fastFieldParser(f, booleans),
       markable: MARKABLE.has(f.type),
       bounds: f.type === "count" || f.type === "integer" ? "count" : f.type === "percent" ? "percent" : null,
