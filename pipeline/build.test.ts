@@ -167,6 +167,23 @@ describe("building the sample community", () => {
     expect(page).toContain("§</span>");
   });
 
+  it("introduces the partnership in each page's language, marking text left untranslated with its own", async () => {
+    const { result, text } = await built;
+    expect(text("/out/site/es/index.html")).toContain('<p class="lede">River Valley Cradle to Career reúne');
+    expect(text("/out/site/index.html")).toContain('<p class="lede">River Valley Cradle to Career brings');
+    const { introductionIn } = await import("./render/site/render-site.ts");
+    const config = {
+      ...result.project.config,
+      partnership: { ...result.project.config.partnership, translations: {} },
+    };
+    const input = { config } as Parameters<typeof introductionIn>[0];
+    expect(introductionIn(input, "es")).toEqual({
+      introduction: config.partnership.introduction,
+      introductionLang: "en",
+    });
+    expect(introductionIn(input, "en").introductionLang).toBeNull();
+  });
+
   it("explains on the data page every flag a download can carry, in both languages", async () => {
     const { text } = await built;
     const flags = [

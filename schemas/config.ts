@@ -21,6 +21,11 @@ export const ConfigSchema = z.strictObject({
     name: z.string().min(1),
     introduction: z.string().min(1),
     url: z.url().optional(),
+    /**
+     * The introduction in the site's other languages: `translations: { es: { introduction: ... } }`.
+     * Without one, a page in another language shows it as written, marked as the site's language.
+     */
+    translations: z.partialRecord(SiteLanguageSchema, z.strictObject({ introduction: z.string().min(1) })).default({}),
   }),
   community: z.strictObject({
     id: KebabIdSchema,

@@ -793,6 +793,14 @@ partnership:
     community's children and young people are doing, from birth to a first job, and to close the
     gaps between groups. The partnership and its data are fictional: this is c2c's sample community.
   url: https://river-valley.example.org/
+  translations:
+    es:
+      introduction: >-
+        River Valley Cradle to Career reúne a los dos distritos escolares del valle, su departamento
+        de salud, una organización sin fines de lucro de acceso a la universidad y la junta regional
+        de empleo para seguir cómo les va a los niños y jóvenes de la comunidad, desde el nacimiento
+        hasta el primer empleo, y para cerrar las brechas entre grupos. La asociación y sus datos son
+        ficticios: esta es la comunidad de ejemplo de c2c.
 community:
   id: river-valley
   name: River Valley

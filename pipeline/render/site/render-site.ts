@@ -334,7 +334,7 @@ function indexView(input: SiteInput, ctx: SiteContext) {
   };
   return {
     name: input.config.partnership.name,
-    introduction: input.config.partnership.introduction,
+    ...introductionIn(input, ctx.loc.lang),
     community: input.config.community.name,
     latestYear: years.length > 0 ? Math.max(...years) : null,
     headline,
@@ -370,6 +370,20 @@ interface TableRow {
 
 function flagSymbol(flag: ObservationFlag): string {
   return flag === "ok" ? "" : FLAG_SYMBOLS[flag];
+}
+
+/**
+ * The partnership's introduction in the page's language, or as written with the language it is
+ * written in, so a screen reader on a Spanish page reads English text with an English voice.
+ */
+export function introductionIn(
+  input: SiteInput,
+  lang: SiteLanguage,
+): { introduction: string; introductionLang: string | null } {
+  const own = input.config.partnership.translations[lang]?.introduction;
+  if (own !== undefined || lang === input.config.site.language)
+    return { introduction: own ?? input.config.partnership.introduction, introductionLang: null };
+  return { introduction: input.config.partnership.introduction, introductionLang: input.config.site.language };
 }
 
 /** ` §` after a figure, or nothing. */
