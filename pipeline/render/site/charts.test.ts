@@ -1,6 +1,6 @@
 import { compile, type TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
-import { fitContainerWidth, wrapLabel } from "./charts.ts";
+import { fitContainerWidth, mapChartSpec, wrapLabel } from "./charts.ts";
 
 const quiet = {
   logger: {
@@ -71,5 +71,50 @@ describe("wrapLabel", () => {
     // A word longer than a line stays whole on its own line.
     expect(wrapLabel("a Kindergartenvorbereitung b", 10)).toEqual(["a", "Kindergartenvorbereitung", "b"]);
     expect(wrapLabel("")).toEqual([""]);
+  });
+});
+
+describe("mapChartSpec", () => {
+  const area = (geo_id: string, name: string, value: number) => ({
+    geo_id,
+    name,
+    year: 2025,
+    value,
+    lower: null,
+    upper: null,
+    valueText: `${Math.round(value * 100)}%`,
+    longitude: 0,
+    latitude: 0,
+  });
+  const spec = (a: number, b: number) =>
+    JSON.parse(
+      JSON.stringify(
+        mapChartSpec({
+          text: { loc: { s: { charts: { district: "District", value: "Value" } } }, confidence: "95%" } as never,
+          description: "d",
+          features: [],
+          areas: [area("a", "Riverside Unified School District", a), area("b", "Cedar Hills", b)],
+        }),
+      ),
+    ) as {
+      layer: {
+        data: { values: { shade?: number; nameAbove?: string; nameLast?: string }[] };
+        encoding?: { color?: { scale: { domain: number[] } } };
+      }[];
+    };
+
+  it("colours districts that read the same alike, on a scale in steps of ten points", () => {
+    const s = spec(0.887, 0.893);
+    const shaded = s.layer.find((l) => l.encoding?.color)!;
+    expect(shaded.encoding!.color!.scale.domain).toEqual([0.8, 0.9]);
+    const shades = s.layer.at(-1)!.data.values.map((v) => v.shade);
+    expect(shades).toEqual([0.89, 0.89]);
+    expect(spec(0.42, 0.61).layer.find((l) => l.encoding?.color)!.encoding!.color!.scale.domain).toEqual([0.4, 0.7]);
+  });
+
+  it("puts a long district name on two lines above its figure", () => {
+    const values = spec(0.5, 0.6).layer.at(-1)!.data.values;
+    expect(values[0]).toMatchObject({ nameAbove: "Riverside Unified", nameLast: "School District" });
+    expect(values[1]).toMatchObject({ nameAbove: "", nameLast: "Cedar Hills" });
   });
 });

@@ -279,6 +279,15 @@ export function wrapLabel(label: string, width: number = AXIS_LINE_CHARS): strin
   return lines;
 }
 
+/** A district's name as the map's two lines: the line above (or nothing) and the last line. */
+function nameLines(name: string): { nameAbove: string; nameLast: string } {
+  const lines = wrapLabel(name, 18);
+  if (lines.length <= 2)
+    return { nameAbove: lines.length === 2 ? (lines[0] as string) : "", nameLast: lines.at(-1) as string };
+  // Longer still: the rest above, as one line the chart may cut.
+  return { nameAbove: lines.slice(0, -1).join(" "), nameLast: lines.at(-1) as string };
+}
+
 /** One bar per group of a dimension in one year, with its interval and the overall rate as a rule. */
 export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
   const c = input.text.loc.s.charts;
@@ -521,10 +530,22 @@ export interface MapChartInput {
 /** A choropleth of the districts' latest figures, each area labelled with its name and value. */
 export function mapChartSpec(input: MapChartInput): TopLevelSpec {
   const c = input.text.loc.s.charts;
-  const values = input.areas.filter((a) => a.value !== null).map((a) => a.value as number);
+  // Coloured by the whole percent shown, on a scale in steps of ten points: two districts that
+  // read the same are the same colour, and a small difference is a small one (a scale from the
+  // lowest to the highest made 89% and 89% the palest and the darkest blue).
+  const areas = input.areas.map((a) => ({
+    ...a,
+    shade: a.value === null ? null : Math.round(a.value * 100) / 100,
+    // A long name on two lines, so neighbouring districts' names do not run into each other: the
+    // last line sits above the figure, the first above it.
+    ...nameLines(a.name),
+  }));
+  const values = areas.filter((a) => a.shade !== null).map((a) => a.shade as number);
+  const low = values.length > 0 ? Math.floor(Math.min(...values) * 10) / 10 : 0;
+  const high = values.length > 0 ? Math.max(low + 0.1, Math.ceil(Math.max(...values) * 10) / 10) : 1;
   const lookup = {
     lookup: "properties.id",
-    from: { data: { values: input.areas }, key: "geo_id", fields: ["name", "value", "valueText"] },
+    from: { data: { values: areas }, key: "geo_id", fields: ["name", "shade", "valueText"] },
   };
   const tooltip = [
     { field: "name", type: "nominal", title: c.district },
@@ -548,30 +569,34 @@ export function mapChartSpec(input: MapChartInput): TopLevelSpec {
         : [
             {
               data: { values: input.features },
-              transform: [lookup, { filter: { field: "value", valid: true } }],
+              transform: [lookup, { filter: { field: "shade", valid: true } }],
               mark: { type: "geoshape", stroke: "white", strokeWidth: 1.5 },
               encoding: {
                 // Light blues only, so the dark labels on top keep their contrast on every area.
                 color: {
-                  field: "value",
+                  field: "shade",
                   type: "quantitative",
-                  scale: {
-                    domain: values.length > 0 ? [Math.min(...values), Math.max(...values)] : [0, 1],
-                    range: ["#DBEAFE", "#7CB0E0"],
-                  },
+                  scale: { domain: [Math.min(low, 1 - 0.1), Math.min(1, high)], range: ["#DBEAFE", "#7CB0E0"] },
                 },
                 tooltip,
               },
             },
           ]),
+      ...(["nameAbove", "nameLast"] as const).map((field) => ({
+        data: { values: areas },
+        mark: {
+          type: "text",
+          dy: field === "nameLast" ? -4 : -18,
+          baseline: "bottom",
+          fontSize: 12,
+          color: "#111827",
+          aria: false,
+        },
+        encoding: { longitude: { field: "longitude" }, latitude: { field: "latitude" }, text: { field } },
+      })),
       {
-        data: { values: input.areas },
-        mark: { type: "text", dy: -9, fontSize: 12, color: "#111827", aria: false },
-        encoding: { longitude: { field: "longitude" }, latitude: { field: "latitude" }, text: { field: "name" } },
-      },
-      {
-        data: { values: input.areas },
-        mark: { type: "text", dy: 9, fontSize: 14, fontWeight: "bold", color: "#111827", aria: false },
+        data: { values: areas },
+        mark: { type: "text", dy: 4, baseline: "top", fontSize: 14, fontWeight: "bold", color: "#111827", aria: false },
         encoding: { longitude: { field: "longitude" }, latitude: { field: "latitude" }, text: { field: "valueText" } },
       },
     ],

@@ -27,7 +27,7 @@ import {
 import { DERIVED_COLUMNS, dataPackage, observationsCsv, observationsJson, tableCsv } from "./downloads.ts";
 import { createLocale, inSentence, type Locale } from "./format.ts";
 import type { SiteAssets } from "./load-site-assets.ts";
-import { gapSentence, gapWords, groupSentence, progressSentence, trendSentence } from "./sentences.ts";
+import { gapSentence, gapWords, groupSentence, progressSentence, shownPair, trendSentence } from "./sentences.ts";
 import { fill } from "./site-strings.ts";
 
 /**
@@ -384,6 +384,13 @@ export function introductionIn(
   if (own !== undefined || lang === input.config.site.language)
     return { introduction: own ?? input.config.partnership.introduction, introductionLang: null };
   return { introduction: input.config.partnership.introduction, introductionLang: input.config.site.language };
+}
+
+/** The highest and lowest district, as printed (see `shownPair`), or that they read the same. */
+function mapRange(loc: Locale, year: string, high: MapArea, low: MapArea): string {
+  const pair = shownPair(loc, high.value as number, low.value as number);
+  if (pair.difference === 0) return fill(loc.s.sentences.mapEven, { year, value: pair.a });
+  return fill(loc.s.sentences.mapRange, { year, high: high.name, highValue: pair.a, low: low.name, lowValue: pair.b });
 }
 
 /** ` §` after a figure, or nothing. */
@@ -890,13 +897,7 @@ async function districtMap(
       ? fill(t.sentences.mapNone, { year: yearLabel })
       : high === low
         ? fill(t.sentences.mapOne, { year: yearLabel, district: high.name, value: high.valueText })
-        : fill(t.sentences.mapRange, {
-            year: yearLabel,
-            high: high.name,
-            highValue: high.valueText,
-            low: low.name,
-            lowValue: low.valueText,
-          });
+        : mapRange(loc, yearLabel, high, low);
   return {
     caption: sentence,
     chart: await chart(

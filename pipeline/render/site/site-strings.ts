@@ -177,6 +177,7 @@ export const SiteStringsSchema = z.strictObject({
     "gapWidened",
     "gapUnchanged",
     "mapRange",
+    "mapEven",
     "mapOne",
     "mapNone",
   ),
