@@ -1,6 +1,6 @@
 import { compile, type TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
-import { fitContainerWidth, mapChartSpec, wrapLabel } from "./charts.ts";
+import { fitContainerWidth, groupChartSpec, mapChartSpec, wrapLabel } from "./charts.ts";
 
 const quiet = {
   logger: {
@@ -116,5 +116,32 @@ describe("mapChartSpec", () => {
     const values = spec(0.5, 0.6).layer.at(-1)!.data.values;
     expect(values[0]).toMatchObject({ nameAbove: "Riverside Unified", nameLast: "School District" });
     expect(values[1]).toMatchObject({ nameAbove: "", nameLast: "Cedar Hills" });
+  });
+});
+
+describe("groupChartSpec", () => {
+  it("draws everyone's dashed line under the printed figures, each on a white outline", () => {
+    const bar = (label: string, value: number | null) => ({
+      group: label,
+      label,
+      value,
+      lower: value,
+      upper: value,
+      colour: "#000",
+      note: value === null ? "Hidden *" : "",
+    });
+    const spec = groupChartSpec({
+      text: {
+        loc: { s: { charts: { group: "Group", value: "Value", intervalFrom: "from", intervalTo: "to", all: "All" } } },
+        confidence: "95%",
+      } as never,
+      description: "d",
+      bars: [bar("A", 0.35), bar("B", null)],
+      overall: { value: 0.36, label: "All: 36%" },
+    }) as unknown as { layer: { mark: { type: string; stroke?: string; strokeDash?: number[] } }[] };
+    const kinds = spec.layer.map((l) =>
+      l.mark.strokeDash ? "overall" : l.mark.stroke === "white" ? "halo" : l.mark.type,
+    );
+    expect(kinds).toEqual(["bar", "rule", "overall", "halo", "text", "halo", "text"]);
   });
 });

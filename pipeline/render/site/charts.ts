@@ -279,6 +279,18 @@ export function wrapLabel(label: string, width: number = AXIS_LINE_CHARS): strin
   return lines;
 }
 
+/** The dashed line of everyone's rate across a group chart. */
+function overallRule(overall: { value: number; label: string }, x: object, title: string): object {
+  return {
+    data: { values: [overall] },
+    mark: { type: "rule", strokeDash: [5, 4], color: OVERALL_COLOUR, strokeWidth: 1.5 },
+    encoding: {
+      x: { ...x, field: "value" },
+      tooltip: [{ field: "label", type: "nominal", title }],
+    },
+  };
+}
+
 /** A district's name as the map's two lines: the line above (or nothing) and the last line. */
 function nameLines(name: string): { nameAbove: string; nameLast: string } {
   const lines = wrapLabel(name, 18);
@@ -348,28 +360,41 @@ export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
         mark: { type: "rule", color: "#111827", strokeWidth: 1.2, aria: false },
         encoding: { y, x: { ...x, field: "lower" }, x2: { field: "upper" } },
       },
-      {
-        data: { values: shown },
-        mark: { type: "text", align: "left", dx: 4, fontSize: 12, color: "#111827", aria: false },
-        encoding: { y, x: { ...x, field: "upper" }, text: { field: "value", format: ".0%" } },
-      },
     );
+  // The overall rate's dashed line goes under the figures printed past each bar, which get a white
+  // outline drawn first, so a line through `35%` does not read as `3¦5%`.
+  if (input.overall) layers.push(overallRule(input.overall, x, c.all));
+  if (shown.length > 0)
+    for (const halo of [true, false])
+      layers.push({
+        data: { values: shown },
+        mark: {
+          type: "text",
+          align: "left",
+          dx: 4,
+          fontSize: 12,
+          color: halo ? "white" : "#111827",
+          ...(halo ? { stroke: "white", strokeWidth: 4, strokeJoin: "round" } : {}),
+          aria: false,
+        },
+        encoding: { y, x: { ...x, field: "upper" }, text: { field: "value", format: ".0%" } },
+      });
   if (hidden.length > 0)
-    layers.push({
-      data: { values: hidden },
-      mark: { type: "text", align: "left", dx: 2, fontSize: 12, fontStyle: "italic", color: "#4B5563" },
-      // The same axis as the bars', so a chart of hidden groups only still reads in percent.
-      encoding: { y, x: { ...x, datum: 0 }, text: { field: "note" } },
-    });
-  if (input.overall)
-    layers.push({
-      data: { values: [input.overall] },
-      mark: { type: "rule", strokeDash: [5, 4], color: OVERALL_COLOUR, strokeWidth: 1.5 },
-      encoding: {
-        x: { ...x, field: "value" },
-        tooltip: [{ field: "label", type: "nominal", title: c.all }],
-      },
-    });
+    for (const halo of [true, false])
+      layers.push({
+        data: { values: hidden },
+        mark: {
+          type: "text",
+          align: "left",
+          dx: 2,
+          fontSize: 12,
+          fontStyle: "italic",
+          color: halo ? "white" : "#4B5563",
+          ...(halo ? { stroke: "white", strokeWidth: 4, strokeJoin: "round", aria: false } : {}),
+        },
+        // The same axis as the bars', so a chart of hidden groups only still reads in percent.
+        encoding: { y, x: { ...x, datum: 0 }, text: { field: "note" } },
+      });
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: input.description,
@@ -460,16 +485,8 @@ export function gapTrendChartSpec(input: GapTrendChartInput): TopLevelSpec {
     layer: [
       {
         data: { values: [{ zero: 0, label: input.referenceLabel }] },
-        layer: [
-          {
-            mark: { type: "rule", color: OVERALL_COLOUR, strokeDash: [5, 4] },
-            encoding: { y: { ...y, field: "zero" } },
-          },
-          {
-            mark: { type: "text", align: "left", x: 4, dy: -8, fontSize: 12, color: OVERALL_COLOUR, aria: false },
-            encoding: { y: { ...y, field: "zero" }, text: { field: "label" } },
-          },
-        ],
+        mark: { type: "rule", color: OVERALL_COLOUR, strokeDash: [5, 4] },
+        encoding: { y: { ...y, field: "zero" } },
       },
       {
         data: { values: input.points },
@@ -495,6 +512,21 @@ export function gapTrendChartSpec(input: GapTrendChartInput): TopLevelSpec {
           },
         ],
       },
+      // `0 = everyone` over the groups' lines, on a white outline so a line does not run through it.
+      ...[true, false].map((halo) => ({
+        data: { values: [{ zero: 0, label: input.referenceLabel }] },
+        mark: {
+          type: "text",
+          align: "left",
+          x: 4,
+          dy: -8,
+          fontSize: 12,
+          color: halo ? "white" : OVERALL_COLOUR,
+          ...(halo ? { stroke: "white", strokeWidth: 4, strokeJoin: "round" } : {}),
+          aria: false,
+        },
+        encoding: { y: { ...y, field: "zero" }, text: { field: "label" } },
+      })),
     ],
   } as TopLevelSpec;
 }
