@@ -184,6 +184,15 @@ describe("building the sample community", () => {
     expect(introductionIn(input, "en").introductionLang).toBeNull();
   });
 
+  it("explains on a chart's embed page the marks the chart shows, and no others", async () => {
+    const { text } = await built;
+    const embed = text("/out/site/embed/groups-early-grade-reading-race_ethnicity.html");
+    expect(embed).toContain('<span class="symbol">‡</span> Not shown: a partner withheld part of this group');
+    expect(embed).toContain('<span class="symbol">*</span> Hidden to protect privacy');
+    expect(embed).not.toContain('<span class="symbol">§</span>');
+    expect(text("/out/site/embed/trend-early-grade-reading.html")).not.toContain('class="notes-key"');
+  });
+
   it("explains on the data page every flag a download can carry, in both languages", async () => {
     const { text } = await built;
     const flags = [

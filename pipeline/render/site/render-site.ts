@@ -443,6 +443,8 @@ interface ChartView {
   /** The `<iframe>` partners copy, and whether its address is relative (no `site.url`). */
   embedCode: string;
   embedRelative: boolean;
+  /** What the marks in the chart mean (`* Hidden to protect privacy: …`), for its embed page. */
+  notes: { symbol: string; text: string }[];
 }
 
 /**
@@ -451,12 +453,19 @@ interface ChartView {
  * it at any width) and its title, caption and source line wrapped at that width, counted in
  * characters a line with room to spare (a test measures every embed page in Chromium).
  */
-export function embedHeight(chartHeight: number, title: string, caption: string, source: string): number {
+export function embedHeight(
+  chartHeight: number,
+  title: string,
+  caption: string,
+  source: string,
+  notes: readonly string[] = [],
+): number {
   const lines = (text: string, perLine: number) => Math.max(1, Math.ceil((text.length * 1.1) / perLine));
   const titleHeight = lines(title, 30) * 27;
   const captionHeight = lines(caption, 36) * 24;
   const sourceHeight = lines(source, 40) * 22;
-  return Math.ceil(16 + titleHeight + 8 + chartHeight + 24 + captionHeight + 16 + sourceHeight + 24);
+  const notesHeight = notes.reduce((h, note) => h + lines(note, 40) * 22 + 4, notes.length > 0 ? 16 : 0);
+  return Math.ceil(16 + titleHeight + 8 + chartHeight + 24 + captionHeight + 16 + notesHeight + sourceHeight + 24);
 }
 
 async function chartView(
@@ -466,13 +475,25 @@ async function chartView(
   caption: string,
   spec: Parameters<typeof renderChart>[0],
   indicatorTitle: string,
+  policy: PrivacyPolicy,
 ): Promise<ChartView> {
   const rendered: RenderedChart = await renderChart(spec, ctx.loc);
+  // The marks the chart prints (`Hidden *`, `Withheld ‡`), explained where it is embedded alone.
+  const shownText = [...rendered.svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(" ");
+  const notes = (Object.keys(FLAG_SYMBOLS) as (keyof typeof FLAG_SYMBOLS)[])
+    .filter((f) => shownText.includes(FLAG_SYMBOLS[f]))
+    .map((f) => ({ symbol: FLAG_SYMBOLS[f], text: flagNote(ctx.loc, f, policy) }));
   const height = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(rendered.svg)?.[1] ?? 300);
   const src = `${ctx.siteUrl ?? "../"}${ctx.siteUrl ? ctx.dir : ""}embed/${id}.html`;
   const frameTitle = fill(ctx.loc.s.embed.frameTitle, { title });
   const source = `${fill(ctx.loc.s.embed.source, { site: ctx.title, indicator: indicatorTitle })} ${ctx.loc.s.embed.fullPage}`;
-  const frameHeight = embedHeight(height, title, caption, source);
+  const frameHeight = embedHeight(
+    height,
+    title,
+    caption,
+    source,
+    notes.map((n) => `${n.symbol} ${n.text}`),
+  );
   const embedCode = `<iframe src="${escapeAttribute(src)}" title="${escapeAttribute(frameTitle)}" width="100%" height="${frameHeight}" style="border:0;max-width:640px" loading="lazy"></iframe>`;
   return {
     id,
@@ -482,6 +503,7 @@ async function chartView(
     caption,
     embedCode,
     embedRelative: ctx.siteUrl === null,
+    notes,
   };
 }
 
@@ -526,7 +548,7 @@ async function indicatorView(input: SiteInput, ctx: SiteContext, raw: Indicator)
   };
   const charts: ChartView[] = [];
   const chart = async (id: string, title: string, caption: string, spec: Parameters<typeof renderChart>[0]) => {
-    const c = await chartView(ctx, id, `${indicator.title}: ${title}`, caption, spec, indicator.title);
+    const c = await chartView(ctx, id, `${indicator.title}: ${title}`, caption, spec, indicator.title, policy);
     charts.push(c);
     return c;
   };
