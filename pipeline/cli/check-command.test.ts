@@ -204,3 +204,23 @@ describe("c2c check and the name the build reads a file by", () => {
     expect(r.stdout).toContain("Rename the file as the warning above says before sending it");
   });
 });
+
+describe("c2c check on a problem repeated on many lines", () => {
+  it("prints its first three lines and sums up the rest in one", () => {
+    const sample = path.join(REPO_ROOT, "fixtures", "sample-community");
+    const source = path.join(sample, "data", "2025", "riverside-usd", "assessment-2025.csv");
+    const lines = readFileSync(source, "utf8").split("\n").slice(0, 41);
+    const file = write(
+      "assessment-2025.csv",
+      lines.map((l) => l.replace(",0601,", ",601,")),
+    );
+    const args = [file, "--project", sample, "--partner", "riverside-usd"];
+    const out = check(args).stdout.split("\n");
+    expect(out.filter((l) => l.includes("[id-mangled]"))).toHaveLength(4);
+    expect(out).toContain(
+      "assessment-2025.csv: ... and the same warning as line 2 [id-mangled] on 37 more lines: 5, 6, 7, 8, 9 and 32 more (--max-lines 0 prints each).",
+    );
+    const all = check([...args, "--max-lines", "0"]).stdout.split("\n");
+    expect(all.filter((l) => l.includes("[id-mangled]"))).toHaveLength(40);
+  });
+});

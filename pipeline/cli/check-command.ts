@@ -11,6 +11,7 @@ import {
   KEPT_PER_PROBLEM,
   makeIssue,
   occurrences,
+  problemKey,
 } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
@@ -46,9 +47,10 @@ Options:
   --json            print the result as JSON on stdout
   --report FILE     also write a page to read or send: a new file ending in .html (never the
                     file being checked)
-  --max-lines N     issues printed per code before summarising the rest (default 50; 0 = all kept:
-                    c2c keeps the first 1,000 of each problem in a file, with their lines, and
-                    counts the rest)
+  --max-lines N     issues printed per code before summarising the rest (default 50; the same
+                    problem on many lines is printed on its first 3, then summed up in one line;
+                    0 prints every issue c2c keeps: the first 1,000 of each problem in a file,
+                    with their lines, and a count of the rest)
   -h, --help        show this help
 
 Examples:
@@ -314,6 +316,9 @@ export async function runCheck(
 
 const SEVERITY_ORDER: Record<Issue["severity"], number> = { error: 0, warning: 1, info: 2 };
 
+/** Lines printed of one problem (same code, column and wording) before the rest are summed up. */
+const SAME_PROBLEM_LINES = 3;
+
 /** Problems of the header row that stop a file from being read at all. */
 const HEADER_ERRORS = new Set<Issue["code"]>(["missing-column", "duplicate-header"]);
 
@@ -333,10 +338,22 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   const shown = new Map<string, number>();
   const lines: string[] = [];
   const held = new Map<string, number>();
+  // The same problem on many lines: its first few, then one line for the rest (as the report groups them).
+  const same = new Map<string, { first: Issue; lines: number[]; more: number }>();
   for (const issue of sorted) {
     if (issue.code === "unknown-column" && ignored.length > 3) {
       if (issue === ignored[0]) lines.push(ignoredColumns(result.path, schema, ignored));
       continue;
+    }
+    if (maxLines > 0 && issue.line !== null) {
+      const key = problemKey(issue);
+      const group = same.get(key) ?? { first: issue, lines: [], more: 0 };
+      same.set(key, group);
+      group.lines.push(issue.line);
+      if (group.lines.length > SAME_PROBLEM_LINES) {
+        group.more += occurrences(issue);
+        continue;
+      }
     }
     const n = (shown.get(issue.code) ?? 0) + 1;
     shown.set(issue.code, n);
@@ -348,6 +365,15 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
           `${result.path}: ... and the same problem on ${plural(occurrences(issue) - 1, "later line")}, counted but not listed (c2c keeps the first ${KEPT_PER_PROBLEM.toLocaleString("en-US")} of each problem in a file).`,
         );
     }
+  }
+  for (const group of same.values()) {
+    if (group.more === 0) continue;
+    const later = group.lines.slice(SAME_PROBLEM_LINES);
+    const listed = later.slice(0, 5).map((l) => l.toLocaleString("en-US"));
+    const rest = group.more - listed.length;
+    lines.push(
+      `${result.path}: ... and the same ${group.first.severity} as line ${group.first.line} [${group.first.code}] on ${plural(group.more, "more line")}: ${listed.join(", ")}${rest > 0 ? ` and ${rest.toLocaleString("en-US")} more` : ""} (--max-lines 0 prints each).`,
+    );
   }
   for (const [code, n] of held)
     lines.push(
