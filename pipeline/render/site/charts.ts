@@ -279,6 +279,15 @@ export function wrapLabel(label: string, width: number = AXIS_LINE_CHARS): strin
   return lines;
 }
 
+/**
+ * A text layer drawn twice: first in white with a white outline, then as given, so a line under
+ * the text stops short of its letters instead of running through them.
+ */
+function withHalo(layer: { data: object; mark: Record<string, unknown>; encoding: object }): object[] {
+  const halo = { ...layer.mark, color: "white", stroke: "white", strokeWidth: 4, strokeJoin: "round", aria: false };
+  return [{ ...layer, mark: halo }, layer];
+}
+
 /** The dashed line of everyone's rate across a group chart. */
 function overallRule(overall: { value: number; label: string }, x: object, title: string): object {
   return {
@@ -365,36 +374,22 @@ export function groupChartSpec(input: GroupChartInput): TopLevelSpec {
   // outline drawn first, so a line through `35%` does not read as `3¦5%`.
   if (input.overall) layers.push(overallRule(input.overall, x, c.all));
   if (shown.length > 0)
-    for (const halo of [true, false])
-      layers.push({
+    layers.push(
+      ...withHalo({
         data: { values: shown },
-        mark: {
-          type: "text",
-          align: "left",
-          dx: 4,
-          fontSize: 12,
-          color: halo ? "white" : "#111827",
-          ...(halo ? { stroke: "white", strokeWidth: 4, strokeJoin: "round" } : {}),
-          aria: false,
-        },
+        mark: { type: "text", align: "left", dx: 4, fontSize: 12, color: "#111827", aria: false },
         encoding: { y, x: { ...x, field: "upper" }, text: { field: "value", format: ".0%" } },
-      });
+      }),
+    );
   if (hidden.length > 0)
-    for (const halo of [true, false])
-      layers.push({
+    layers.push(
+      ...withHalo({
         data: { values: hidden },
-        mark: {
-          type: "text",
-          align: "left",
-          dx: 2,
-          fontSize: 12,
-          fontStyle: "italic",
-          color: halo ? "white" : "#4B5563",
-          ...(halo ? { stroke: "white", strokeWidth: 4, strokeJoin: "round", aria: false } : {}),
-        },
+        mark: { type: "text", align: "left", dx: 2, fontSize: 12, fontStyle: "italic", color: "#4B5563" },
         // The same axis as the bars', so a chart of hidden groups only still reads in percent.
         encoding: { y, x: { ...x, datum: 0 }, text: { field: "note" } },
-      });
+      }),
+    );
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: input.description,
@@ -513,20 +508,11 @@ export function gapTrendChartSpec(input: GapTrendChartInput): TopLevelSpec {
         ],
       },
       // `0 = everyone` over the groups' lines, on a white outline so a line does not run through it.
-      ...[true, false].map((halo) => ({
+      ...withHalo({
         data: { values: [{ zero: 0, label: input.referenceLabel }] },
-        mark: {
-          type: "text",
-          align: "left",
-          x: 4,
-          dy: -8,
-          fontSize: 12,
-          color: halo ? "white" : OVERALL_COLOUR,
-          ...(halo ? { stroke: "white", strokeWidth: 4, strokeJoin: "round" } : {}),
-          aria: false,
-        },
+        mark: { type: "text", align: "left", x: 4, dy: -8, fontSize: 12, color: OVERALL_COLOUR, aria: false },
         encoding: { y: { ...y, field: "zero" }, text: { field: "label" } },
-      })),
+      }),
     ],
   } as TopLevelSpec;
 }
