@@ -89,6 +89,9 @@ describe("c2c check without a project", () => {
     expect(r.stdout.split("\n")[0]).toContain(`${CPS_FILE}: info: No extract's required columns`);
     expect(r.stdout).toContain(said);
     expect(readFileSync(path.join(dir, "cps-check.html"), "utf8")).toContain(
+      `<title>Data check for ${CPS_FILE} – c2c check</title>`,
+    );
+    expect(readFileSync(path.join(dir, "cps-check.html"), "utf8")).toContain(
       "<code>outcome-counts</code>: c2c&#x27;s extract for counts by group, as no extract has more than 1 column here.",
     );
     const json = JSON.parse(check([CPS_FILE, "--json"]).stdout) as { schema: string; issues: { code: string }[] };
@@ -202,6 +205,11 @@ describe("c2c check and the name the build reads a file by", () => {
       "warning: The build will not read this file: its name matches none of partner `cedar-hills-sd`'s extracts (outcome-counts-*.csv).",
     );
     expect(r.stdout).toContain("Rename the file as the warning above says before sending it");
+    const report = path.join(dir, "cedar-check.html");
+    check([renamed, ...args, "--report", report]);
+    expect(readFileSync(report, "utf8")).toContain(
+      "<title>Data check for Cedar Hills School District – River Valley Cradle to Career Partnership</title>",
+    );
   });
 });
 

@@ -94,6 +94,8 @@ export interface PlacedFile {
   guessed: Issue | null;
   /** That the build would not read the file under its name, for the partner. */
   unread: Issue | null;
+  /** Checked on its own, with no partnership's folder: the partner is a stand-in. */
+  standalone: boolean;
 }
 
 /**
@@ -215,7 +217,7 @@ export async function placeFile(
           { other: partner.id, expected: partner.extracts.map((x) => x.files).join(", ") },
         )
       : null;
-  return { file, project, partner, extract, year, guessed, unread };
+  return { file, project, partner, extract, year, guessed, unread, standalone };
 }
 
 /** `2025` from `outcome-counts-2025.csv` or `assessment_2024-25.csv`; null when the name has no one year. */
@@ -264,7 +266,7 @@ export async function runCheck(
   }
   const placed = await placeFile(options, effects);
   if (typeof placed === "number") return placed;
-  const { file, project, partner, extract, year, guessed, unread } = placed;
+  const { file, project, partner, extract, year, guessed, unread, standalone } = placed;
   const name = path.basename(file);
   const display = path.relative(process.cwd(), file) || name;
   const processed = await processPartnerFile(
@@ -308,7 +310,10 @@ export async function runCheck(
   }
   if (options.report !== undefined) {
     const { writeCheckReport } = await import("./check-report.ts");
-    await writeCheckReport(options.report, partner, result, options, effects);
+    // Checked on its own, the page is named after the file, not a stand-in partner ("Partner").
+    const named = standalone ? { ...partner, name: path.basename(file) } : partner;
+    const partnership = standalone ? "c2c check" : project.config.partnership.name;
+    await writeCheckReport(options.report, named, partnership, result, options, effects);
     effects.log.info(`report written to ${options.report}`);
   }
   return errors === 0 && result.rowsRejected === 0 && unread === null ? 0 : 1;

@@ -12,6 +12,7 @@ import type { CheckOptions } from "./check-command.ts";
 export async function writeCheckReport(
   target: string,
   partner: Partner,
+  partnershipName: string,
   result: FileResult,
   options: CheckOptions,
   effects: Effects,
@@ -22,7 +23,7 @@ export async function writeCheckReport(
     files: [result],
     buildDate: options.buildDate,
     version: options.version,
-    partnershipName: partner.name,
+    partnershipName,
   });
   await effects.writeFile(target, renderPartnerReportHtml(report, template));
 }
