@@ -165,11 +165,18 @@ describe("c2c, as a process", () => {
       expect((await fetch(`${url}../../etc/passwd`)).status).not.toBe(200);
       const config = path.join(dir, "c2c.config.yaml");
       writeFileSync(config, readFileSync(config, "utf8").replace("name: Example Cradle", "name: Renamed Cradle"));
+      // On failure, what the server said (and whether it stopped) is the value shown.
       await expect
-        .poll(async () => (await (await fetch(url)).text()).includes("Renamed Cradle"), {
-          timeout: 30_000,
-          interval: 250,
-        })
+        .poll(
+          async () => {
+            try {
+              return (await (await fetch(url)).text()).includes("Renamed Cradle");
+            } catch (e) {
+              return `${e instanceof Error ? e.message : String(e)}; exit ${child.exitCode} ${child.signalCode}; ${stderr}`;
+            }
+          },
+          { timeout: 30_000, interval: 250 },
+        )
         .toBe(true);
       expect(stderr).toContain("changed; building again");
     } finally {

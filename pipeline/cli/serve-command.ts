@@ -100,7 +100,8 @@ export async function runServe(
 
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
-  const watcher = watch(project, { recursive: true }, (_event, name) => {
+  let stopped = false;
+  const onChange = (name: string | Buffer | null) => {
     const changed = name === null ? "" : path.join(project, name.toString());
     if (changed.startsWith(out + path.sep) || changed === out || /(^|[/\\])\./.test(name?.toString() ?? "")) return;
     if (timer) clearTimeout(timer);
@@ -110,9 +111,21 @@ export async function runServe(
       running = rebuild();
       await running;
     }, 300);
-  });
+  };
+  // Watching a folder whose subfolders come and go (a build's staging folder, when out/ is inside
+  // the project) can fail as a folder vanishes: the watch starts again, rather than the server dying.
+  const startWatching = (): ReturnType<typeof watch> => {
+    const w = watch(project, { recursive: true }, (_event, name) => onChange(name));
+    w.on("error", () => {
+      w.close();
+      if (!stopped) setTimeout(() => (watcher = startWatching()), 200);
+    });
+    return w;
+  };
+  let watcher = startWatching();
   await new Promise<void>((resolve) => {
     const stop = () => {
+      stopped = true;
       watcher.close();
       server.close(() => resolve());
     };
