@@ -44,6 +44,11 @@ partnership:
     The Example partnership brings schools, health and community partners together to track how
     our children are doing from birth to career, and to close the gaps between groups.
   # url: https://example.org/
+  # The introduction on the Spanish pages (without it, they show the one above, marked as English):
+  # translations:
+  #   es:
+  #     introduction: >-
+  #       La asociación Example reúne a las escuelas, la salud y las organizaciones de la comunidad...
 
 community:
   # A short id (lowercase letters, digits and hyphens) and the name readers see.
