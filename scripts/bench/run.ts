@@ -119,37 +119,16 @@ for (const size of sizes) {
   const duckdb = repeat(() => measure(process.execPath, [duck, file]));
   const pandas = hasPandas ? repeat(() => measure(python as string, [pandasScript, file])) : null;
   const n = size.toLocaleString("en-US");
-  rows.push([
-    "c2c (full build)",
-    n,
-    ...fmt(c2c),
-    `${(c2c.wall / duckdb.wall).toFixed(2)}×`,
-    pandas ? `${(c2c.wall / pandas.wall).toFixed(2)}×` : "–",
-  ]);
-  if (c2cOne)
-    rows.push([
-      "c2c --threads 1 (full build)",
-      n,
-      ...fmt(c2cOne),
-      `${(c2cOne.wall / duckdb.wall).toFixed(2)}×`,
-      pandas ? `${(c2cOne.wall / pandas.wall).toFixed(2)}×` : "–",
-    ]);
-  if (c2cDuck)
-    rows.push([
-      "c2c --engine duckdb (full build)",
-      n,
-      ...fmt(c2cDuck),
-      `${(c2cDuck.wall / duckdb.wall).toFixed(2)}×`,
-      pandas ? `${(c2cDuck.wall / pandas.wall).toFixed(2)}×` : "–",
-    ]);
-  rows.push([
-    "DuckDB (aggregate only)",
-    n,
-    ...fmt(duckdb),
-    "1.00×",
-    pandas ? `${(duckdb.wall / pandas.wall).toFixed(2)}×` : "–",
-  ]);
-  if (pandas) rows.push(["pandas", n, ...fmt(pandas), `${(pandas.wall / duckdb.wall).toFixed(2)}×`, "1.00×"]);
+  // Each stack's row: its wall time and memory, and its time as a multiple of DuckDB's and pandas'.
+  const ratio = (m: Measure, of: Measure | null) => (of ? `${(m.wall / of.wall).toFixed(2)}×` : "–");
+  const row = (label: string, m: Measure | null) => {
+    if (m) rows.push([label, n, ...fmt(m), ratio(m, duckdb), ratio(m, pandas)]);
+  };
+  row("c2c (full build)", c2c);
+  row("c2c --threads 1 (full build)", c2cOne);
+  row("c2c --engine duckdb (full build)", c2cDuck);
+  row("DuckDB (aggregate only)", duckdb);
+  row("pandas", pandas);
 }
 const sample = repeat(() =>
   measure(process.execPath, [
