@@ -74,4 +74,31 @@ describe("c2c aggregate", () => {
     expect(b.length).toBe(a.length);
     expect(b).toEqual(a);
   }, 120_000);
+
+  it("says which extract it took a file for when the header fits none, and writes no counts", async () => {
+    const source = path.join(
+      REPO_ROOT,
+      "fixtures",
+      "sample-community",
+      "data",
+      "2025",
+      "riverside-usd",
+      "assessment-2025.csv",
+    );
+    const cut = (line: string) => line.split(",").slice(0, 12).join(",");
+    const file = path.join(work, "no-proficient.csv");
+    writeFileSync(file, `${readFileSync(source, "utf8").split("\n").slice(0, 20).map(cut).join("\n")}\n`);
+    const out: string[] = [];
+    const code = await runAggregate(
+      { file, schema: undefined, partner: undefined, project: undefined, out: undefined, c2cRoot: REPO_ROOT },
+      nodeEffects(memoryLogger()),
+      (t) => out.push(t),
+    );
+    expect(code).toBe(1);
+    expect(out.join("")).toContain(
+      "so it was checked against `student-assessment`: the closest, with 12 of its 13 columns",
+    );
+    expect(out.join("")).toContain("The required column `proficient` is missing");
+    expect(readdirSync(work)).not.toContain("no-proficient-counts.csv");
+  });
 });

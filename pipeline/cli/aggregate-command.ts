@@ -85,7 +85,7 @@ export async function runAggregate(
 ): Promise<number> {
   const placed = await placeFile({ ...options, suppressed: [] }, effects);
   if (typeof placed === "number") return placed;
-  const { file, project, partner, extract, year } = placed;
+  const { file, project, partner, extract, year, guessed } = placed;
   const schema = project.extracts.get(extract.schema);
   if (schema?.kind !== "record") {
     effects.log.warn(
@@ -106,7 +106,9 @@ export async function runAggregate(
   const result = processed.result;
   const errors = countSeverity(result.issues, "error");
   if (errors > 0 || result.rowsRejected > 0) {
-    stdout(formatCheck({ ...result, path: options.file }, extract.schema, 50));
+    // As `c2c check` says it: which extract the file was taken for, when its header fits none.
+    const issues = guessed ? [{ ...guessed, file: options.file }, ...result.issues] : result.issues;
+    stdout(formatCheck({ ...result, path: options.file, issues }, extract.schema, 50));
     effects.log.warn(
       "aggregate: fix the errors above first; no counts were written, so no figure is based on part of the file.",
     );

@@ -291,6 +291,8 @@ export async function runCheck(
     ),
   };
   const errors = countSeverity(result.issues, "error");
+  // What the exit code says, and --json's `accepted`: every row used, under a name the build reads.
+  const accepted = errors === 0 && result.rowsRejected === 0 && unread === null;
 
   if (options.json) {
     // `issues` keeps the first 1,000 of each problem (a kept issue's `count` says how many it stands
@@ -303,7 +305,6 @@ export async function runCheck(
       infos: countSeverity(result.issues, "info"),
       byCode,
     };
-    const accepted = errors === 0 && result.rowsRejected === 0 && unread === null;
     stdout(`${JSON.stringify({ ...result, file: display, accepted, totals }, null, 2)}\n`);
   } else {
     stdout(formatCheck(result, extract.schema, options.maxLines));
@@ -316,16 +317,13 @@ export async function runCheck(
     await writeCheckReport(options.report, named, partnership, result, options, effects);
     effects.log.info(`report written to ${options.report}`);
   }
-  return errors === 0 && result.rowsRejected === 0 && unread === null ? 0 : 1;
+  return accepted ? 0 : 1;
 }
 
 const SEVERITY_ORDER: Record<Issue["severity"], number> = { error: 0, warning: 1, info: 2 };
 
 /** Lines printed of one problem (same code, column and wording) before the rest are summed up. */
 const SAME_PROBLEM_LINES = 3;
-
-/** Problems of the header row that stop a file from being read at all. */
-const HEADER_ERRORS = new Set<Issue["code"]>(["missing-column", "duplicate-header"]);
 
 /** Columns the extract does not have, listed by name in the one line that says they were ignored. */
 const IGNORED_NAMED = 5;
@@ -389,7 +387,7 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   lines.push("");
   lines.push(
     // A file stopped at its header was not read: "0 rows read" would sound like an empty file.
-    result.rowsRead === 0 && result.issues.some((i) => HEADER_ERRORS.has(i.code))
+    result.rowsRead === 0 && result.issues.some((i) => i.code === "missing-column")
       ? `${result.path} (${schema}): its rows were not read, as its header row must be fixed first; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`
       : `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
   );
