@@ -5,7 +5,9 @@ import { build } from "./build.ts";
 import { type Observation, observationKey } from "./observation.ts";
 import { auditOptionsFor } from "./test-support/audit-options.ts";
 import { loadFixtureProject, REPO_ROOT, readFixtureCsv } from "./test-support/load-fixture.ts";
-import { auditSite } from "./test-support/privacy-audit.ts";
+import { auditSite, loadAuditSolver } from "./test-support/privacy-audit.ts";
+
+const highs = await loadAuditSolver();
 
 /**
  * The whole flow on the sample community, in memory: its partner files in, a site and partner
@@ -240,7 +242,7 @@ describe("no hidden cell can be worked out from what the site publishes", () => 
   it("holds for the sample community's site", async () => {
     const { result } = await built;
     const { config, indicators } = result.project;
-    const report = auditSite(result.site, auditOptionsFor(indicators, config.privacy));
+    const report = auditSite(result.site, auditOptionsFor(highs, indicators, config.privacy));
     expect(report.findings).toEqual([]);
     expect(report.published).toBeGreaterThan(100);
     expect(report.hidden.length).toBeGreaterThan(100);
@@ -249,7 +251,7 @@ describe("no hidden cell can be worked out from what the site publishes", () => 
   it("fails for the same site built without complementary suppression", async () => {
     const { result } = await buildSample({ complementarySuppression: false });
     const { config, indicators } = result.project;
-    const report = auditSite(result.site, auditOptionsFor(indicators, config.privacy));
+    const report = auditSite(result.site, auditOptionsFor(highs, indicators, config.privacy));
     expect(report.findings.filter((f) => f.kind === "determined").length).toBeGreaterThan(10);
     expect(report.findings.every((f) => f.kind === "determined" || f.kind === "narrowed")).toBe(true);
   });

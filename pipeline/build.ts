@@ -43,7 +43,7 @@ import type { FileResult } from "./file-result.ts";
 import type { Issue } from "./issues/catalogue.ts";
 import { loadProject, type Project } from "./load/load-project.ts";
 import { onlyIndicators } from "./load/only-indicators.ts";
-import type { IndicatorSummary, Observation } from "./observation.ts";
+import { type IndicatorSummary, type Observation, sortObservations } from "./observation.ts";
 import {
   processFileInParts,
   processFilesInParallel,
@@ -59,6 +59,7 @@ import {
 } from "./parallel/worker-pool.ts";
 import type { ProjectRef } from "./parallel/worker-protocol.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
+import { loadRangeSolver } from "./protect/integer-ranges.ts";
 import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
 import { renderPartnerReports } from "./render/render-partner-reports.ts";
 import { loadBoundaries } from "./render/site/load-boundaries.ts";
@@ -209,8 +210,9 @@ async function buildWith(
   // 7. derive rates and intervals
   const z = zForLevel(project.config.statistics.confidenceLevel);
   const observations = deriveObservations(inRange, z);
-  // 8. protect
+  // 8. protect, and prove it with the exact audit
   const protection = protectCells(observations, project.indicators, project.config, {
+    solver: await loadRangeSolver(),
     complementary: options.complementarySuppression !== false,
   });
   // 7. progress, changes and gaps, from the published table only
@@ -347,16 +349,4 @@ function attachIssues(files: FileResult[], issues: readonly Issue[]): void {
     const file = files.find((f) => f.path === issue.file);
     if (file) file.issues.push(issue);
   }
-}
-
-/** Indicator (catalog order), year, geography, dimension, group: the order every output uses. */
-function sortObservations(list: Observation[]): Observation[] {
-  const geo = (o: Observation) => (o.geo_level === "community" ? `0${o.geo_id}` : `1${o.geo_id}`);
-  const dim = (o: Observation) => (o.dimension === "all" ? "" : o.dimension);
-  const key = (o: Observation) =>
-    `${o.indicator}\u0000${String(o.year).padStart(4, "0")}\u0000${geo(o)}\u0000${dim(o)}\u0000${o.group}`;
-  return list
-    .map((o) => [key(o), o] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, o]) => o);
 }
