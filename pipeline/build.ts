@@ -117,6 +117,8 @@ export interface BuildResult {
   manifest: BuildManifest;
   /** How many threads read the partner files: 1, or the worker threads that read files, or parts of one, at once. */
   threads: number;
+  /** How long protection and its exact audit took, for the summary (never written to out/). */
+  protectSeconds: number;
 }
 
 export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
@@ -142,6 +144,10 @@ async function buildWith(
   started: WorkerPool | null,
 ): Promise<BuildResult> {
   const root = ref.root;
+  // The privacy audit's solver compiles while the files are read.
+  const solver = loadRangeSolver();
+  // Awaited at stage 8; a build that stops before then must not leave its failure unhandled.
+  solver.catch(() => undefined);
   // 1. load config
   const project = onlyIndicators(await loadProject(root, options.c2cRoot, effects), options.only);
   // 2. discover
@@ -211,10 +217,12 @@ async function buildWith(
   const z = zForLevel(project.config.statistics.confidenceLevel);
   const observations = deriveObservations(inRange, z);
   // 8. protect, and prove it with the exact audit
+  const protecting = performance.now();
   const protection = protectCells(observations, project.indicators, project.config, {
-    solver: await loadRangeSolver(),
+    solver: await solver,
     complementary: options.complementarySuppression !== false,
   });
+  const protectSeconds = (performance.now() - protecting) / 1000;
   // 7. progress, changes and gaps, from the published table only
   const derived = deriveProgress(project.indicators, protection.published, {
     z,
@@ -268,6 +276,7 @@ async function buildWith(
     partnerReports,
     manifest,
     threads,
+    protectSeconds,
   };
 }
 

@@ -105,9 +105,12 @@ export function protectCells(
       relations: compareRelations(relations, observations),
       audit,
     };
-  relations = [...relations, ...detectRelations(publish(state), relations)];
+  const catalog = relations;
+  relations = [...catalog, ...detectRelations(publish(state), catalog)];
+  const tried = new Set<string>();
 
-  for (;;) {
+  relating: for (;;) {
+    tried.add(relationSignature(relations));
     for (const o of absentRelatedCells(state.cells, relations)) state.add(o, "primary");
     const sets = linkedSets(state.cells, indicators, relations);
     const setsOf = setsByCell(sets);
@@ -122,8 +125,9 @@ export function protectCells(
     for (;;) {
       // 3. complementary
       suppressComplements(state, sets);
-      // 4. the exact audit
-      result = auditExactly(options.solver, input);
+      // 4. the exact audit, with each range solved exactly wherever it is under twice the minimum:
+      // what decides protection (under the minimum) and what the report names (the narrowest).
+      result = auditExactly(options.solver, input, (p) => p.minimumCount * 2);
       audit.rounds++;
       if (result.exposed.length === 0) break;
       // One complement for each exposed cell whose sets this round has not touched yet; the audit runs again.
@@ -142,22 +146,36 @@ export function protectCells(
         hid = true;
         for (const s of setsOf.get(complement) ?? []) touched.add(s);
       }
-      if (!hid) throw new ProtectionError(stuck);
+      if (!hid) {
+        // A relation found in the figures binds a reader only while the figures still show it.
+        const visible = [...catalog, ...detectRelations(publish(state), catalog)];
+        if (!tried.has(relationSignature(visible))) {
+          relations = visible;
+          continue relating;
+        }
+        throw new ProtectionError(stuck);
+      }
     }
     const seen = detectRelations(publish(state), relations);
     if (seen.length === 0) {
-      // The proof as published, with the narrowest range solved exactly wherever it is under twice the minimum.
-      const report = auditExactly(options.solver, input, (p) => p.minimumCount * 2);
-      audit.cells = report.cells;
-      audit.counts = report.counts;
-      audit.narrowest = report.narrowest;
-      audit.contradicted = report.contradicted.map(observationKey);
+      audit.cells = result.cells;
+      audit.counts = result.counts;
+      audit.narrowest = result.narrowest;
+      audit.contradicted = result.contradicted.map(observationKey);
       break;
     }
     relations = [...relations, ...seen];
   }
   const published = publish(state);
   return { published, hidden: state.hidden, relations: compareRelations(relations, observations), audit };
+}
+
+/** Which relations a set holds, in any order. */
+function relationSignature(relations: readonly Relation[]): string {
+  return relations
+    .map((r) => `${r.left.indicator}.${r.left.count}|${r.right.indicator}.${r.right.count}|${r.yearOffset}`)
+    .sort()
+    .join(",");
 }
 
 /** The table as the site shows it: hidden cells without counts, coded cells with their denominator and code. */

@@ -138,20 +138,21 @@ export function relatedPairs(
 }
 
 /**
- * The cells a relation ties to a cell that the table does not have, where the table has that
- * indicator's other groups of the dimension for that place and year. A reader takes a missing group
+ * The cells a relation ties to a cell that the table does not have, where that indicator reports
+ * the dimension that year (for any place). A reader takes a missing group, or a missing district,
  * for zero: with a relation, that zero is another cell's count (no enrollment row for nonbinary
- * graduates says that the one nonbinary student in the graduation cohort did not graduate). Each is
- * returned as a hidden cell with no counts, so the site shows it as hidden, never as absent.
+ * graduates says that the one nonbinary student in the graduation cohort did not graduate; no
+ * enrollment rows for a district say that none of its students graduated). Each is returned as a
+ * hidden cell with no counts, so the site shows it as hidden, never as absent.
  */
 export function absentRelatedCells(cells: readonly Observation[], relations: readonly Relation[]): Observation[] {
   const have = new Set(cells.map((o) => `${o.indicator}|${placeKey(o, o.year)}`));
-  const families = new Set(cells.map((o) => `${o.indicator}|${o.year}|${o.geo_level}|${o.geo_id}|${o.dimension}`));
+  const families = new Set(cells.map((o) => `${o.indicator}|${o.year}|${o.dimension}`));
   const added = new Map<string, Observation>();
   const complete = (from: Observation, indicator: string, year: number) => {
     const key = `${indicator}|${placeKey(from, year)}`;
     if (have.has(key) || added.has(key)) return;
-    if (!families.has(`${indicator}|${year}|${from.geo_level}|${from.geo_id}|${from.dimension}`)) return;
+    if (!families.has(`${indicator}|${year}|${from.dimension}`)) return;
     added.set(key, {
       indicator,
       year,
