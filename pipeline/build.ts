@@ -78,6 +78,8 @@ export interface BuildOptions {
   buildDate: string;
   /** Off only to prove the privacy audit can fail. */
   complementarySuppression?: boolean;
+  /** Off only to prove the privacy audit can fail: protect each indicator as if no other related to it. */
+  relatedProtection?: boolean;
   /** Render and return the outputs without writing them. */
   dryRun?: boolean;
   /** Publish only through this year (default: the config's `reportingYear`, else the latest with data). */
@@ -221,6 +223,7 @@ async function buildWith(
   const protection = protectCells(observations, project.indicators, project.config, {
     solver: await solver,
     complementary: options.complementarySuppression !== false,
+    related: options.relatedProtection !== false,
   });
   const protectSeconds = (performance.now() - protecting) / 1000;
   // 7. progress, changes and gaps, from the published table only
@@ -246,6 +249,10 @@ async function buildWith(
       buildDate: options.buildDate,
       version: options.version,
       minimumCount: Math.min(...project.indicators.map((i) => minimumCountFor(i, project.config))),
+      privacy: {
+        relations: protection.relations.map(({ left, right, yearOffset }) => ({ left, right, yearOffset })),
+        checkedCells: protection.audit.cells,
+      },
       boundaries: await loadBoundaries(root, project.config, effects),
     },
     assets,

@@ -51,6 +51,8 @@ export interface ProtectOptions {
   solver: RangeSolver;
   /** Off only to prove the privacy audit can fail. */
   complementary?: boolean;
+  /** Off only to prove the privacy audit can fail: no relations between indicators, declared or found. */
+  related?: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ export function protectCells(
     contradicted: [],
   };
   // 2. relations
-  let relations = catalogRelations(indicators);
+  let relations = options.related === false ? [] : catalogRelations(indicators);
   if (options.complementary === false)
     return {
       published: publish(state),
@@ -106,7 +108,9 @@ export function protectCells(
       audit,
     };
   const catalog = relations;
-  relations = [...catalog, ...detectRelations(publish(state), catalog)];
+  const detect = (table: Observation[], known: readonly Relation[]) =>
+    options.related === false ? [] : detectRelations(table, known);
+  relations = [...catalog, ...detect(publish(state), catalog)];
   const tried = new Set<string>();
 
   relating: for (;;) {
@@ -148,7 +152,7 @@ export function protectCells(
       }
       if (!hid) {
         // A relation found in the figures binds a reader only while the figures still show it.
-        const visible = [...catalog, ...detectRelations(publish(state), catalog)];
+        const visible = [...catalog, ...detect(publish(state), catalog)];
         if (!tried.has(relationSignature(visible))) {
           relations = visible;
           continue relating;
@@ -156,7 +160,7 @@ export function protectCells(
         throw new ProtectionError(stuck);
       }
     }
-    const seen = detectRelations(publish(state), relations);
+    const seen = detect(publish(state), relations);
     if (seen.length === 0) {
       audit.cells = result.cells;
       audit.counts = result.counts;

@@ -155,6 +155,7 @@ async function render(options: { boundaries?: BoundaryFeature[]; extra?: Observa
       buildDate: "2026-01-15",
       version: "9.9.9",
       minimumCount: 10,
+      privacy: { relations: protection.relations, checkedCells: protection.audit.cells },
       boundaries: options.boundaries ?? null,
     },
     await loadSiteAssets(effects, REPO_ROOT),
