@@ -71,7 +71,7 @@ const CATALOGUE: Record<
     message: (p) =>
       `this folder was not made by c2c and is not empty (it holds ${p.detail}); c2c never writes into, or deletes from, a folder of someone else's files.`,
     fix: (p) =>
-      `Give --out a new or empty folder, such as ${p.suggestion}. If this folder holds an earlier c2c build you moved, build into a new folder and publish that.`,
+      `Give --out a new or empty folder, such as ${p.suggestion} (c2c knows a folder it made by its .c2c/made-by-c2c), or move your files out of this one.`,
   },
   "out-cannot-create": {
     message: (p) => `the folder cannot be made: ${p.detail}.`,

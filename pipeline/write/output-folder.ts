@@ -36,7 +36,9 @@ export async function checkOutFolder(outDir: string, projectDir: string, effects
   const project = await effects.realPath(projectDir);
   const data = await effects.realPath(path.join(projectDir, "data"));
   const home = await effects.realPath(effects.home);
-  const suggestion = path.join(path.resolve(projectDir), "out");
+  // The default folder, unless that is the one refused.
+  const byDefault = path.join(path.resolve(projectDir), "out");
+  const suggestion = byDefault === dir ? path.join(path.resolve(projectDir), "c2c-out") : byDefault;
   const refuse = (code: ConstructorParameters<typeof OutputFolderError>[0], detail?: string) =>
     new OutputFolderError(code, { path: outDir, suggestion, ...(detail !== undefined ? { detail } : {}) });
   const inside = (child: string, parent: string) => child === parent || child.startsWith(withSep(parent));
