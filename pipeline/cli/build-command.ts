@@ -16,12 +16,12 @@ export const BUILD_HELP = `Usage: c2c build [options]
 Reads every partner file in PROJECT/data/<year>/<partner>/, checks it against its extract schema,
 aggregates the indicators, hides small numbers, and writes:
 
-  OUT/site/                     PUBLIC: the dashboard. Open OUT/site/index.html; publish this folder
-                                only (copy what it holds: rsync -a OUT/site/ DEST/, cp -RL OUT/site DEST)
-  OUT/private/                  NEVER PUBLISH: what is for the analyst and the partners alone
-    partners/<id>/report.*      each partner's data check (send it to that partner only)
-    build.json                  what went in (with checksums) and what came out
-    explain/                    with --explain: each stage's tables, unsuppressed
+  OUT/site/                   PUBLIC: the dashboard; open OUT/site/index.html. Publish this folder
+                              only, copying what it holds (rsync -a OUT/site/ DEST/; see the README)
+  OUT/private/                NEVER PUBLISH: what is for the analyst and the partners alone
+    partners/<id>/report.*    each partner's data check (send it to that partner only)
+    build.json                what went in (with checksums) and what came out
+    explain/                  with --explain: each stage's tables, unsuppressed
 
 OUT is c2c's own folder: c2c makes it (or takes an empty one), marks it, and writes there only
 site, private, .c2c and .c2c-lock. It refuses a folder of other files, /, your home folder, the

@@ -227,6 +227,32 @@ describe("a full disk", () => {
   }, 180_000);
 });
 
+describe("a disk without symbolic links (Windows, exFAT, some network shares)", () => {
+  it("gets real site/ and private/ folders, replaced whole at each build, and says so once", async () => {
+    const out = path.join(work, "no-links");
+    const noLinks = { C2C_TEST_FAULT: "ENOTSUP", C2C_TEST_FAULT_OPS: "symlink", C2C_TEST_FAULT_UNDER: out };
+    const first = await run(FAULTY, ["build", "--project", project, "--out", out], noLinks);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain("this file system cannot hold symbolic links");
+    expect(lstatSync(path.join(out, "site")).isDirectory()).toBe(true);
+    expect(lstatSync(path.join(out, "private")).isDirectory()).toBe(true);
+    const again = await run(FAULTY, ["build", "--project", project, "--out", out], {
+      ...noLinks,
+      SOURCE_DATE_EPOCH: "1770000000",
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain("symbolic links");
+    expect(readdirSync(out).sort()).toEqual([".c2c", "private", "site"]);
+    expect(readdirSync(path.join(out, ".c2c"))).toEqual(["made-by-c2c"]);
+    expect((await c2c(["verify", out])).code).toBe(0);
+    // Once links can be made there, the next build turns the folders into links.
+    const linked = await c2c(["build", "--project", project, "--out", out]);
+    expect(linked.stderr).toContain("are now links to the current build");
+    expect(lstatSync(path.join(out, "site")).isSymbolicLink()).toBe(true);
+    expect((await c2c(["verify", out])).code).toBe(0);
+  }, 180_000);
+});
+
 describe("an OUT written by an earlier c2c (site/, partners/, build.json, explain/ side by side)", () => {
   it("is moved to the new layout by the next build, with one line saying so, and the user's own files kept", async () => {
     const out = path.join(work, "earlier");
