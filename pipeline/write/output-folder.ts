@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Effects } from "../effects.ts";
 import { OutputFolderError, outputFault } from "./output-errors.ts";
-import { MANIFEST, MARKER } from "./output-layout.ts";
+import { EARLIER_WORK, MANIFEST, MARKER } from "./output-layout.ts";
 import { LOCK_FILE } from "./output-lock.ts";
 
 /** What `--out` names, once checked: a folder to make, an empty one, c2c's own, or an earlier c2c's. */
@@ -62,7 +62,7 @@ export async function checkOutFolder(outDir: string, projectDir: string, effects
   });
   if (names.includes(".c2c") && (await effects.exists(path.join(real, MARKER)))) return { dir, state: "c2c" };
   if (await isC2cManifest(path.join(real, MANIFEST), effects)) return { dir, state: "c2c" };
-  const earlier = [LOCK_FILE, ".c2c-staging", ".c2c-ready", ".c2c-retired"];
+  const earlier: string[] = [LOCK_FILE, ...EARLIER_WORK];
   if ((await isC2cManifest(path.join(real, "build.json"), effects)) || names.some((n) => earlier.includes(n)))
     return { dir, state: "earlier-c2c" };
   const foreign = names.filter((n) => !LITTER.has(n));

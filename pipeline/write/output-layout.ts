@@ -32,8 +32,10 @@ export const REPLACED = `${STATE}/replaced`;
 export const nextLink = (name: string) => `${STATE}/${name.replace(/^\.c2c\//, "")}.next`;
 /** Where a link-probe is made to learn whether this file system has links. */
 export const LINK_PROBE = `${STATE}/link-probe`;
-/** What an earlier c2c wrote directly in OUT: its manifest, reports, --explain tables and work folders. */
-export const OLD_NAMES = ["build.json", "partners", "explain", ".c2c-staging", ".c2c-ready", ".c2c-retired"] as const;
+/** What an earlier c2c wrote directly in OUT: its manifest, its reports and its --explain tables (`site` too). */
+export const EARLIER_OUTPUTS = ["build.json", "partners", "explain"] as const;
+/** An earlier c2c's work folders, left where a build of it was stopped. */
+export const EARLIER_WORK = [".c2c-staging", ".c2c-ready", ".c2c-retired"] as const;
 /** The private manifest, inside a build's private folder. */
 export const MANIFEST = `${PRIVATE}/build.json`;
 /** The public manifest, inside the site: output hashes for `c2c verify` on a copy of the site. */
@@ -65,8 +67,7 @@ export function previousBuild(builds: readonly number[], current: number | null)
 
 /** Whether OUT still holds an earlier c2c's outputs (or real folders where links go) to move aside. */
 export async function holdsOldOutputs(outDir: string, effects: Effects): Promise<boolean> {
-  for (const name of ["build.json", "partners", "explain"])
-    if ((await effects.entryKind(join(outDir, name))) !== null) return true;
+  for (const name of EARLIER_OUTPUTS) if ((await effects.entryKind(join(outDir, name))) !== null) return true;
   return false;
 }
 
@@ -85,9 +86,7 @@ export async function interruptedOutputs(outDir: string, effects: Effects): Prom
     nextLink(CURRENT),
     nextLink(SITE),
     nextLink(PRIVATE),
-    ".c2c-staging",
-    ".c2c-ready",
-    ".c2c-retired",
+    ...EARLIER_WORK,
   ];
   for (const rel of candidates) if ((await effects.entryKind(join(outDir, rel))) !== null) found.push(rel);
   const current = await currentBuild(outDir, effects);

@@ -3,6 +3,7 @@ import {
   BUILDS,
   CURRENT,
   currentBuild,
+  EARLIER_OUTPUTS,
   holdsOldOutputs,
   keptBuilds,
   LINK_PROBE,
@@ -147,7 +148,7 @@ async function publishFolders(outDir: string, effects: Effects): Promise<string[
   }
   await swapReady(outDir, effects);
   const old = await holdsOldOutputs(outDir, effects);
-  for (const name of ["build.json", "partners", "explain"]) await effects.remove(at(name));
+  for (const name of EARLIER_OUTPUTS) await effects.remove(at(name));
   const notes: string[] = [];
   if (first)
     notes.push(
