@@ -191,7 +191,7 @@ function solvePart(
       matrix: { format: "csr", numRows: part.rows.length, numCols: n, starts, indices, values },
     });
     const targets = part.targets.map((t) => (problem.targets[t] as Term[]).map(([a, v]): Term => [a, at(v)]));
-    const valueOf = (terms: readonly Term[], x: ArrayLike<number>) => {
+    const valueIn = (terms: readonly Term[], x: ArrayLike<number>) => {
       let value = 0;
       for (const [a, v] of terms) {
         const xv = Math.round(x[v] as number);
@@ -204,7 +204,7 @@ function solvePart(
     const seen = targets.map(() => ({ lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY }));
     const witness = (x: ArrayLike<number>) => {
       targets.forEach((terms, i) => {
-        const value = valueOf(terms, x);
+        const value = valueIn(terms, x);
         const s = seen[i] as Range;
         if (value < s.lo) s.lo = value;
         if (value > s.hi) s.hi = value;
@@ -251,7 +251,7 @@ function solvePart(
       for (const [a, v] of terms) cost[v] = (cost[v] ?? 0) + sign * a;
       const x = optimise(cost, true);
       if (x === "infeasible" || x === "fractional") return "infeasible";
-      return valueOf(terms, x);
+      return valueIn(terms, x);
     };
     // First solutions far apart, which settle most targets at once: one to start from, then every
     // target as small, then as large, as it can be together, then two mixtures.
