@@ -317,9 +317,11 @@ function tableOf(districts: { crosses: { size: number; share: number }[]; withhe
 }
 
 describe("protectCells on random tables", () => {
-  it("leaves nothing the audit can work out", () => {
-    fc.assert(
-      fc.property(communityArb, (districts) => {
+  it("leaves nothing the audit can work out", async () => {
+    await fc.assert(
+      fc.asyncProperty(communityArb, async (districts) => {
+        // Between runs the test yields, so the runner hears from it on a loaded machine.
+        await new Promise((resolve) => setImmediate(resolve));
         const { published } = protectCells(tableOf(districts), [reading], config, { solver });
         const report = audit(published);
         expect(report.findings).toEqual([]);
@@ -329,9 +331,11 @@ describe("protectCells on random tables", () => {
     );
   });
 
-  it("never undoes a primary suppression, whatever else is hidden", () => {
-    fc.assert(
-      fc.property(communityArb, (districts) => {
+  it("never undoes a primary suppression, whatever else is hidden", async () => {
+    await fc.assert(
+      fc.asyncProperty(communityArb, async (districts) => {
+        // Between runs the test yields, so the runner hears from it on a loaded machine.
+        await new Promise((resolve) => setImmediate(resolve));
         const table = tableOf(districts);
         const withComplements = protectCells(table, [reading], config, { solver }).hidden;
         for (const [key, reason] of protectCells(table, [reading], config, { solver, complementary: false }).hidden)
@@ -438,7 +442,7 @@ describe("top and bottom coding", () => {
     ]);
   });
 
-  it("on random tables with rare and near-universal outcomes, leaves nothing the audit can work out", () => {
+  it("on random tables with rare and near-universal outcomes, leaves nothing the audit can work out", async () => {
     const large = fc.array(
       fc.record({
         crosses: fc.array(
@@ -457,8 +461,9 @@ describe("top and bottom coding", () => {
       { minLength: 1, maxLength: 2 },
     );
     let codedCells = 0;
-    fc.assert(
-      fc.property(large, (districts) => {
+    await fc.assert(
+      fc.asyncProperty(large, async (districts) => {
+        await new Promise((resolve) => setImmediate(resolve));
         const { published } = protectCells(tableOf(districts), [reading], coding, { solver });
         codedCells += published.filter((o) => o.flag === "bottom-coded" || o.flag === "top-coded").length;
         const report = audit(published);
@@ -514,10 +519,11 @@ describe("a partial dimension (a source that reports only some groups)", () => {
     expect(auditPartial(published).findings).toEqual([]);
   });
 
-  it("on random tables that report English learners but not the others, leaves nothing the audit can work out", () => {
+  it("on random tables that report English learners but not the others, leaves nothing the audit can work out", async () => {
     const elOnly = { ...reading, partialDimensions: ["english_learner"] } as unknown as Indicator;
-    fc.assert(
-      fc.property(communityArb, (districts) => {
+    await fc.assert(
+      fc.asyncProperty(communityArb, async (districts) => {
+        await new Promise((resolve) => setImmediate(resolve));
         const table = tableOf(districts).filter((o) => !(o.dimension === "english_learner" && o.group === "no"));
         const { published } = protectCells(table, [elOnly], config, { solver });
         const report = auditSite(new Map([["data/observations.csv", observationsCsv(published)]]), {

@@ -285,7 +285,12 @@ describe("the manifests", () => {
       } as unknown as Parameters<typeof makeManifest>[0]["project"],
       files: [],
       discovery: { files: [], issues: [], skipped: [] },
-      protection: { published: [], hidden: new Map() } as unknown as Parameters<typeof makeManifest>[0]["protection"],
+      protection: {
+        published: [],
+        hidden: new Map(),
+        relations: [],
+        audit: { cells: 0, counts: 0, rounds: 1, hiddenByAudit: 0, narrowest: null, contradicted: [] },
+      } satisfies Parameters<typeof makeManifest>[0]["protection"],
       options: { version: "1.0.0", buildDate: "2026-01-01" } as Parameters<typeof makeManifest>[0]["options"],
       reportingYear: 2025,
       outputs: { site, private: privateOutputs(reports) },
