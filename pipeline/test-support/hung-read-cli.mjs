@@ -1,0 +1,29 @@
+// The c2c command line with every read of a file whose name holds "hang" blocked in the operating
+// system, as a read from a network drive that stopped answering: the read opens C2C_TEST_HANG_FIFO,
+// a FIFO no one writes, without O_NONBLOCK, so a thread of Node's pool waits in open() for ever.
+// Says so on stderr ("c2c-test: hung reading ..."), so a test can signal it then. For tests only:
+// library code never reads C2C_TEST_HANG_FIFO. Plain JavaScript over dist/, as slow-write-cli.mjs.
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { main } from "../../dist/pipeline/cli/main.js";
+import { nodeEffects } from "../../dist/pipeline/effects-node.js";
+
+const fifo = process.env.C2C_TEST_HANG_FIFO ?? "";
+
+function hungReads(effects) {
+  return {
+    ...effects,
+    readStream: (p, range, options) =>
+      path.basename(p).includes("hang")
+        ? (async function* () {
+            process.stderr.write(`c2c-test: hung reading ${p}\n`);
+            await open(fifo, "r");
+            yield* effects.readStream(p, range, options);
+          })()
+        : effects.readStream(p, range, options),
+  };
+}
+
+main(process.argv.slice(2), (log, limits) => hungReads(nodeEffects(log, limits))).then((code) => {
+  process.exitCode = code;
+});
