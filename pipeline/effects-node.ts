@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Effects, Logger } from "./effects.ts";
 import { inspectPath, listFolder } from "./files/inspect-path.ts";
 import { readFileChunks, readWholeFile } from "./files/open-file.ts";
-import { DEFAULT_READ_LIMITS, type ReadLimits } from "./files/read-limits.ts";
+import { DEFAULT_READ_LIMITS, type ReadLimits, WHOLE_FILE_MAX_BYTES } from "./files/read-limits.ts";
 
 /**
  * Effects backed by the real file system. Partner files are only ever opened for reading, and
@@ -13,7 +13,7 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from "./files/read-limits.ts";
 export function nodeEffects(log: Logger, limits: ReadLimits = DEFAULT_READ_LIMITS): Effects {
   return {
     readLimits: limits,
-    readFile: (p, options) => readWholeFile(p, options?.within, limits),
+    readFile: (p, options) => readWholeFile(p, options?.within, { ...limits, maxBytes: WHOLE_FILE_MAX_BYTES }),
     readStream: (p, range, options) => readFileChunks(p, options?.within, limits, range),
     inspect: (p, options) => inspectPath(p, options?.within),
     listEntries: (dir, options) => listFolder(dir, options?.within),

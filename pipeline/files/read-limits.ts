@@ -3,7 +3,7 @@
  * forever, a network drive that stopped answering) can keep a command running for ever.
  */
 export interface ReadLimits {
-  /** The most bytes c2c reads of any one file. */
+  /** The most bytes c2c reads of any one partner file (streamed; see `WHOLE_FILE_MAX_BYTES` for others). */
   maxBytes: number;
   /** A read that brings nothing for this long fails, naming the file (milliseconds). */
   stallMs: number;
@@ -15,6 +15,13 @@ export interface ReadLimits {
  * seconds; a drive silent for a minute has stopped.
  */
 export const DEFAULT_READ_LIMITS: ReadLimits = { maxBytes: 16e9, stallMs: 60_000 };
+
+/**
+ * A file read whole into memory (the project's configuration, catalog and boundaries, c2c's own
+ * templates and assets, a built site's files for `verify`) is bounded by this, not `--max-size`:
+ * none is near it, and a partner file is never read whole.
+ */
+export const WHOLE_FILE_MAX_BYTES = 1e9;
 
 /** The options of every command that reads partner files. */
 export const READ_LIMIT_OPTIONS = {
@@ -28,8 +35,8 @@ export function readLimitsHelp(column: number): string {
     [
       "--max-size SIZE",
       [
-        "read at most SIZE of any one file (default 16GB; such as 500MB or 40GB):",
-        "a larger file is not read, and c2c says so",
+        "read at most SIZE of any one partner file (default 16GB; such as 500MB",
+        "or 40GB): a larger file is not read, and c2c says which and why",
       ],
     ],
     ["--read-timeout S", ["a read that brings nothing for S seconds fails, naming the file", "(default 60)"]],
@@ -78,7 +85,7 @@ export function formatSize(bytes: number): string {
 
 /** `--max-size` to suggest for a file of this size: the next whole GB (or MB) above it. */
 export function sizeAbove(bytes: number): string {
-  return bytes >= 1e9 ? `${Math.ceil(bytes / 1e9) + 1}GB` : `${Math.ceil(bytes / 1e6) + 1}MB`;
+  return bytes >= 1e9 ? `${Math.ceil(bytes / 1e9) + 1}GB` : `${Math.ceil(bytes / 1e6)}MB`;
 }
 
 /** The limits `--max-size` and `--read-timeout` ask for, or what is wrong with them. */

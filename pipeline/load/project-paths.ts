@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Config } from "../../schemas/index.ts";
 import type { Effects } from "../effects.ts";
 import { describeRefusal, type Refusal, RefusedFileError } from "../files/path-kind.ts";
+import { formatSize } from "../files/read-limits.ts";
 import type { ConfigError } from "./config-error.ts";
 
 /**
@@ -58,6 +59,12 @@ function errorOf(refusal: Refusal): [string, string, string] {
       "path-outside-project",
       `the file is a link to \`${refusal.target}\`, outside the project folder; c2c reads only files inside it.`,
       "Copy the file itself into the project folder in place of the link.",
+    ];
+  if (refusal.kind === "too-large")
+    return [
+      "path-too-large",
+      `the file is ${formatSize(refusal.size)}, more than the ${formatSize(refusal.limit)} c2c reads of a project file.`,
+      "Check that this is the right file.",
     ];
   return [
     "path-not-a-file",
