@@ -53,7 +53,7 @@ export const FILE_ACCESS_ISSUES = {
   "read-stalled": {
     severity: "error",
     message: (p) =>
-      `Reading the file brought nothing for ${n(p.count)} seconds, so c2c stopped reading it and used none of it.`,
+      `Reading the file brought nothing for ${p.count === 1 ? "1 second" : `${n(p.count)} seconds`}, so c2c stopped reading it and used none of it.`,
     fix: () =>
       "Check the drive the file is on (a network drive may have stopped answering) or copy the file to this computer, then run c2c again; `--read-timeout` gives a slow drive longer.",
   },

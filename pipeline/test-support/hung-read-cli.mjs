@@ -1,26 +1,32 @@
 // The c2c command line with every read of a file whose name holds "hang" blocked in the operating
 // system, as a read from a network drive that stopped answering: the read opens C2C_TEST_HANG_FIFO,
 // a FIFO no one writes, without O_NONBLOCK, so a thread of Node's pool waits in open() for ever.
-// Says so on stderr ("c2c-test: hung reading ..."), so a test can signal it then. For tests only:
-// library code never reads C2C_TEST_HANG_FIFO. Plain JavaScript over dist/, as slow-write-cli.mjs.
+// Says so on stderr ("c2c-test: hung reading ..."), so a test can signal it then. With
+// C2C_TEST_STALL=1 instead, such a file's reads never answer (a read promise that never settles),
+// through c2c's own bounded reader, so that --read-timeout stops them. For tests only: library code
+// never reads C2C_TEST_*. Plain JavaScript over dist/, as slow-write-cli.mjs.
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { main } from "../../dist/pipeline/cli/main.js";
 import { nodeEffects } from "../../dist/pipeline/effects-node.js";
+import { chunksOf } from "../../dist/pipeline/files/open-file.js";
 
 const fifo = process.env.C2C_TEST_HANG_FIFO ?? "";
+const silent = { read: () => new Promise(() => {}), close: async () => {} };
 
 function hungReads(effects) {
   return {
     ...effects,
     readStream: (p, range, options) =>
-      path.basename(p).includes("hang")
-        ? (async function* () {
-            process.stderr.write(`c2c-test: hung reading ${p}\n`);
-            await open(fifo, "r");
-            yield* effects.readStream(p, range, options);
-          })()
-        : effects.readStream(p, range, options),
+      !path.basename(p).includes("hang")
+        ? effects.readStream(p, range, options)
+        : process.env.C2C_TEST_STALL === "1"
+          ? chunksOf(p, silent, 1000, effects.readLimits, range)
+          : (async function* () {
+              process.stderr.write(`c2c-test: hung reading ${p}\n`);
+              await open(fifo, "r");
+              yield* effects.readStream(p, range, options);
+            })(),
   };
 }
 
