@@ -45,6 +45,7 @@ export function memoryEffects(
     files,
     log: memoryLogger(),
     readLimits: DEFAULT_READ_LIMITS,
+    stuckReads: () => [],
     readFile: read,
     inspect: async (p) => {
       const n = norm(p);

@@ -11,10 +11,16 @@ import { DEFAULT_READ_LIMITS, type ReadLimits, WHOLE_FILE_MAX_BYTES } from "./fi
  * only regular files are opened at all (`pipeline/files/`), each read within `limits`.
  */
 export function nodeEffects(log: Logger, limits: ReadLimits = DEFAULT_READ_LIMITS): Effects {
+  const stuck = new Map<Promise<unknown>, string>();
+  const onStall = (p: string, read: Promise<unknown>) => {
+    stuck.set(read, p);
+    read.finally(() => stuck.delete(read));
+  };
   return {
     readLimits: limits,
-    readFile: (p, options) => readWholeFile(p, options?.within, { ...limits, maxBytes: WHOLE_FILE_MAX_BYTES }),
-    readStream: (p, range, options) => readFileChunks(p, options?.within, limits, range),
+    stuckReads: () => [...new Set(stuck.values())],
+    readFile: (p, options) => readWholeFile(p, options?.within, { ...limits, maxBytes: WHOLE_FILE_MAX_BYTES }, onStall),
+    readStream: (p, range, options) => readFileChunks(p, options?.within, limits, range, onStall),
     inspect: (p, options) => inspectPath(p, options?.within),
     listEntries: (dir, options) => listFolder(dir, options?.within),
     listFiles: async (dir, options) => {

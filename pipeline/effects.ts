@@ -28,6 +28,11 @@ export interface Effects {
   /** The bounds in bytes and time that every read keeps to. */
   readLimits: ReadLimits;
   /**
+   * Files whose read was given up on (`readLimits.stallMs`) and has still not come back from the
+   * operating system: while one is out, the process cannot end normally.
+   */
+  stuckReads(): string[];
+  /**
    * Every file below `dir`, recursively, as paths relative to `dir` with `/` separators, sorted by
    * code point. With `folders`, folders are listed too, with a trailing `/`.
    */

@@ -135,7 +135,7 @@ export async function main(
       `removed ${plural(stale.dirs.length, "scratch folder")} (${(stale.bytes / 1e6).toFixed(0)} MB) left in ${path.dirname(stale.dirs[0] as string)} by c2c runs that were stopped.`,
     );
   try {
-    return await command.run(
+    const code = await command.run(
       { values: parsed.values, positionals: parsed.positionals },
       {
         c2cRoot: root,
@@ -146,6 +146,9 @@ export async function main(
         terminal,
       },
     );
+    const stuck = effects.stuckReads();
+    if (stuck.length > 0) endDespiteStuckReads(name, stuck, stderr);
+    return code;
   } catch (e) {
     terminal.done();
     stderr(`c2c ${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -181,6 +184,20 @@ function onStop(name: string, terminal: Terminal, stderr: (text: string) => void
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   };
+}
+
+/**
+ * A read given up on that the operating system never answered (a network drive gone) holds a
+ * thread that Node waits for as the process ends, for ever: once the command has done all it can,
+ * c2c says so and ends itself as SIGTERM would (status 143) rather than hang.
+ */
+function endDespiteStuckReads(name: string, stuck: readonly string[], stderr: (text: string) => void): void {
+  removeOwnScratch();
+  stderr(
+    `c2c ${name}: reading ${stuck.join(", ")} never came back from the operating system (a drive that stopped answering?), and a process cannot end normally while it waits; c2c ends now, as SIGTERM would (status 143).\n`,
+  );
+  process.removeAllListeners("SIGTERM");
+  process.kill(process.pid, "SIGTERM");
 }
 
 /** The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today, in UTC. */

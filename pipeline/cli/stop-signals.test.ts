@@ -161,4 +161,17 @@ describe("a read that brings nothing", () => {
     ]);
     expect(report.files.find((f) => f.path.endsWith("outcome-counts-2025.csv"))?.rowsAccepted).toBe(60);
   }, 90_000);
+
+  it("and one the operating system never answers does not keep c2c from ending once its work is done", async () => {
+    const root = project("stall-kernel", true);
+    const out = path.join(root, "out");
+    const run = start(["build", "--project", root, "--out", out, "--read-timeout", "1"], { C2C_TEST_STALL: "kernel" });
+    const ended = await Promise.race([run.ended, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
+    expect(ended, run.stderr()).toEqual(expect.objectContaining({ code: null, signal: "SIGTERM" }));
+    expect(run.stderr()).toMatch(
+      /c2c build: reading .*outcome-counts-hang\.csv never came back from the operating system/,
+    );
+    const report = readFileSync(path.join(out, "partners", "example-district", "report.json"), "utf8");
+    expect(report).toContain('"code": "read-stalled"');
+  }, 90_000);
 });

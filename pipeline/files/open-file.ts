@@ -86,11 +86,15 @@ export async function* readFileChunks(
   within: string | undefined,
   limits: ReadLimits,
   range?: ByteRange,
+  onStall?: OnStall,
 ): AsyncGenerator<Uint8Array> {
   if (range !== undefined && range.end <= range.start) return;
   const { handle, size } = await openRegularFile(p, within, limits);
-  yield* chunksOf(p, handle, size, limits, range);
+  yield* chunksOf(p, handle, size, limits, range, onStall);
 }
+
+/** Told of a read given up on, with the read itself, which settles if the system ever answers. */
+export type OnStall = (path: string, read: Promise<unknown>) => void;
 
 /** What `chunksOf` needs of an open file. */
 export interface ReadableFile {
@@ -105,6 +109,7 @@ export async function* chunksOf(
   size: number,
   limits: ReadLimits,
   range?: ByteRange,
+  onStall?: OnStall,
 ): AsyncGenerator<Uint8Array> {
   let stalled = false;
   try {
@@ -120,10 +125,11 @@ export async function* chunksOf(
       if (outcome === "stalled") {
         stalled = true;
         // The read may never come back; the file is closed once it does.
-        read.then(
+        const settled = read.then(
           () => file.close(),
           () => file.close(),
         );
+        onStall?.(p, settled);
         throw new RefusedFileError(p, { kind: "stalled", seconds: limits.stallMs / 1000 });
       }
       const { bytesRead } = outcome;
@@ -140,9 +146,14 @@ export async function* chunksOf(
 }
 
 /** A whole file, read as `readFileChunks` reads it. */
-export async function readWholeFile(p: string, within: string | undefined, limits: ReadLimits): Promise<Uint8Array> {
+export async function readWholeFile(
+  p: string,
+  within: string | undefined,
+  limits: ReadLimits,
+  onStall?: OnStall,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of readFileChunks(p, within, limits)) chunks.push(chunk);
+  for await (const chunk of readFileChunks(p, within, limits, undefined, onStall)) chunks.push(chunk);
   const whole = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
   return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
 }
