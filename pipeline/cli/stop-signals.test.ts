@@ -132,7 +132,7 @@ describe("without the blocked read", () => {
       "sh",
       [
         "-c",
-        `"${process.execPath}" "${MAIN}" serve --project "${project("shell", false)}" --port 0 & pid=$!; sleep 4; kill -TERM $pid; wait $pid; echo "status $?"`,
+        `"${process.execPath}" "${MAIN}" serve --project "${project("shell", false)}" --port 0 >/dev/null & pid=$!; sleep 4; kill -TERM $pid; wait $pid; echo "status $?"`,
       ],
       {
         encoding: "utf8",

@@ -186,7 +186,7 @@ export async function listDataFolder(projectRoot: string, effects: Effects): Pro
     fail(
       "path-outside-project",
       `the data folder is a link to \`${at.target}\`, outside the project folder; c2c reads only what is inside it.`,
-      "Move the partners' files into the project's own data/ folder (or the project next to them).",
+      "Make data/ a folder of the project itself, not a link, and move the partners' files into it.",
     );
   if (at.kind === "denied")
     fail("path-unreadable", "c2c has no permission to read the data folder.", "Let the account that runs c2c read it.");
