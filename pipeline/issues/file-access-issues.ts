@@ -19,7 +19,7 @@ export const FILE_ACCESS_ISSUES = {
     severity: "error",
     message: (p) => `This is a symbolic link to ${q(p.value)}, outside the project folder, so c2c did not open it.`,
     fix: () =>
-      "Copy the file itself into this folder in place of the link: c2c reads only what is inside the project folder.",
+      "Put the file itself (for a folder, its files) here in place of the link: c2c reads only what is inside the project folder.",
   },
   "link-loop": {
     severity: "error",
