@@ -33,11 +33,12 @@ import {
   type Discovery,
   dataFileStats,
   discoverFiles,
-  listDataFiles,
+  listDataFolder,
   type PartnerFile,
+  type RefusedEntry,
   timesOf,
 } from "./discover/discover-files.ts";
-import { type Effects, withReadProgress } from "./effects.ts";
+import { confinedTo, type Effects, withReadProgress } from "./effects.ts";
 import { type EngineName, openEngine } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import type { Issue } from "./issues/catalogue.ts";
@@ -136,15 +137,23 @@ export interface BuildResult {
   protectSeconds: number;
 }
 
-export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
+export async function build(options: BuildOptions, given: Effects): Promise<BuildResult> {
   const root = path.resolve(options.projectDir);
-  const dataFiles = await listDataFiles(root, effects);
+  // Nothing outside the project is read as the project's: links that leave it are refused.
+  const effects = confinedTo(root, given);
+  const listing = await listDataFolder(root, effects);
+  const dataFiles = listing.paths;
   const stats = await dataFileStats(root, dataFiles, effects);
   // Large partner files are read by worker threads: they start now, loading the project as this thread does.
-  const ref = { root, c2cRoot: path.resolve(options.c2cRoot), only: options.only ? [...options.only] : [] };
+  const ref = {
+    root,
+    c2cRoot: path.resolve(options.c2cRoot),
+    only: options.only ? [...options.only] : [],
+    limits: effects.readLimits,
+  };
   const pool = await startPool(stats, ref, options);
   try {
-    return await buildWith(options, effects, dataFiles, stats, ref, pool);
+    return await buildWith(options, effects, dataFiles, listing.refused, stats, ref, pool);
   } finally {
     await pool?.terminate();
   }
@@ -154,6 +163,7 @@ async function buildWith(
   options: BuildOptions,
   effects: Effects,
   dataFiles: string[],
+  refused: readonly RefusedEntry[],
   stats: ReadonlyMap<string, { size: number; modifiedMs: number }>,
   ref: ProjectRef,
   started: WorkerPool | null,
@@ -166,7 +176,7 @@ async function buildWith(
   // 1. load config
   const project = onlyIndicators(await loadProject(root, options.c2cRoot, effects), options.only);
   // 2. discover
-  const discovery = discoverFiles(dataFiles, project, timesOf(stats));
+  const discovery = discoverFiles(dataFiles, project, timesOf(stats), refused);
   // 3–6. read, validate, normalize, aggregate each file as it streams
   const files: FileResult[] = [];
   const partials = [];

@@ -2,6 +2,9 @@ import { access, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Effects, EntryKind } from "./effects.ts";
 import { memoryLogger } from "./effects.ts";
+import { inspectPath, listFolder } from "./files/inspect-path.ts";
+import type { FolderEntry } from "./files/path-kind.ts";
+import { DEFAULT_READ_LIMITS } from "./files/read-limits.ts";
 
 export interface MemoryEffects extends Effects {
   /** Every file, by its path with links resolved. */
@@ -100,7 +103,31 @@ export function memoryEffects(
     files,
     links,
     log: memoryLogger(),
+    readLimits: DEFAULT_READ_LIMITS,
+    stuckReads: () => [],
     readFile: read,
+    inspect: async (p) => {
+      const n = norm(p);
+      const hit = files.get(n);
+      if (hit) return { kind: "file", real: n, size: hit.length, link: false };
+      if (under(p).length > 0) return { kind: "folder", real: n, link: false };
+      return options.readDisk ? inspectPath(p) : { kind: "missing" };
+    },
+    listEntries: async (dir) => {
+      const inMemory = under(dir);
+      if (inMemory.length === 0 && options.readDisk) return listFolder(dir).catch(() => []);
+      const folders = new Set<string>();
+      const entries: FolderEntry[] = [];
+      for (const rel of inMemory) {
+        const parts = rel.split("/");
+        for (let i = 1; i < parts.length; i++) folders.add(`${parts.slice(0, i).join("/")}/`);
+        const real = `${norm(dir).replace(/\/$/, "")}/${rel}`;
+        entries.push({ path: rel, what: { kind: "file", real, size: files.get(real)?.length ?? 0, link: false } });
+      }
+      for (const f of folders)
+        entries.push({ path: f, what: { kind: "folder", real: `${norm(dir).replace(/\/$/, "")}/${f}`, link: false } });
+      return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
     async *readStream(p, range) {
       const whole = await read(p);
       const bytes = range === undefined ? whole : whole.subarray(range.start, Math.max(range.start, range.end));

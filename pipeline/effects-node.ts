@@ -1,10 +1,8 @@
-import { createReadStream } from "node:fs";
 import {
   access,
   lstat,
   mkdir,
   readdir,
-  readFile,
   readlink,
   realpath,
   rename,
@@ -16,17 +14,27 @@ import {
 import { homedir, hostname } from "node:os";
 import path from "node:path";
 import type { Effects, EntryKind, Logger } from "./effects.ts";
+import { inspectPath, listFolder } from "./files/inspect-path.ts";
+import { readFileChunks, readWholeFile } from "./files/open-file.ts";
+import { DEFAULT_READ_LIMITS, type ReadLimits, WHOLE_FILE_MAX_BYTES } from "./files/read-limits.ts";
 
-/** Effects backed by the real file system. Partner files are only ever opened for reading. */
-export function nodeEffects(log: Logger): Effects {
+/**
+ * Effects backed by the real file system. Partner files are only ever opened for reading, and
+ * only regular files are opened at all (`pipeline/files/`), each read within `limits`.
+ */
+export function nodeEffects(log: Logger, limits: ReadLimits = DEFAULT_READ_LIMITS): Effects {
+  const stuck = new Map<Promise<unknown>, string>();
+  const onStall = (p: string, read: Promise<unknown>) => {
+    stuck.set(read, p);
+    read.finally(() => stuck.delete(read));
+  };
   return {
-    readFile: async (p) => new Uint8Array(await readFile(p)),
-    readStream: (p, range) =>
-      range === undefined
-        ? createReadStream(p, { flags: "r", highWaterMark: 1 << 20 })
-        : range.end <= range.start
-          ? (async function* () {})()
-          : createReadStream(p, { flags: "r", highWaterMark: 1 << 20, start: range.start, end: range.end - 1 }),
+    readLimits: limits,
+    stuckReads: () => [...new Set(stuck.values())],
+    readFile: (p, options) => readWholeFile(p, options?.within, { ...limits, maxBytes: WHOLE_FILE_MAX_BYTES }, onStall),
+    readStream: (p, range, options) => readFileChunks(p, options?.within, limits, range, onStall),
+    inspect: (p, options) => inspectPath(p, options?.within),
+    listEntries: (dir, options) => listFolder(dir, options?.within),
     listFiles: async (dir, options) => {
       const entries = await readdir(dir, { recursive: true, withFileTypes: true });
       const rel = (e: (typeof entries)[number]) =>

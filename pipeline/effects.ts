@@ -1,16 +1,37 @@
+import path from "node:path";
+import type { FolderEntry, PathKind } from "./files/path-kind.ts";
+import type { ReadLimits } from "./files/read-limits.ts";
+
 /**
  * Everything the build does to the outside world goes through one of these: reading the project
  * and c2c's own assets, writing `out/`, and telling the user what is happening. Stages 4 to 9 never
  * see it; tests pass an in-memory one.
  */
 export interface Effects {
-  /** Reads a whole file. For configuration and assets, never for partner files. */
-  readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Reads a whole file. For configuration and assets, never for partner files. Like every read,
+   * it opens only a regular file (else it throws a `RefusedFileError`), within `readLimits`.
+   */
+  readFile(path: string, options?: ReadOptions): Promise<Uint8Array>;
   /**
    * Streams a file's bytes in chunks, so a partner file of any size never sits in memory whole;
    * with `range`, only the bytes from `start` up to (not including) `end`.
    */
-  readStream(path: string, range?: ByteRange): AsyncIterable<Uint8Array>;
+  readStream(path: string, range?: ByteRange, options?: ReadOptions): AsyncIterable<Uint8Array>;
+  /** What is at a path, without opening it: a link is followed only to say where it leads. */
+  inspect(path: string, options?: ReadOptions): Promise<PathKind>;
+  /**
+   * Every entry below `dir`, recursively, each described as `inspect` would (links, FIFOs,
+   * devices, sockets and folders that cannot be listed included), sorted by code point.
+   */
+  listEntries(dir: string, options?: ReadOptions): Promise<FolderEntry[]>;
+  /** The bounds in bytes and time that every read keeps to. */
+  readLimits: ReadLimits;
+  /**
+   * Files whose read was given up on (`readLimits.stallMs`) and has still not come back from the
+   * operating system: while one is out, the process cannot end normally.
+   */
+  stuckReads(): string[];
   /**
    * Every file below `dir`, recursively, as paths relative to `dir` with `/` separators, sorted by
    * code point. With `folders`, folders are listed too, with a trailing `/`.
@@ -64,6 +85,36 @@ export interface Effects {
 /** What a path is, without following a link at its end. */
 export type EntryKind = "file" | "folder" | "link" | "other";
 
+/** How a read is confined. */
+export interface ReadOptions {
+  /**
+   * Only inside this folder: a link that leads out of it is refused, never followed (links that
+   * stay inside are followed).
+   */
+  within?: string;
+}
+
+/**
+ * The same effects, with every read of a path inside `root` confined to `root`: a project's own
+ * files and its partners' files, while c2c's own files (elsewhere) are read as they are.
+ */
+export function confinedTo(root: string, effects: Effects): Effects {
+  const base = path.resolve(root);
+  const inside = (p: string) => {
+    const rel = path.relative(base, path.resolve(p));
+    return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+  };
+  const confine = (p: string, options?: ReadOptions): ReadOptions =>
+    options?.within !== undefined || !inside(p) ? (options ?? {}) : { within: base };
+  return {
+    ...effects,
+    readFile: (p, options) => effects.readFile(p, confine(p, options)),
+    readStream: (p, range, options) => effects.readStream(p, range, confine(p, options)),
+    inspect: (p, options) => effects.inspect(p, confine(p, options)),
+    listEntries: (dir, options) => effects.listEntries(dir, confine(dir, options)),
+  };
+}
+
 /** Bytes `start` up to (not including) `end` of a file. */
 export interface ByteRange {
   start: number;
@@ -97,7 +148,7 @@ export function withReadProgress(
   const streamed = new Set<string>();
   return {
     ...effects,
-    readStream: (p, range) =>
+    readStream: (p, range, options) =>
       (async function* () {
         const from = `${p}\u0000${range?.start ?? 0}`;
         const again = streamed.has(from);
@@ -107,7 +158,7 @@ export function withReadProgress(
           () => 0,
         );
         let read = 0;
-        for await (const chunk of effects.readStream(p, range)) {
+        for await (const chunk of effects.readStream(p, range, options)) {
           read += chunk.length;
           onRead(read, total, again);
           yield chunk;

@@ -6,6 +6,7 @@ import type { PartnerFile } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
 import { builtinEngine, type CountingEngine, type Repeat } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
+import { issueForReadError } from "./files/file-issues.ts";
 import { type Issue, type IssueLocation, makeIssue, occurrences, ProblemFolder } from "./issues/catalogue.ts";
 import type { Project } from "./load/load-project.ts";
 import { findSpilledRepeats, KeySpill } from "./normalize/key-spill.ts";
@@ -181,7 +182,6 @@ export async function readFileRows(
       );
     } catch (e) {
       spill?.close();
-      const detail = e instanceof Error ? e.message.replace(/^[A-Z]+: /, "") : String(e);
       return {
         failed: {
           result: {
@@ -194,7 +194,8 @@ export async function readFileRows(
             rowsRead: 0,
             rowsAccepted: 0,
             rowsRejected: 0,
-            issues: [makeIssue("file-unreadable", where, { detail })],
+            // A link out of the project, a FIFO swapped in, no permission, a drive that stopped answering.
+            issues: [issueForReadError(e, where)],
           },
           partials: noPartials(),
         },

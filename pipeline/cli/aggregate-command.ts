@@ -2,6 +2,7 @@ import path from "node:path";
 import type { CountedCell } from "../aggregate/aggregate-rows.ts";
 import type { PartialCounts } from "../aggregate/partial-counts.ts";
 import type { Effects } from "../effects.ts";
+import { readLimitsHelp } from "../files/read-limits.ts";
 import { countSeverity } from "../issues/catalogue.ts";
 import { INDICATOR_COUNTS } from "../load/load-project.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
@@ -27,10 +28,12 @@ Options:
   --project DIR    the partnership's folder (default: found above FILE; else c2c's built-in schemas
                    and indicators, and district codes are kept as written)
   --out FILE       where to write the counts (default: FILE's name with -counts.csv)
+${readLimitsHelp(19)}
   -h, --help       show this help
 
-Exit status: 0 when the counts were written, 1 when the file has errors to fix first (nothing is
-written), 2 for a mistake in the command.
+Exit status: 0 when the counts were written, 1 when the file has errors to fix first or cannot be
+read (nothing is written; c2c opens only a regular file, never a folder, a FIFO, a device or a
+socket), 2 for a mistake in the command.
 
 Examples:
   c2c aggregate assessment-2025.csv --schema student-assessment
@@ -85,7 +88,7 @@ export async function runAggregate(
 ): Promise<number> {
   const placed = await placeFile({ ...options, suppressed: [] }, effects);
   if (typeof placed === "number") return placed;
-  const { file, project, partner, extract, year, guessed } = placed;
+  const { file, project, partner, extract, year, guessed, reading } = placed;
   const schema = project.extracts.get(extract.schema);
   if (schema?.kind !== "record") {
     effects.log.warn(
@@ -101,7 +104,7 @@ export async function runAggregate(
   const processed = await processPartnerFile(
     { path: path.relative(project.root, file).split(path.sep).join("/"), partner: partner.id, year, extract },
     project,
-    effects,
+    reading,
   );
   const result = processed.result;
   const errors = countSeverity(result.issues, "error");
@@ -136,6 +139,7 @@ export const aggregateCommand: Command = {
     out: { type: "string" },
   },
   positionals: { min: 1, max: 1, usage: "name one record-level file, e.g. `c2c aggregate assessment-2025.csv`" },
+  readLimits: true,
   run: (args, ctx) =>
     runAggregate(
       {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { type BuildResult, build, UnknownIndicatorError } from "../build.ts";
 import type { Effects } from "../effects.ts";
 import { ENGINE_NAMES, type EngineName } from "../engine/counting-engine.ts";
+import { readLimitsHelp } from "../files/read-limits.ts";
 import { countSeverity } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import type { Observation } from "../observation.ts";
@@ -55,11 +56,16 @@ Options:
   --json             print the summary as JSON on stdout, for scripts
   --explain          also write each stage's tables to OUT/private/explain/ (unsuppressed counts);
                      a build without it leaves none
+${readLimitsHelp(21)}
   --debug            show a stack trace on an unexpected failure
   -h, --help         show this help
 
 Exit status: 0 when the site was written, 1 when it was not (OUT refused, a disk fault, a project to
-fix), 2 for a mistake in the command.
+fix), 2 for a mistake in the command. Ctrl-C or SIGTERM stops it at once, leaving OUT as it was
+(status 130, 143).
+
+c2c reads only regular files inside the project: a link that leads out of it, a FIFO, a device,
+a socket, a folder c2c may not read, is never opened, and is an error in that partner's report.
 
 Examples:
   c2c build
@@ -272,6 +278,7 @@ export const buildCommand: Command = {
     explain: { type: "boolean" },
   },
   positionals: { min: 0, max: 0, usage: "takes no file names; use --project DIR" },
+  readLimits: true,
   async run(args, ctx) {
     const yearText = stringOption(args, "year");
     const year = yearText === undefined ? undefined : Number(yearText);

@@ -2,8 +2,10 @@ import path from "node:path";
 import type { ExtractSchema, Partner, PartnerExtract } from "../../schemas/index.ts";
 import { PartnerExtractSchema } from "../../schemas/index.ts";
 import { fileNamePattern } from "../discover/discover-files.ts";
-import type { Effects } from "../effects.ts";
+import { confinedTo, type Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
+import { issueForRefusal } from "../files/file-issues.ts";
+import { readLimitsHelp } from "../files/read-limits.ts";
 import {
   countSeverity,
   formatIssue,
@@ -31,6 +33,8 @@ as FILE:LINE: severity: message [code]. Nothing is sent anywhere.
 
 Exit status: 0 when every row would be accepted, 1 when any row would be left out, the file
 cannot be read, or the build would not read it under its name, 2 for a mistake in the command.
+c2c opens only a regular file: a folder, a FIFO, a device (such as /dev/zero) or a socket is
+refused with exit status 1, unopened; so is, in a project, a link that leads out of it.
 
 Options:
   --schema ID       the extract the file follows (default: from the partner's files: pattern;
@@ -51,6 +55,7 @@ Options:
                     problem on many lines is printed on its first 3, then summed up in one line;
                     0 prints every issue c2c keeps: the first 1,000 of each problem in a file,
                     with their lines, and a count of the rest)
+${readLimitsHelp(20)}
   -h, --help        show this help
 
 Examples:
@@ -96,6 +101,8 @@ export interface PlacedFile {
   unread: Issue | null;
   /** Checked on its own, with no partnership's folder: the partner is a stand-in. */
   standalone: boolean;
+  /** The effects to read the file with: in a project, confined to it. */
+  reading: Effects;
 }
 
 /**
@@ -107,13 +114,20 @@ export async function placeFile(
   effects: Effects,
 ): Promise<PlacedFile | number> {
   const file = path.resolve(options.file);
-  if (!(await effects.exists(file))) {
+  const found = await effects.inspect(file);
+  if (found.kind === "missing") {
     effects.log.warn(`check: there is no file ${options.file}.`);
     return 2;
+  }
+  // A FIFO, a device (/dev/zero), a socket or a folder is never opened: reading one would wait, or run, for ever.
+  if (found.kind !== "file") {
+    effects.log.warn(`check: ${formatIssue(issueForRefusal(found, { file: options.file }))}`);
+    return 1;
   }
   let project: Project;
   let partner: Partner;
   let year: number | null = null;
+  let reading = effects;
   // Without a project, a file is matched to one of c2c's extracts by its header, unless --schema says.
   let standalone = false;
   try {
@@ -123,6 +137,8 @@ export async function placeFile(
         : await findProjectRoot(path.dirname(file), effects);
     if (root !== null) {
       project = await loadProject(root, options.c2cRoot, effects);
+      // In a project, the file is read as the build reads it: a link that leaves the project is refused.
+      reading = confinedTo(root, effects);
       const rel = path.relative(root, file).split(path.sep);
       const inferred = rel[0] === "data" && rel.length === 4 ? rel[2] : undefined;
       if (rel[0] === "data" && rel.length === 4) year = parseSchoolYear(rel[1] ?? "");
@@ -166,7 +182,7 @@ export async function placeFile(
     const choices = [...project.extracts.keys()].join(", ");
     let schemaId = options.schema ?? null;
     if (schemaId === null) {
-      const guess = await guessSchema(file, [...project.extracts.values()], effects);
+      const guess = await guessSchema(file, [...project.extracts.values()], reading);
       if (guess.kind === "tie") {
         effects.log.warn(
           `check: the header of ${name} fits ${guess.ids.join(" and ")} equally well, so c2c cannot tell which extract it follows. Pass --schema with one of them.`,
@@ -217,7 +233,7 @@ export async function placeFile(
           { other: partner.id, expected: partner.extracts.map((x) => x.files).join(", ") },
         )
       : null;
-  return { file, project, partner, extract, year, guessed, unread, standalone };
+  return { file, project, partner, extract, year, guessed, unread, standalone, reading };
 }
 
 /** `2025` from `outcome-counts-2025.csv` or `assessment_2024-25.csv`; null when the name has no one year. */
@@ -266,13 +282,13 @@ export async function runCheck(
   }
   const placed = await placeFile(options, effects);
   if (typeof placed === "number") return placed;
-  const { file, project, partner, extract, year, guessed, unread, standalone } = placed;
+  const { file, project, partner, extract, year, guessed, unread, standalone, reading } = placed;
   const name = path.basename(file);
   const display = path.relative(process.cwd(), file) || name;
   const processed = await processPartnerFile(
     { path: path.relative(project.root, file).split(path.sep).join("/"), partner: partner.id, year, extract },
     project,
-    effects,
+    reading,
   );
   const unchecked =
     year === null &&
@@ -474,6 +490,7 @@ export const checkCommand: Command = {
     "max-lines": { type: "string", default: "50" },
   },
   positionals: { min: 1, max: 1, usage: "name one file to check, e.g. `c2c check outcomes-2025.csv`" },
+  readLimits: true,
   async run(args, ctx) {
     const maxLines = Number(stringOption(args, "max-lines"));
     if (!Number.isInteger(maxLines) || maxLines < 0) {

@@ -39,11 +39,8 @@ export interface Command {
   help: string;
   options: NonNullable<ParseArgsConfig["options"]>;
   positionals: { min: number; max: number; usage: string };
-  /**
-   * The command handles Ctrl-C itself (a server that closes). Otherwise Ctrl-C or a kill removes
-   * the run's scratch folders before it exits.
-   */
-  ownSignals?: boolean;
+  /** The command reads partner files: it takes `--max-size` and `--read-timeout`, and its help says so. */
+  readLimits?: boolean;
   run(args: ParsedArgs, ctx: CommandContext): Promise<number>;
 }
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Effects, Logger } from "../effects.ts";
 import { nodeEffects } from "../effects-node.ts";
+import { parseReadLimits, READ_LIMIT_OPTIONS, type ReadLimits } from "../files/read-limits.ts";
 import { packageRoot } from "../package-root.ts";
 import { removeOwnScratch, removeStaleScratch } from "../scratch.ts";
 import { aggregateCommand } from "./aggregate-command.ts";
@@ -59,7 +60,10 @@ Environment:
  * The command line: parses arguments, routes to a command, and turns failures into exit codes.
  * `makeEffects` is for tests that slow or watch the build's writes.
  */
-export async function main(argv: string[], makeEffects: (log: Logger) => Effects = nodeEffects): Promise<number> {
+export async function main(
+  argv: string[],
+  makeEffects: (log: Logger, limits: ReadLimits) => Effects = nodeEffects,
+): Promise<number> {
   const stderr = (text: string) => process.stderr.write(text);
   const stdout = (text: string) => process.stdout.write(text);
   const root = packageRoot();
@@ -98,6 +102,7 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
       args: rest,
       options: {
         ...command.options,
+        ...(command.readLimits ? READ_LIMIT_OPTIONS : {}),
         help: { type: "boolean", short: "h" },
         debug: { type: "boolean" },
       },
@@ -117,15 +122,20 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
     stderr(`c2c ${name}: ${usage}. Run \`c2c ${name} --help\`.\n`);
     return 2;
   }
-  const effects = makeEffects(log);
-  const stopping = command.ownSignals ? null : onStop(name, terminal, stderr);
-  const stale = command.ownSignals ? null : removeStaleScratch(effects.processes.isRunning);
-  if (stale && stale.dirs.length > 0)
+  const limits = parseReadLimits(parsed.values);
+  if ("error" in limits) {
+    stderr(`c2c ${name}: ${limits.error}. Run \`c2c ${name} --help\`.\n`);
+    return 2;
+  }
+  const effects = makeEffects(log, limits);
+  const stopping = onStop(name, terminal, stderr);
+  const stale = removeStaleScratch(effects.processes.isRunning);
+  if (stale.dirs.length > 0)
     log.info(
       `removed ${plural(stale.dirs.length, "scratch folder")} (${(stale.bytes / 1e6).toFixed(0)} MB) left in ${path.dirname(stale.dirs[0] as string)} by c2c runs that were stopped.`,
     );
   try {
-    return await command.run(
+    const code = await command.run(
       { values: parsed.values, positionals: parsed.positionals },
       {
         c2cRoot: root,
@@ -136,6 +146,9 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
         terminal,
       },
     );
+    const stuck = effects.stuckReads();
+    if (stuck.length > 0) endDespiteStuckReads(name, stuck, stderr);
+    return code;
   } catch (e) {
     terminal.done();
     stderr(`c2c ${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -143,21 +156,27 @@ export async function main(argv: string[], makeEffects: (log: Logger) => Effects
     else stderr("Run again with --debug for the details, and report it with them.\n");
     return 1;
   } finally {
-    stopping?.();
+    stopping();
   }
 }
 
 /**
- * Until the returned function is called, Ctrl-C (SIGINT) or a kill (SIGTERM) removes this run's
- * scratch folders and exits as the signal would have (130, 143). The output folder needs nothing:
- * a build swaps its outputs in whole, and the next one clears what an interrupted one left.
+ * Until the returned function is called, Ctrl-C (SIGINT) or a kill (SIGTERM) stops any command at
+ * once, whatever it is waiting for: it removes this run's scratch folders, says so, and ends the
+ * process by the same signal, so the shell sees 130 or 143 and a script that runs c2c stops too.
+ * Not `process.exit`: that waits for every read in flight, and one blocked in the operating
+ * system (a network drive that stopped answering) would keep the process for ever. The output
+ * folder needs nothing: a build swaps its outputs in whole, and the next one clears what an
+ * interrupted one left.
  */
 function onStop(name: string, terminal: Terminal, stderr: (text: string) => void): () => void {
   const stop = (signal: NodeJS.Signals) => {
     terminal.done();
     removeOwnScratch();
     stderr(`c2c ${name}: stopped (${signal === "SIGINT" ? "Ctrl-C" : signal}).\n`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    // With no listener left, the signal does what it does by default: end the process, now.
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -165,6 +184,20 @@ function onStop(name: string, terminal: Terminal, stderr: (text: string) => void
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   };
+}
+
+/**
+ * A read given up on that the operating system never answered (a network drive gone) holds a
+ * thread that Node waits for as the process ends, for ever: once the command has done all it can,
+ * c2c says so and ends itself as SIGTERM would (status 143) rather than hang.
+ */
+function endDespiteStuckReads(name: string, stuck: readonly string[], stderr: (text: string) => void): void {
+  removeOwnScratch();
+  stderr(
+    `c2c ${name}: reading ${stuck.join(", ")} never came back from the operating system (a drive that stopped answering?), and a process cannot end normally while it waits; c2c ends now, as SIGTERM would (status 143).\n`,
+  );
+  process.removeAllListeners("SIGTERM");
+  process.kill(process.pid, "SIGTERM");
 }
 
 /** The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today, in UTC. */

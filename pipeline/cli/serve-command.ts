@@ -1,23 +1,27 @@
-import { watch } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
+import { readLimitsHelp } from "../files/read-limits.ts";
 import { OutputFolderError } from "../write/output-errors.ts";
 import { checkOutFolder } from "../write/output-folder.ts";
 import { runBuild } from "./build-command.ts";
 import { type Command, type CommandContext, stringOption } from "./command.ts";
+import { watchProject } from "./watch-project.ts";
 
 export const SERVE_HELP = `Usage: c2c serve [options]
 
 Builds the project, serves its site on this computer (only), and builds again whenever a file of the
-project changes, so you can watch the dashboard while you edit the configuration or add files.
-Stop with Ctrl-C.
+project changes, so you can watch the dashboard while you edit the configuration or add files: a
+file written in place or saved over (as editors and spreadsheets save), deleted, re-created or moved
+in, and a new folder (a new year, a new partner). Stop with Ctrl-C (or SIGTERM): c2c stops at once,
+with the status of the signal (130, 143).
 
 Options:
   --project DIR   the partnership's folder (default: .)
   --out DIR       where builds are written: a new or empty folder, or one c2c made (default:
                   PROJECT/out); the site served is OUT/site, which each build switches in whole
   --port N        the port to serve on (default: 8080; 0 picks a free one)
+${readLimitsHelp(18)}
   -h, --help      show this help
 
 Examples:
@@ -111,39 +115,24 @@ export async function runServe(
 
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
-  let stopped = false;
-  const onChange = (name: string | Buffer | null) => {
-    const changed = name === null ? "" : path.join(project, name.toString());
-    if (changed.startsWith(out + path.sep) || changed === out || /(^|[/\\])\./.test(name?.toString() ?? "")) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(async () => {
-      await running;
-      ctx.effects.log.info(`\n${path.relative(project, changed) || "the project"} changed; building again.`);
-      running = rebuild();
-      await running;
-    }, 300);
-  };
-  // Watching a folder whose subfolders come and go (a build's staging folder, when out/ is inside
-  // the project) can fail as a folder vanishes: the watch starts again, rather than the server dying.
-  const startWatching = (): ReturnType<typeof watch> => {
-    const w = watch(project, { recursive: true }, (_event, name) => onChange(name));
-    w.on("error", () => {
-      w.close();
-      if (!stopped) setTimeout(() => (watcher = startWatching()), 200);
-    });
-    return w;
-  };
-  let watcher = startWatching();
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      stopped = true;
-      watcher.close();
-      server.close(() => resolve());
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+  const outRel = path.relative(project, out).split(path.sep).join("/");
+  const outside = outRel === ".." || outRel.startsWith("../") || path.isAbsolute(outRel);
+  watchProject(project, {
+    // The builds' own writes, and hidden files (.git, an editor's swap files), are not changes.
+    ignore: (rel) =>
+      (!outside && (rel === outRel || rel.startsWith(`${outRel}/`))) || rel.split("/").some((p) => p.startsWith(".")),
+    onChange: (rel) => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(async () => {
+        await running;
+        ctx.effects.log.info(`\n${rel || "the project"} changed; building again.`);
+        running = rebuild();
+        await running;
+      }, 300);
+    },
   });
-  return 0;
+  // Until Ctrl-C or a kill, which end the process (see `main`): the server and the watch keep it running.
+  return new Promise<number>(() => {});
 }
 
 export const serveCommand: Command = {
@@ -156,7 +145,7 @@ export const serveCommand: Command = {
     port: { type: "string", default: "8080" },
   },
   positionals: { min: 0, max: 0, usage: "takes no file names; use --project DIR" },
-  ownSignals: true,
+  readLimits: true,
   async run(args, ctx) {
     const port = Number(stringOption(args, "port"));
     if (!Number.isInteger(port) || port < 0 || port > 65535) {

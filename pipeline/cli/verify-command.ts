@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Effects } from "../effects.ts";
+import { confinedTo, type Effects } from "../effects.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject } from "../load/load-project.ts";
 import { hashFile } from "../process-partner-file.ts";
@@ -181,7 +181,8 @@ export async function verifyBuild(
         continue;
       }
       // An input the build could not read was recorded with an empty checksum.
-      const actual = await hashFile(file, effects).catch(() => "");
+      // Read as the build reads it: a link that now leads out of the project is not read (it differs).
+      const actual = await hashFile(file, confinedTo(projectDir, effects)).catch(() => "");
       if (actual !== input.sha256)
         differences.push({ kind: "changed", what: "input", path: input.path, expected: input.sha256, actual });
     }

@@ -3,7 +3,7 @@ import { ConfigSchema, PartnerSchema } from "../../schemas/index.ts";
 import { memoryEffects } from "../effects-memory.ts";
 import { loadProject } from "../load/load-project.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
-import { discoverFiles } from "./discover-files.ts";
+import { discoverFiles, type RefusedEntry } from "./discover-files.ts";
 
 async function project(versions: "replace" | "combine" = "replace") {
   const config = ConfigSchema.parse({
@@ -58,5 +58,32 @@ describe("discoverFiles", () => {
   it("breaks a tie in modification time by name, the same on every machine", async () => {
     const d = discoverFiles(paths, await project());
     expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025.csv"]);
+  });
+
+  it("turns what it will not open into issues in the report of the partner whose folder it is in", async () => {
+    const refused: RefusedEntry[] = [
+      { path: "2025/north-sd/outcomes-link.csv", refusal: { kind: "link-outside", target: "/etc/passwd" } },
+      { path: "2025/north-sd/outcomes-pipe.csv", refusal: { kind: "special", type: "fifo", link: false } },
+      { path: "2025/north-sd/outcomes-loop.csv", refusal: { kind: "link-loop" } },
+      { path: "2025/north-sd/outcomes-big.csv", refusal: { kind: "too-large", size: 2e10, limit: 16e9, grew: false } },
+      { path: "2024/north-sd", refusal: { kind: "unlisted" } },
+      { path: "2023", refusal: { kind: "unlisted" } },
+      { path: "2025/north-sd/.hidden-pipe", refusal: { kind: "special", type: "fifo", link: false } },
+    ];
+    const d = discoverFiles(["2025/north-sd/outcomes-2025.csv"], await project(), new Map(), refused);
+    expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025.csv"]);
+    expect(d.issues.map((i) => [i.file, i.partner, i.code, i.severity])).toEqual([
+      ["data/2025/north-sd/outcomes-link.csv", "north-sd", "link-outside-project", "error"],
+      ["data/2025/north-sd/outcomes-pipe.csv", "north-sd", "special-file", "error"],
+      ["data/2025/north-sd/outcomes-loop.csv", "north-sd", "link-loop", "error"],
+      ["data/2025/north-sd/outcomes-big.csv", "north-sd", "file-too-large", "error"],
+      ["data/2024/north-sd", "north-sd", "permission-denied", "error"],
+      ["data/2023", null, "permission-denied", "error"],
+    ]);
+    expect(d.issues[3]?.message).toBe(
+      "The file is 20 GB, more than the 16 GB c2c reads of one file, so it was not read.",
+    );
+    expect(d.issues[3]?.fix).toContain("--max-size 21GB");
+    expect(d.skipped).toContainEqual({ path: "data/2024/north-sd", partner: "north-sd" });
   });
 });

@@ -1,6 +1,9 @@
 import type { PartnerExtract } from "../../schemas/index.ts";
 import type { Effects } from "../effects.ts";
+import { issueForRefusal } from "../files/file-issues.ts";
+import type { Refusal } from "../files/path-kind.ts";
 import { type Issue, makeIssue } from "../issues/catalogue.ts";
+import { ProjectError } from "../load/config-error.ts";
 import type { Project } from "../load/load-project.ts";
 import { parseSchoolYear } from "../validate/parse-values.ts";
 
@@ -21,6 +24,20 @@ export interface Discovery {
   skipped: { path: string; partner: string | null }[];
 }
 
+/** What is in the data folder: what c2c may read, and what it found and will not open. */
+export interface DataListing {
+  /** Regular files and folders, relative to `data/` (folders end with `/`); links inside the project included. */
+  paths: string[];
+  /** Links that leave the project or loop, FIFOs, devices, sockets, folders that cannot be listed, files too large. */
+  refused: RefusedEntry[];
+}
+
+/** An entry of the data folder c2c did not read, relative to `data/`, and why. */
+export interface RefusedEntry {
+  path: string;
+  refusal: Refusal;
+}
+
 /** Turns a `files:` pattern such as `assessment-*.csv` into a whole-name, case-insensitive matcher. */
 export function fileNamePattern(pattern: string): RegExp {
   const escaped = pattern
@@ -38,11 +55,21 @@ export function discoverFiles(
   paths: readonly string[],
   project: Project,
   modified: ReadonlyMap<string, number> = new Map(),
+  refused: readonly RefusedEntry[] = [],
 ): Discovery {
   const partners = new Map(project.partners.map((p) => [p.id, p]));
   const files: PartnerFile[] = [];
   const issues: Issue[] = [];
   const skipped: Discovery["skipped"] = [];
+  // Never opened: each is an issue in the report of the partner whose folder it is in.
+  for (const { path: rel, refusal } of refused) {
+    if (rel.split("/").some((part) => part.startsWith("."))) continue;
+    const partnerDir = rel.split("/")[1];
+    const partner = partnerDir === undefined ? null : (partners.get(partnerDir)?.id ?? null);
+    const path = `data/${rel}`;
+    issues.push(issueForRefusal(refusal, { partner, file: path }, project.root));
+    skipped.push({ path, partner });
+  }
   const folders = readFolders(paths, partners, issues, skipped);
   for (const rel of [...paths].sort()) {
     if (rel.endsWith("/") || folders.some((f) => rel.startsWith(f))) continue;
@@ -136,11 +163,58 @@ function supersededFiles(
   return out;
 }
 
-/** Lists the project's data folder (paths relative to `data/`; folders end with `/`). */
+/** Lists the project's data folder (paths relative to `data/`; folders end with `/`): what c2c may read. */
 export async function listDataFiles(projectRoot: string, effects: Effects): Promise<string[]> {
+  return (await listDataFolder(projectRoot, effects)).paths;
+}
+
+/**
+ * Lists the project's data folder without opening any file: the regular files and folders c2c may
+ * read (a link is followed while it stays inside the project; a link to a folder is not followed),
+ * and the entries it will not open, with why. A data folder that leads out of the project or cannot
+ * be listed stops the build (a ProjectError): building without it would publish an empty site.
+ */
+export async function listDataFolder(projectRoot: string, effects: Effects): Promise<DataListing> {
   const dir = `${projectRoot}/data`;
-  if (!(await effects.exists(dir))) return [];
-  return effects.listFiles(dir, { folders: true });
+  const within = { within: projectRoot };
+  const at = await effects.inspect(dir, within);
+  if (at.kind === "missing") return { paths: [], refused: [] };
+  const fail = (code: string, message: string, fix: string): never => {
+    throw new ProjectError([{ file: "data", line: null, key: null, code, message, fix }]);
+  };
+  if (at.kind === "link-outside")
+    fail(
+      "path-outside-project",
+      `the data folder is a link to \`${at.target}\`, outside the project folder; c2c reads only what is inside it.`,
+      "Make data/ a folder of the project itself, not a link, and move the partners' files into it.",
+    );
+  if (at.kind === "denied")
+    fail("path-unreadable", "c2c has no permission to read the data folder.", "Let the account that runs c2c read it.");
+  if (at.kind !== "folder")
+    fail("path-not-a-folder", "data is not a folder.", "Make data/ a folder holding data/<year>/<partner>/ folders.");
+  let entries: Awaited<ReturnType<Effects["listEntries"]>>;
+  try {
+    entries = await effects.listEntries(dir, within);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EPERM") throw e;
+    return fail(
+      "path-unreadable",
+      "c2c has no permission to list the data folder.",
+      "Let the account that runs c2c read it.",
+    );
+  }
+  const paths: string[] = [];
+  const refused: RefusedEntry[] = [];
+  const limit = effects.readLimits.maxBytes;
+  for (const { path: rel, what } of entries) {
+    if (what.kind === "folder" && !what.link) paths.push(rel);
+    else if (what.kind === "file" && what.size > limit)
+      refused.push({ path: rel, refusal: { kind: "too-large", size: what.size, limit, grew: false } });
+    else if (what.kind === "file") paths.push(rel);
+    else refused.push({ path: rel.replace(/\/$/, ""), refusal: what });
+  }
+  return { paths, refused };
 }
 
 /**

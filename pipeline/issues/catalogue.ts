@@ -1,3 +1,5 @@
+import { FILE_ACCESS_ISSUES } from "./file-access-issues.ts";
+
 /**
  * Every problem c2c can find in a partner's files, in one place: a stable code, a severity, and the
  * words a data clerk reads. Messages name the value seen; fixes say what to write instead.
@@ -15,7 +17,7 @@ export interface IssueParams {
   detail?: string;
 }
 
-interface CatalogueEntry {
+export interface CatalogueEntry {
   severity: Severity;
   /** What is wrong, in one sentence. */
   message: (p: IssueParams) => string;
@@ -33,6 +35,7 @@ export const ISSUE_CATALOGUE = {
     message: (p) => `The file could not be opened: ${p.detail ?? "unknown reason"}.`,
     fix: () => "Check that the file exists, is a regular file and can be read, then run the build again.",
   },
+  ...FILE_ACCESS_ISSUES,
   "unmatched-file": {
     severity: "warning",
     message: (p) => `No extract of partner ${q(p.other)} matches this file name, so it was not read.`,

@@ -7,12 +7,14 @@ export interface ConfigError {
   key: string | null;
   message: string;
   fix: string;
+  /** A stable code, for the mistakes that have one (a path that leaves the project, one c2c cannot read). */
+  code?: string;
 }
 
 /** `file:line: key: message. fix` — one line an analyst can act on. */
 export function formatConfigError(e: ConfigError): string {
   const where = `${e.file}${e.line !== null ? `:${e.line}` : ""}`;
-  return `${where}: ${e.key ? `${e.key}: ` : ""}${e.message}${e.fix ? ` ${e.fix}` : ""}`;
+  return `${where}: ${e.key ? `${e.key}: ` : ""}${e.message}${e.fix ? ` ${e.fix}` : ""}${e.code ? ` [${e.code}]` : ""}`;
 }
 
 /** Thrown when the project cannot be loaded; carries every error found, never just the first. */

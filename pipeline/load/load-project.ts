@@ -16,10 +16,11 @@ import {
   type Vocabulary,
   VocabularySchema,
 } from "../../schemas/index.ts";
-import type { Effects } from "../effects.ts";
+import { confinedTo, type Effects } from "../effects.ts";
 import { type CompiledExpression, compileExpression } from "../expression/index.ts";
 import { checkMapping } from "../reshape/check-mapping.ts";
 import { type ConfigError, ProjectError } from "./config-error.ts";
+import { checkConfigPaths, unreadableProjectFile } from "./project-paths.ts";
 import { parseYamlDocument } from "./yaml-document.ts";
 
 /** How one indicator reads one extract schema, with its rules compiled. */
@@ -65,9 +66,11 @@ interface Loaded<T> {
 export async function loadProject(
   root: string,
   c2cRoot: string,
-  effects: Effects,
+  given: Effects,
   standalone?: { config: Config; partners: Partner[] },
 ): Promise<Project> {
+  // The project's files are read only inside it (c2c's defaults, elsewhere, as they are).
+  const effects = standalone ? given : confinedTo(root, given);
   const errors: ConfigError[] = [];
   const hash = createHash("sha256");
   const rel = (p: string) => (p.startsWith(root) ? path.relative(root, p).split(path.sep).join("/") : p);
@@ -82,14 +85,8 @@ export async function loadProject(
     let text: string;
     try {
       text = new TextDecoder("utf-8").decode(await effects.readFile(file));
-    } catch {
-      errors.push({
-        file: rel(file),
-        line: null,
-        key: null,
-        message: "the file could not be read.",
-        fix: "Check that it exists and can be read.",
-      });
+    } catch (e) {
+      errors.push(unreadableProjectFile(rel(file), e));
       return null;
     }
     hash.update(`${hashName(file)}\0${text}\0`);
@@ -133,8 +130,10 @@ export async function loadProject(
     ]);
   }
   const config = standalone ? standalone.config : await readYaml(configPath, ConfigSchema);
+  const pathErrors = config ? await checkConfigPaths(root, config, effects) : [];
+  errors.push(...pathErrors);
   // The map's outlines are part of what the site shows: a changed boundary file changes the hash.
-  if (config?.boundaries)
+  if (config?.boundaries && pathErrors.length === 0)
     hash.update(
       await effects.readFile(path.join(root, config.boundaries)).then(
         (bytes) => bytes,

@@ -1,7 +1,8 @@
 import { type MessagePort, parentPort } from "node:worker_threads";
 import type { PartnerFile } from "../discover/discover-files.ts";
-import { type Effects, memoryLogger, withReadProgress } from "../effects.ts";
+import { confinedTo, type Effects, memoryLogger, withReadProgress } from "../effects.ts";
 import { nodeEffects } from "../effects-node.ts";
+import type { ReadLimits } from "../files/read-limits.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
 import { onlyIndicators } from "../load/only-indicators.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
@@ -16,7 +17,7 @@ import { columnsOf, type FromWorker, type ProjectRef, type SegmentAnswer, type T
 if (parentPort === null) throw new Error("file-worker runs only as a worker thread");
 const port: MessagePort = parentPort;
 
-const effects = nodeEffects(memoryLogger());
+let effects = nodeEffects(memoryLogger());
 let loaded: { key: string; project: Promise<Project> } | null = null;
 /** Parts waiting for the main thread's answer, by job id. */
 const waiting = new Map<number, (answer: SegmentAnswer) => void>();
@@ -30,9 +31,16 @@ function projectFor(ref: ProjectRef): Promise<Project> {
   return loaded.project;
 }
 
-/** Reads report their progress to the main thread, for its progress bar. */
-function reporting(file: PartnerFile, id: number): Effects {
-  return withReadProgress(effects, (read, total, again) =>
+/** The main thread's bounds on reads, for this worker's reads too. */
+function limitTo(limits: ReadLimits | undefined): void {
+  const now = effects.readLimits;
+  if (limits !== undefined && (limits.maxBytes !== now.maxBytes || limits.stallMs !== now.stallMs))
+    effects = nodeEffects(memoryLogger(), limits);
+}
+
+/** Reads, confined to the project, report their progress to the main thread, for its progress bar. */
+function reporting(file: PartnerFile, id: number, root: string): Effects {
+  return withReadProgress(confinedTo(root, effects), (read, total, again) =>
     port.postMessage({ type: "progress", id, path: file.path, read, total, again } satisfies FromWorker),
   );
 }
@@ -47,6 +55,7 @@ port.on("message", async (message: ToWorker) => {
     waiting.delete(message.id);
     return;
   }
+  limitTo(message.limits);
   if (message.type === "load") {
     // A failure is reported with the first file given, which loads the project again.
     projectFor(message).catch(() => {
@@ -58,11 +67,11 @@ port.on("message", async (message: ToWorker) => {
   try {
     const project = await projectFor(message);
     if (message.type === "file") {
-      const processed = await processPartnerFile(message.file, project, reporting(message.file, id));
+      const processed = await processPartnerFile(message.file, project, reporting(message.file, id, message.root));
       post({ type: "done", id, result: processed.result, partials: columnsOf(processed.partials) });
       return;
     }
-    const part = await readSegment(message, project, reporting(message.file, id), (found) => {
+    const part = await readSegment(message, project, reporting(message.file, id, message.root), (found) => {
       const answer = new Promise<SegmentAnswer>((resolve) => waiting.set(id, resolve));
       post({ type: "found", id, found }, [found.keys.buffer as ArrayBuffer]);
       return answer;

@@ -1,6 +1,7 @@
 import type { PartialColumns, PartialCounts } from "../aggregate/partial-counts.ts";
 import type { PartnerFile } from "../discover/discover-files.ts";
 import type { FileResult } from "../file-result.ts";
+import type { ReadLimits } from "../files/read-limits.ts";
 import type { Issue } from "../issues/catalogue.ts";
 import type { TextEncodingName } from "../read/decode-text.ts";
 import type { ValidationState } from "../validate/validate-rows.ts";
@@ -11,6 +12,8 @@ export interface ProjectRef {
   c2cRoot: string;
   /** `--only`: the indicators built, so the worker counts what the main thread would. */
   only: string[];
+  /** The bounds of the main thread's reads (`--max-size`, `--read-timeout`), for the worker's own. */
+  limits?: ReadLimits;
 }
 
 /** What the main thread asks a file worker to do: one whole partner file of one project. */

@@ -2,7 +2,9 @@ import path from "node:path";
 import { z } from "zod";
 import type { Config } from "../../../schemas/index.ts";
 import type { Effects } from "../../effects.ts";
+import { RefusedFileError } from "../../files/path-kind.ts";
 import { type ConfigError, formatKeyPath, ProjectError } from "../../load/config-error.ts";
+import { unreadableProjectFile } from "../../load/project-paths.ts";
 import type { BoundaryFeature } from "./charts.ts";
 
 const PositionSchema = z.tuple([z.number(), z.number()]).rest(z.number());
@@ -39,8 +41,12 @@ export async function loadBoundaries(
   };
   let text: string;
   try {
-    text = new TextDecoder("utf-8").decode(await effects.readFile(path.resolve(projectDir, file)));
-  } catch {
+    // Only inside the project (loading the project refused a path that leaves it; this holds if it changed since).
+    const bytes = await effects.readFile(path.resolve(projectDir, file), { within: path.resolve(projectDir) });
+    text = new TextDecoder("utf-8").decode(bytes);
+  } catch (e) {
+    if (e instanceof RefusedFileError)
+      throw new ProjectError([{ ...unreadableProjectFile("c2c.config.yaml", e), key: "boundaries" }]);
     return fail(
       null,
       "the boundary file named by `boundaries` in c2c.config.yaml could not be read.",
