@@ -57,7 +57,7 @@ interface ReportFile {
 
 /** Each file of a partner's report with its issues' codes. */
 function reported(out: string, partner: string): Record<string, string[]> {
-  const report = JSON.parse(readFileSync(path.join(out, "partners", partner, "report.json"), "utf8")) as {
+  const report = JSON.parse(readFileSync(path.join(out, "private", "partners", partner, "report.json"), "utf8")) as {
     files: ReportFile[];
   };
   return Object.fromEntries(report.files.map((f) => [f.path, f.issues.map((i) => i.code)]));
@@ -101,7 +101,7 @@ describe("a data folder with links, FIFOs, sockets and folder links in it", () =
     // The link that stays inside the project (to shared/) was followed: its rows count.
     const summary = JSON.parse(run.stdout) as { partners: { id: string; files: number; rowsAccepted: number }[] };
     expect(summary.partners.find((p) => p.id === "example-district")).toMatchObject({ files: 3, rowsAccepted: 180 });
-    const report = readFileSync(path.join(out, "partners", "county-health", "report.json"), "utf8");
+    const report = readFileSync(path.join(out, "private", "partners", "county-health", "report.json"), "utf8");
     expect(report).toContain("This is a FIFO (named pipe), not a regular file, so c2c did not open it.");
   });
 });
@@ -226,7 +226,7 @@ describe("a partner's folder and a file c2c may not read", () => {
         "data/2025/example-district/outcome-counts-2025.csv": [],
         "data/2026/example-district/outcome-counts-2026.csv": ["permission-denied"],
       });
-      const report = readFileSync(path.join(built, "partners", "college-access", "report.json"), "utf8");
+      const report = readFileSync(path.join(built, "private", "partners", "college-access", "report.json"), "utf8");
       expect(report).toContain("c2c has no permission to read this folder, so none of its files were read.");
       expect(report).toContain("chmod -R a+rX");
     },

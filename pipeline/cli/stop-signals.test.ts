@@ -152,7 +152,9 @@ describe("a read that brings nothing", () => {
     });
     const ended = await Promise.race([run.ended, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
     expect(ended, run.stderr()).toEqual(expect.objectContaining({ code: 0, signal: null }));
-    const report = JSON.parse(readFileSync(path.join(out, "partners", "example-district", "report.json"), "utf8")) as {
+    const report = JSON.parse(
+      readFileSync(path.join(out, "private", "partners", "example-district", "report.json"), "utf8"),
+    ) as {
       files: { path: string; rowsAccepted: number; issues: { code: string; message: string }[] }[];
     };
     const stalled = report.files.find((f) => f.path.endsWith("outcome-counts-hang.csv"));
@@ -171,7 +173,7 @@ describe("a read that brings nothing", () => {
     expect(run.stderr()).toMatch(
       /c2c build: reading .*outcome-counts-hang\.csv never came back from the operating system/,
     );
-    const report = readFileSync(path.join(out, "partners", "example-district", "report.json"), "utf8");
+    const report = readFileSync(path.join(out, "private", "partners", "example-district", "report.json"), "utf8");
     expect(report).toContain('"code": "read-stalled"');
   }, 90_000);
 });
