@@ -156,7 +156,12 @@ export async function readFileRows(
   try {
     try {
       // An agency file with a mapping is reshaped into the schema's layout as it is read.
-      outcome = await readerFor(file.extract, schema, project)(
+      outcome = await readerFor(
+        file.extract,
+        schema,
+        project,
+        file.partner,
+      )(
         segment ? segment.bytes : effects.readStream(absolute),
         {
           schema,

@@ -387,7 +387,8 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   lines.push("");
   lines.push(
     // A file stopped at its header was not read: "0 rows read" would sound like an empty file.
-    result.rowsRead === 0 && result.issues.some((i) => i.code === "missing-column")
+    result.rowsAccepted === 0 &&
+      result.issues.some((i) => i.code === "missing-column" || i.code === "mapping-column-missing")
       ? `${result.path} (${schema}): its rows were not read, as its header row must be fixed first; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`
       : `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
   );
