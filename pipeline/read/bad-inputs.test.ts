@@ -444,6 +444,12 @@ describe("bad inputs: problems reported where they are", () => {
       accepted: 3,
     },
     {
+      file: "contradictory-flags.csv",
+      schema: "student-assessment",
+      expected: [[3, "proficient", "contradictory-flags"]],
+      accepted: 2,
+    },
+    {
       file: "numerator-exceeds-denominator.csv",
       expected: [[3, "met_count", "numerator-exceeds-denominator"]],
       accepted: 2,
@@ -454,6 +460,14 @@ describe("bad inputs: problems reported where they are", () => {
     const { triples, result } = await run(file, schema);
     expect(triples).toEqual(expected);
     expect(result.rowsAccepted).toBe(accepted);
+  });
+
+  it("contradictory-flags.csv: says which flags contradict each other, as the partner wrote them", async () => {
+    const { result } = await run("contradictory-flags.csv", "student-assessment");
+    expect(result.issues.find((i) => i.code === "contradictory-flags")?.message).toBe(
+      "The row says `proficient` is `Y` but `tested` is `N`: a student who was not tested has no score to be proficient by; the row was not used.",
+    );
+    expect([result.rowsRead, result.rowsAccepted, result.rowsRejected]).toEqual([3, 2, 1]);
   });
 
   it("missing-required-column.csv: reported once for 60 rows, and nothing else", async () => {
