@@ -414,7 +414,7 @@ function detach(s: string): string {
 }
 
 /** A file's row validator and normalizer, built once for its schema, partner and vocabularies. */
-function rowCheckers(
+export function rowCheckers(
   file: PartnerFile,
   project: Project,
   options: Parameters<typeof createNormalizer>[7],
