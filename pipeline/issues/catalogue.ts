@@ -314,6 +314,9 @@ export const ISSUE_CATALOGUE = {
 
 export type IssueCode = keyof typeof ISSUE_CATALOGUE;
 
+/** Problems in the partnership's own configuration found in a partner's file: the analyst fixes them, and the build says so. */
+export const CONFIGURATION_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>(["mapping-column-missing"]);
+
 /** One problem found in a partner's files, with where it is, what was seen, and how to fix it. */
 export interface Issue {
   code: IssueCode;
