@@ -185,12 +185,20 @@ export class RowGuard {
    * Scans `buf` from `from` (what is before it was scanned already, and held), character by
    * character. `quoteAt`: where the quoted value still open starts in `buf`, or -1.
    */
-  private scan(input: string, from: number, openQuote: number, final: boolean): string {
-    let buf = input;
+  private scan(buf: string, from: number, openQuote: number, final: boolean): string {
     let quoteAt = openQuote;
     const out: string[] = [];
     let emitted = 0;
     let i = from;
+    // The quote at `quoteAt` opened a value that never closed: it is passed on as `MARK_QUOTE`
+    // (what precedes it is final), and what follows is read again as unquoted.
+    const takeOut = () => {
+      out.push(buf.slice(emitted, quoteAt), MARK_QUOTE);
+      emitted = quoteAt + 1;
+      i = quoteAt + 1;
+      quoteAt = -1;
+      this.noteRunaway();
+    };
     for (;;) {
       while (i < buf.length) {
         const c = buf.charCodeAt(i);
@@ -221,9 +229,7 @@ export class RowGuard {
             // A quote inside a value that ran over a line break and does not close it: the value's
             // opening quote was a stray one, paired with a quote of a later row. Taken out, the
             // rows it swallowed are rows again.
-            buf = this.takeOutQuote(buf, quoteAt);
-            i = quoteAt + 1;
-            quoteAt = -1;
+            takeOut();
             if (this.report.stopped) return out.join("");
             continue;
           } else this.state = QUOTED;
@@ -248,9 +254,7 @@ export class RowGuard {
         }
         if (++this.length > this.maxChars) {
           if (quoteAt !== -1) {
-            buf = this.takeOutQuote(buf, quoteAt);
-            i = quoteAt + 1;
-            quoteAt = -1;
+            takeOut();
             if (this.report.stopped) return out.join("");
             continue;
           }
@@ -264,9 +268,7 @@ export class RowGuard {
       // At the end of the text, a value still open never closes (a quote just before the end closes it).
       if (final && quoteAt !== -1 && this.state !== AFTER_QUOTE) {
         this.report.endedQuoted = true;
-        buf = this.takeOutQuote(buf, quoteAt);
-        i = quoteAt + 1;
-        quoteAt = -1;
+        takeOut();
         if (this.report.stopped) return out.join("");
         continue;
       }
@@ -279,15 +281,14 @@ export class RowGuard {
     return out.join("");
   }
 
-  /** The quote at `at` opened a value that never closed: it becomes `MARK_QUOTE`, and what follows is unquoted. */
-  private takeOutQuote(buf: string, at: number): string {
+  /** Counts a quote taken out, and what reading again after it costs; resumes unquoted just after it. */
+  private noteRunaway(): void {
     this.counter.pending++;
     this.report.runaways++;
     this.rescanned += this.length - this.lengthAtQuote;
     if (this.rescanned > 64 * this.maxChars) this.report.stopped = true;
     this.length = this.lengthAtQuote + 1;
     this.state = UNQUOTED;
-    return `${buf.slice(0, at)}${MARK_QUOTE}${buf.slice(at + 1)}`;
   }
 }
 

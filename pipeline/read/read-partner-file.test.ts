@@ -142,6 +142,29 @@ describe("readPartnerFile", () => {
     ]);
   });
 
+  it("reports each repeated header once, with how many times it appears, the first 100 names and a count of the rest", async () => {
+    const header = `student_id,school_year,district_id,grade,race,proficient,Grade,grade,${Array(100_000).fill("notes").join(",")}`;
+    const row = `1,2025,0601,3,H,Y,4,5,${Array(100_000).fill("").join(",")}`;
+    const { triples, outcome, rows } = await read(`${header}\n${row}\n`, 65536);
+    expect(triples).toEqual([
+      [1, "Grade", "duplicate-header"],
+      [1, "notes", "unknown-column"],
+      [1, "notes", "duplicate-header"],
+    ]);
+    expect(outcome.issues[0]?.message).toBe(
+      "The header `Grade` appears 3 times; only the first column of that name was read.",
+    );
+    expect(outcome.issues[2]?.message).toBe(
+      "The header `notes` appears 100,000 times; no column of that name is part of the extract, and a name repeated so usually means columns were pasted or exported twice.",
+    );
+    expect(rows[0]?.cells[3]).toBe("3");
+    const many = Array.from({ length: 150 }, (_, i) => `extra${i},extra${i}`).join(",");
+    const capped = await read(`${HEADER.trimEnd()},${many}\n`);
+    const repeated = capped.outcome.issues.filter((i) => i.code === "duplicate-header");
+    expect(repeated).toHaveLength(100);
+    expect(repeated.at(-1)?.count).toBe(51);
+  });
+
   it("reports ragged rows and blank rows, ignoring trailing empty cells and trailing blank lines", async () => {
     const { rows, triples } = await read(
       `${HEADER}1,2025,0601,3,H,Y,,\n\n2,2025,0601,3,H\n3,2025,0601,3,H,Y,extra\n4,2025,0601,3,H,N\n\n\n`,

@@ -41,11 +41,14 @@ export function mappedColumnKeys(mapping: ExtractMapping, prefix: string): Map<s
 /** The header a mistyped name most likely meant: the nearest, by a few edits for its length, and nearer than any other. */
 export function nearestHeader(name: string, header: readonly string[]): string | undefined {
   const target = normalizeLabel(name);
+  const most = Math.max(2, Math.floor(target.length / 4));
   const scored = [...new Set(header.map((h) => h.trim()).filter((h) => h !== ""))]
-    .map((h) => ({ h, d: editDistance(target, normalizeLabel(h)) }))
+    .map((h) => ({ h, key: normalizeLabel(h) }))
+    // A header longer or shorter by more than `most` characters is more than `most` edits away.
+    .map(({ h, key }) => ({ h, d: Math.abs(key.length - target.length) > most ? most + 1 : editDistance(target, key) }))
     .sort((a, b) => a.d - b.d);
   const [best, next] = scored;
-  if (best === undefined || best.d > Math.max(2, Math.floor(target.length / 4))) return undefined;
+  if (best === undefined || best.d > most) return undefined;
   return next !== undefined && next.d === best.d ? undefined : best.h;
 }
 
