@@ -91,14 +91,15 @@ export const ISSUE_CATALOGUE = {
   },
   "bad-bytes": {
     severity: "error",
-    message: (p) => `The row has ${p.detail ?? "bytes that are not text"}; the row was not used.`,
+    message: (p) =>
+      `The row has ${p.detail ?? "bytes that are not text"}${p.column ? ` in ${q(p.column)}` : ""}; the row was not used.`,
     fix: () =>
       "Retype the value (the character is invisible in most programs), or export the file again: bytes like this usually mean the file was damaged when it was copied or put together from parts.",
   },
   "encoding-mixed": {
     severity: "warning",
     message: (p) =>
-      `The row has bytes that are not UTF-8, as the rest of the file is; they were read as Windows-1252, which gives ${q(p.value)}. The row was used: check that the value reads right.`,
+      `The row has bytes that are not UTF-8, as the rest of the file is; they were read as Windows-1252, which gives ${q(p.value)}${p.column ? ` in ${q(p.column)}` : ""}. The row was used: check that the value reads right.`,
     fix: () =>
       'Save the file again as "CSV UTF-8" so every line is in one encoding; a line pasted in from another program often brings its own.',
   },

@@ -271,9 +271,9 @@ export function spotIssue(
         detail: `a quote mark (") opens a value on this line that does not close within ${size} or before the end of the file, so the row was read without it and not used`,
       });
     case "bytes":
-      return makeIssue("bad-bytes", { ...at, column: label(spot.column) }, { detail: spot.detail });
+      return makeIssue("bad-bytes", at, { column: label(spot.column), detail: spot.detail });
     case "guessed":
-      return makeIssue("encoding-mixed", { ...at, column: label(spot.column) }, { value: spot.value });
+      return makeIssue("encoding-mixed", at, { column: label(spot.column), value: spot.value });
   }
 }
 
