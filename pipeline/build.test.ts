@@ -5,14 +5,16 @@ import { build } from "./build.ts";
 import { type Observation, observationKey } from "./observation.ts";
 import { auditOptionsFor } from "./test-support/audit-options.ts";
 import { loadFixtureProject, REPO_ROOT, readFixtureCsv } from "./test-support/load-fixture.ts";
-import { auditSite } from "./test-support/privacy-audit.ts";
+import { auditSite, loadAuditSolver } from "./test-support/privacy-audit.ts";
+
+const highs = await loadAuditSolver();
 
 /**
  * The whole flow on the sample community, in memory: its partner files in, a site and partner
  * reports out. The figures checked here are counted straight from the fixture's CSV files in the
  * test, not taken from any stage of the pipeline.
  */
-async function buildSample(options: { complementarySuppression?: boolean } = {}) {
+async function buildSample(options: { complementarySuppression?: boolean; relatedProtection?: boolean } = {}) {
   const effects = loadFixtureProject("sample-community");
   const result = await build(
     {
@@ -240,16 +242,64 @@ describe("no hidden cell can be worked out from what the site publishes", () => 
   it("holds for the sample community's site", async () => {
     const { result } = await built;
     const { config, indicators } = result.project;
-    const report = auditSite(result.site, auditOptionsFor(indicators, config.privacy));
+    const report = auditSite(result.site, auditOptionsFor(highs, indicators, config.privacy));
     expect(report.findings).toEqual([]);
     expect(report.published).toBeGreaterThan(100);
     expect(report.hidden.length).toBeGreaterThan(100);
   });
 
+  it("holds against a reader who relates graduation and enrollment: this spring's graduates are the students whose enrollment is counted", async () => {
+    const { result } = await built;
+    const { config, indicators } = result.project;
+    const report = auditSite(result.site, auditOptionsFor(highs, indicators, config.privacy));
+    expect(report.relations).toContainEqual({
+      left: { indicator: "postsecondary-enrollment", quantity: "denominator" },
+      right: { indicator: "high-school-graduation", quantity: "numerator" },
+      yearOffset: 0,
+    });
+    const graduation = (key: string) =>
+      result.protection.published.find((o) => observationKey(o) === `high-school-graduation|${key}`);
+    // Cedar Hills' girls, 2023: 107 counted, ">90%" graduated; enrollment no longer says 98 of them did.
+    expect(graduation("2023|district|cedar-hills|gender|female")?.flag).toBe("top-coded");
+    const enrollment = result.protection.published.find(
+      (o) => observationKey(o) === "postsecondary-enrollment|2023|district|cedar-hills|gender|female",
+    );
+    expect(enrollment?.denominator).toBeNull();
+    expect(report.findings).toEqual([]);
+  });
+
+  it("says on the methods page which counts are the same people, and how many hidden figures the check covered", async () => {
+    const { text } = await built;
+    const methods = text("/out/site/methods.html");
+    expect(methods).toContain(
+      "College enrollment (everyone counted) and On-time graduation (those who reached it), the same year",
+    );
+    // As many as the download leaves without a numerator: hidden, coded, withheld and incomplete.
+    const rows = text("/out/site/data/observations.csv").trimEnd().split("\n").slice(1);
+    const blank = rows.filter((line) => line.split(",")[6] === "").length;
+    expect(methods).toContain(
+      `All ${blank.toLocaleString("en-US")} hidden and withheld figures of this build were checked.`,
+    );
+    expect(text("/out/site/es/methods.html")).toContain(
+      `Se comprobaron las ${blank.toLocaleString("en-US")} cifras ocultas`,
+    );
+  });
+
+  it("fails for the same site protected as if graduation and enrollment were unrelated", async () => {
+    const { result } = await buildSample({ relatedProtection: false });
+    const { config, indicators } = result.project;
+    const report = auditSite(result.site, auditOptionsFor(highs, indicators, config.privacy));
+    const found = report.findings.map((f) => `${f.kind} ${f.where} ${f.detail}`);
+    expect(found).toContain(
+      "determined high-school-graduation|2023|district|cedar-hills|gender|female 98 of 107 can be worked out",
+    );
+    expect(found.filter((f) => f.includes("high-school-graduation")).length).toBeGreaterThan(3);
+  });
+
   it("fails for the same site built without complementary suppression", async () => {
     const { result } = await buildSample({ complementarySuppression: false });
     const { config, indicators } = result.project;
-    const report = auditSite(result.site, auditOptionsFor(indicators, config.privacy));
+    const report = auditSite(result.site, auditOptionsFor(highs, indicators, config.privacy));
     expect(report.findings.filter((f) => f.kind === "determined").length).toBeGreaterThan(10);
     expect(report.findings.every((f) => f.kind === "determined" || f.kind === "narrowed")).toBe(true);
   });

@@ -44,7 +44,7 @@ import type { FileResult } from "./file-result.ts";
 import type { Issue } from "./issues/catalogue.ts";
 import { loadProject, type Project } from "./load/load-project.ts";
 import { onlyIndicators } from "./load/only-indicators.ts";
-import type { IndicatorSummary, Observation } from "./observation.ts";
+import { type IndicatorSummary, type Observation, sortObservations } from "./observation.ts";
 import {
   processFileInParts,
   processFilesInParallel,
@@ -60,6 +60,7 @@ import {
 } from "./parallel/worker-pool.ts";
 import type { ProjectRef } from "./parallel/worker-protocol.ts";
 import { processPartnerFile } from "./process-partner-file.ts";
+import { loadRangeSolver } from "./protect/integer-ranges.ts";
 import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
 import { renderPartnerReports } from "./render/render-partner-reports.ts";
 import { loadBoundaries } from "./render/site/load-boundaries.ts";
@@ -78,6 +79,8 @@ export interface BuildOptions {
   buildDate: string;
   /** Off only to prove the privacy audit can fail. */
   complementarySuppression?: boolean;
+  /** Off only to prove the privacy audit can fail: protect each indicator as if no other related to it. */
+  relatedProtection?: boolean;
   /** Render and return the outputs without writing them. */
   dryRun?: boolean;
   /** Publish only through this year (default: the config's `reportingYear`, else the latest with data). */
@@ -117,6 +120,8 @@ export interface BuildResult {
   manifest: BuildManifest;
   /** How many threads read the partner files: 1, or the worker threads that read files, or parts of one, at once. */
   threads: number;
+  /** How long protection and its exact audit took, for the summary (never written to out/). */
+  protectSeconds: number;
 }
 
 export async function build(options: BuildOptions, effects: Effects): Promise<BuildResult> {
@@ -142,6 +147,10 @@ async function buildWith(
   started: WorkerPool | null,
 ): Promise<BuildResult> {
   const root = ref.root;
+  // The privacy audit's solver compiles while the files are read.
+  const solver = loadRangeSolver();
+  // Awaited at stage 8; a build that stops before then must not leave its failure unhandled.
+  solver.catch(() => undefined);
   // 1. load config
   const project = onlyIndicators(await loadProject(root, options.c2cRoot, effects), options.only);
   // 2. discover
@@ -217,10 +226,14 @@ async function buildWith(
   // 7. derive rates and intervals
   const z = zForLevel(project.config.statistics.confidenceLevel);
   const observations = deriveObservations(inRange, z);
-  // 8. protect
+  // 8. protect, and prove it with the exact audit
+  const protecting = performance.now();
   const protection = protectCells(observations, project.indicators, project.config, {
+    solver: await solver,
     complementary: options.complementarySuppression !== false,
+    related: options.relatedProtection !== false,
   });
+  const protectSeconds = (performance.now() - protecting) / 1000;
   // 7. progress, changes and gaps, from the published table only
   const derived = deriveProgress(project.indicators, protection.published, {
     z,
@@ -244,6 +257,10 @@ async function buildWith(
       buildDate: options.buildDate,
       version: options.version,
       minimumCount: Math.min(...project.indicators.map((i) => minimumCountFor(i, project.config))),
+      privacy: {
+        relations: protection.relations.map(({ left, right, yearOffset }) => ({ left, right, yearOffset })),
+        checkedCells: protection.audit.cells,
+      },
       boundaries: await loadBoundaries(root, project.config, effects),
     },
     assets,
@@ -274,6 +291,7 @@ async function buildWith(
     partnerReports,
     manifest,
     threads,
+    protectSeconds,
   };
 }
 
@@ -355,16 +373,4 @@ function attachIssues(files: FileResult[], issues: readonly Issue[]): void {
     const file = files.find((f) => f.path === issue.file);
     if (file) file.issues.push(issue);
   }
-}
-
-/** Indicator (catalog order), year, geography, dimension, group: the order every output uses. */
-function sortObservations(list: Observation[]): Observation[] {
-  const geo = (o: Observation) => (o.geo_level === "community" ? `0${o.geo_id}` : `1${o.geo_id}`);
-  const dim = (o: Observation) => (o.dimension === "all" ? "" : o.dimension);
-  const key = (o: Observation) =>
-    `${o.indicator}\u0000${String(o.year).padStart(4, "0")}\u0000${geo(o)}\u0000${dim(o)}\u0000${o.group}`;
-  return list
-    .map((o) => [key(o), o] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, o]) => o);
 }

@@ -88,3 +88,15 @@ export interface IndicatorSummary {
   /** A break in series since the baseline, which stops progress being judged. */
   breakYear: number | null;
 }
+
+/** Indicator, year, geography (the community first), dimension (everyone first), group: the order every output uses. */
+export function sortObservations<T extends Observation>(list: readonly T[]): T[] {
+  const geo = (o: Observation) => (o.geo_level === "community" ? `0${o.geo_id}` : `1${o.geo_id}`);
+  const dim = (o: Observation) => (o.dimension === "all" ? "" : o.dimension);
+  const key = (o: Observation) =>
+    `${o.indicator}\u0000${String(o.year).padStart(4, "0")}\u0000${geo(o)}\u0000${dim(o)}\u0000${o.group}`;
+  return list
+    .map((o) => [key(o), o] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, o]) => o);
+}

@@ -7,7 +7,7 @@ import {
   SnakeIdSchema,
   YearSchema,
 } from "./common.ts";
-import { MinimumCountSchema, PrivacyOverrideSchema } from "./privacy.ts";
+import { CountedQuantitySchema, MinimumCountSchema, PrivacyOverrideSchema } from "./privacy.ts";
 
 /** How a record-level extract feeds an indicator: safe expressions over the row's fields. */
 export const RecordSourceSchema = z.strictObject({
@@ -31,6 +31,26 @@ export const AggregateSourceSchema = z.strictObject({
 
 export const IndicatorSourceSchema = z.discriminatedUnion("kind", [RecordSourceSchema, AggregateSourceSchema]);
 export type IndicatorSource = z.output<typeof IndicatorSourceSchema>;
+
+/**
+ * How one of this indicator's counts relates to another indicator's, as a reader could work out:
+ * cradle to career follows the same children, so this spring's graduates (graduation's numerator)
+ * are the students whose fall enrollment is counted (enrollment's denominator). Protection hides
+ * related cells together, so a count hidden under one indicator is not published under the other.
+ */
+export const IndicatorRelationSchema = z.strictObject({
+  /** This indicator's count: `denominator` (everyone counted), `numerator`, or `complement` (counted, not reached). */
+  count: CountedQuantitySchema,
+  /** ...is the same number of people as this count of the other indicator... */
+  equals: CountedQuantitySchema,
+  /** ...the other indicator's id (or this one's, with a year offset)... */
+  of: KebabIdSchema,
+  /** ...in the other indicator's year that is this one's plus this offset (0: the same year; -1: the year before). */
+  yearOffset: z.number().int().min(-30).max(30).default(0),
+  /** Why they are the same people, for the methods page. */
+  note: z.string().min(1).optional(),
+});
+export type IndicatorRelation = z.output<typeof IndicatorRelationSchema>;
 
 /** An indicator's words in another language; any left out are shown as written in the file. */
 export const IndicatorTranslationSchema = z.strictObject({
@@ -77,6 +97,8 @@ export const IndicatorSchema = z
      */
     partialDimensions: z.array(DimensionSchema).default([]),
     sources: z.array(IndicatorSourceSchema).min(1),
+    /** Counts of this indicator that are the same people as another's (see `IndicatorRelationSchema`). */
+    relations: z.array(IndicatorRelationSchema).default([]),
     notes: z.array(z.string()).default([]),
     /**
      * Years whose figures cannot be compared with earlier ones (a new test, a new definition): the
@@ -103,6 +125,10 @@ export const IndicatorSchema = z
   .refine((i) => i.partialDimensions.every((d) => i.dimensions.includes(d)), {
     message: "every dimension in `partialDimensions` must also be in `dimensions`",
     path: ["partialDimensions"],
+  })
+  .refine((i) => i.relations.every((r) => r.of !== i.id || r.yearOffset !== 0), {
+    message: "a relation of an indicator to itself needs a `yearOffset` other than 0",
+    path: ["relations"],
   })
   .refine((i) => i.minimumN === undefined || i.privacy?.minimumCount === undefined, {
     message: "give the minimum count once: `privacy.minimumCount` (or the older `minimumN`), not both",

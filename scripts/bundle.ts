@@ -25,8 +25,9 @@ const common: BuildOptions = {
   platform: "node",
   format: "esm",
   target: "node20",
-  // A native module: loaded from node_modules, only by `--engine duckdb`.
-  external: ["@duckdb/node-api"],
+  // A native module, loaded from node_modules only by `--engine duckdb`; and the exact privacy
+  // audit's solver, which finds its WebAssembly file beside its own loader in node_modules.
+  external: ["@duckdb/node-api", "highs"],
   banner: { js: REQUIRE },
   // With `c2c --debug`, stack traces point into pipeline/*.ts through tsc's source maps and these.
   sourcemap: true,

@@ -4,7 +4,10 @@ import type { Effects } from "../effects.ts";
 import { ENGINE_NAMES, type EngineName } from "../engine/counting-engine.ts";
 import { CONFIGURATION_CODES, countSeverity, formatIssue, type Issue } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
+import type { Observation } from "../observation.ts";
 import { workerCount } from "../parallel/worker-pool.ts";
+import { ProtectionError } from "../protect/protect-cells.ts";
+import { describeRelation } from "../protect/relations.ts";
 import { csvCell, observationsCsv } from "../render/site/downloads.ts";
 import { lockOutputs, OutputLockedError } from "../write/output-lock.ts";
 import { type Command, flag, quietTerminal, stringOption, type Terminal } from "./command.ts";
@@ -162,6 +165,11 @@ async function runLockedBuild(
     if (e instanceof UnknownIndicatorError) {
       effects.log.warn(`build: ${e.message}.`);
       return 2;
+    }
+    if (e instanceof ProtectionError) {
+      effects.log.warn(`build: ${e.message} Nothing was written; the previous site is unchanged.`);
+      if (options.json) stdout(`${JSON.stringify({ ok: false, unprotectable: e.cells }, null, 2)}\n`);
+      return 1;
     }
     throw e;
   }
@@ -372,8 +380,9 @@ export function summarize(result: BuildResult, outDir: string, terminal: Termina
   const c = manifest.counts;
   lines.push("");
   lines.push(
-    `Cells: ${fmt(c.cells)}, ${fmt(c.cellsPublished)} published${c.coded > 0 ? `, ${fmt(c.coded)} shown only as below or above a share` : ""}; ${fmt(c.suppressedPrimary + c.suppressedComplementary)} hidden by c2c (${fmt(c.suppressedPrimary)} below the minimum count, ${fmt(c.suppressedComplementary)} to stop subtraction), ${fmt(c.sourceSuppressed)} withheld by partners, ${fmt(c.incomplete)} incomplete.`,
+    `Cells: ${fmt(c.cells)}, ${fmt(c.cellsPublished)} published${c.coded > 0 ? `, ${fmt(c.coded)} shown only as below or above a share` : ""}; ${fmt(c.suppressedPrimary + c.suppressedComplementary + c.suppressedAudit)} hidden by c2c (${fmt(c.suppressedPrimary)} below the minimum count, ${fmt(c.suppressedComplementary)} to stop subtraction${c.suppressedAudit > 0 ? `, ${fmt(c.suppressedAudit)} found by the exact check` : ""}), ${fmt(c.sourceSuppressed)} withheld by partners, ${fmt(c.incomplete)} incomplete.`,
   );
+  lines.push(...privacyLines(result));
   const unplaced = result.discovery.issues;
   if (unplaced.length > 0) {
     lines.push(`${plural(unplaced.length, "file")} in data/ could not be placed:`);
@@ -399,6 +408,39 @@ function listed(issues: readonly Issue[]): string[] {
   if (issues.length > LISTED_FILES)
     out.push(`  ... and ${fmt(issues.length - LISTED_FILES)} more (--json lists them all).`);
   return out;
+}
+
+/**
+ * What the exact privacy check proved, and the relations between indicators it held the tables to;
+ * a relation found in the figures but not declared is named with where to declare it.
+ */
+function privacyLines(result: BuildResult): string[] {
+  const { audit, relations } = result.protection;
+  const lines: string[] = [];
+  const narrowest = audit.narrowest;
+  const where = (o: Observation) =>
+    `${o.indicator} ${o.year} ${o.geo_id} ${o.dimension === "all" ? "everyone" : `${o.dimension}/${o.group}`}`;
+  const range = narrowest
+    ? `; the narrowest range a reader can reach is ${narrowest.lo}–${narrowest.hi} (${narrowest.hi - narrowest.lo + 1}${narrowest.exact ? "" : " or more"} values), the ${narrowest.count} of ${where(narrowest.cell)}`
+    : "";
+  lines.push(
+    `Privacy: ${plural(audit.cells, "hidden cell")} checked against a reader who combines every published table (exact solver, ${result.protectSeconds.toFixed(1)} s): none can be worked out or narrowed below the minimum count${range}.`,
+  );
+  const origin = { declared: "declared", definition: "same extract and rows", detected: "found in the figures" };
+  for (const r of relations) {
+    const holds =
+      r.compared === 0
+        ? ""
+        : r.agreeing === r.compared
+          ? `, in all ${fmt(r.compared)} cells`
+          : `, in ${fmt(r.agreeing)} of ${fmt(r.compared)} cells`;
+    lines.push(`  Related: ${describeRelation(r)} (${origin[r.origin]}${holds}).`);
+    if (r.origin === "detected")
+      lines.push(
+        `    Not declared: protected as related. Say why in indicators/${r.left.indicator}.yaml (relations: - count: ${r.left.count}, equals: ${r.right.count}, of: ${r.right.indicator}${r.yearOffset !== 0 ? `, yearOffset: ${r.yearOffset}` : ""}).`,
+      );
+  }
+  return lines;
 }
 
 function fmt(n: number): string {

@@ -183,6 +183,7 @@ export async function loadProject(
       });
   });
   const feeds = compileFeeds(indicators, extractMap, errors);
+  checkRelations(indicators, errors);
   if (indicators.length === 0) {
     errors.push({
       file: rel(indicatorDir),
@@ -224,6 +225,22 @@ function checkIdsMatchFileNames(items: Loaded<{ id: string }>[], errors: ConfigE
       });
     }
   }
+}
+
+/** Every relation names an indicator of the catalog. */
+function checkRelations(indicators: Loaded<Indicator>[], errors: ConfigError[]): void {
+  const ids = indicators.map((i) => i.value.id);
+  for (const { file, value: indicator } of indicators)
+    indicator.relations.forEach((relation, i) => {
+      if (!ids.includes(relation.of))
+        errors.push({
+          file,
+          line: null,
+          key: `relations[${i}].of`,
+          message: `there is no indicator \`${relation.of}\` to relate this one to.`,
+          fix: `Use one of: ${ids.join(", ")}.`,
+        });
+    });
 }
 
 function checkExtract(

@@ -12,7 +12,10 @@ export function onlyIndicators(project: Project, only: readonly string[] | undef
   const keep = new Set(only);
   return {
     ...project,
-    indicators: project.indicators.filter((i) => keep.has(i.id)),
+    // A relation to an indicator left out relates nothing that is published.
+    indicators: project.indicators
+      .filter((i) => keep.has(i.id))
+      .map((i) => ({ ...i, relations: i.relations.filter((r) => keep.has(r.of)) })),
     feeds: new Map(
       [...project.feeds].map(([schema, feeds]) => [schema, feeds.filter((f) => keep.has(f.indicator.id))]),
     ),

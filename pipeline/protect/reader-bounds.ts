@@ -13,7 +13,7 @@ export type CellBounds = Record<CountedQuantity, Bounds>;
 /**
  * What a reader can work out about every hidden cell from the published ones: each cell's
  * numerator, denominator and complement are nonnegative integers with complement = denominator −
- * numerator, each sum set adds up, and each `same` set shares its denominator. A coded cell
+ * numerator, each sum set adds up, and the counts of each `same` set are equal. A coded cell
  * ("<5%") publishes its denominator, and its numerator lies in the range `codedRange` gives.
  * Interval bounds are propagated through these relations until nothing changes.
  */
@@ -55,7 +55,8 @@ export function readerBounds(
     ]);
   for (const set of sets) {
     if (set.kind === "same") {
-      const [first, ...rest] = set.cells.map((o) => index.get(o)?.[1] ?? -1);
+      const slot = { numerator: 0, denominator: 1, complement: 2 } as const;
+      const [first, ...rest] = set.members.map((m) => index.get(m.cell)?.[slot[m.count]] ?? -1);
       for (const d of rest)
         equations.push([
           [1, first as number],

@@ -1,4 +1,4 @@
-import type { Config, Indicator, Partner, Vocabulary } from "../../schemas/index.ts";
+import type { Config, CountedQuantity, Indicator, Partner, Vocabulary } from "../../schemas/index.ts";
 import type { Derived } from "../derive/progress.ts";
 import type { IndicatorSummary, Observation } from "../observation.ts";
 import type { BoundaryFeature } from "./site/charts.ts";
@@ -21,6 +21,15 @@ export interface SiteInput {
   version: string;
   /** The smallest count the privacy policy lets the site show. */
   minimumCount: number;
+  /** What protection held the tables to, for the methods page: the relations between indicators, and how many hidden figures the exact check covered. */
+  privacy: {
+    relations: {
+      left: { indicator: string; count: CountedQuantity };
+      right: { indicator: string; count: CountedQuantity };
+      yearOffset: number;
+    }[];
+    checkedCells: number;
+  };
   /** The districts' outlines from the config's `boundaries` file, for the maps; absent without one. */
   boundaries?: readonly BoundaryFeature[] | null;
 }

@@ -3,7 +3,9 @@ import { build } from "../build.ts";
 import { type Observation, observationKey } from "../observation.ts";
 import { auditOptionsFor } from "../test-support/audit-options.ts";
 import { loadFixtureProject, REPO_ROOT } from "../test-support/load-fixture.ts";
-import { auditSite } from "../test-support/privacy-audit.ts";
+import { auditSite, loadAuditSolver } from "../test-support/privacy-audit.ts";
+
+const highs = await loadAuditSolver();
 
 /**
  * fixtures/real-community, built end to end in memory: real agency files read through their
@@ -219,7 +221,7 @@ describe("fixtures/real-community", () => {
       ["economic_disadvantage", "yes", "incomplete"],
       ["english_learner", "yes", "incomplete"],
     ]);
-    const report = auditSite(site, auditOptionsFor(project.indicators, project.config.privacy));
+    const report = auditSite(site, auditOptionsFor(highs, project.indicators, project.config.privacy));
     expect(report.findings).toEqual([]);
   });
 

@@ -1,8 +1,10 @@
+import type { Highs } from "highs";
 import type { Indicator } from "../../schemas/index.ts";
 import type { AuditOptions, Quantity } from "./privacy-audit.ts";
 
 /** The privacy policy as the catalog and config state it, read here rather than from the protect stage. */
 export function auditOptionsFor(
+  highs: Highs,
   indicators: readonly Indicator[],
   { minimumCount, counted }: { minimumCount: number; counted: readonly Quantity[] },
 ): AuditOptions {
@@ -15,6 +17,15 @@ export function auditOptionsFor(
       families.set(key, [...(families.get(key) ?? []), i.id]);
     }
   return {
+    highs,
+    // The catalog is public (the methods page describes it): a reader knows what it says of relations.
+    relations: indicators.flatMap((i) =>
+      i.relations.map((r) => ({
+        left: { indicator: i.id, quantity: r.count },
+        right: { indicator: r.of, quantity: r.equals },
+        yearOffset: r.yearOffset,
+      })),
+    ),
     policy: (id: string) => {
       const i = byId.get(id);
       return {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type AuditOptions, auditSite } from "./privacy-audit.ts";
+import { type AuditOptions, auditSite, loadAuditSolver } from "./privacy-audit.ts";
+
+const highs = await loadAuditSolver();
 
 const HEADER = "indicator,year,geo_level,geo_id,dimension,group,numerator,denominator,value,lower,upper,flag,sources";
 const options: AuditOptions = {
+  highs,
   policy: () => ({ minimumCount: 10, counted: ["numerator", "denominator", "complement"] }),
 };
 

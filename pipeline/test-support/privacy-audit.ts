@@ -19,9 +19,16 @@
  *    c < (1 − lower) × d) and, since the policy is public and only a small count is coded, that
  *    n (or c) is below the minimum. Sums whose members are all published are left
  *    out (they say nothing about a hidden cell, and a partner's own groups need not add up).
- * 3. Propagate interval bounds through the relations until nothing changes, rounding to integers.
- *    This is sound (a reader can always derive at least these bounds) but can be looser than an
- *    exact linear programme where hidden cells form cycles across several tables.
+ *    Relations between indicators come from the catalog (`relations`: one indicator's count is the
+ *    same people as another's, a year offset apart) and from the figures themselves: two counts
+ *    that agree in every cell where both are published, in at least two cells with people in them,
+ *    are taken as equal everywhere, as a determined reader would take them. Where such a relation
+ *    points at a cell the site does not have (while it has that indicator's other groups there),
+ *    the missing group is read as zero.
+ * 3. Propagate interval bounds through the relations until nothing changes, rounding to integers;
+ *    then solve each connected part exactly: every hidden count's smallest and largest value over
+ *    every whole-number solution, by a whole-number programme (HiGHS, from LP text: no code is
+ *    shared with the protect stage's own solver wrapper).
  *
  * The criterion, for each hidden cell of an indicator whose policy has minimum m and counted
  * quantities Q (a subset of n, d, c), with derived integer bounds [lo, hi] for each q in Q:
@@ -32,6 +39,10 @@
  * A published cell with a counted quantity below m is reported as `published-below-minimum`.
  */
 
+import type { Highs } from "highs";
+import { System } from "./reader-system.ts";
+import { type Cell, cellKey, checkPages, readCells } from "./site-cells.ts";
+
 export type Quantity = "numerator" | "denominator" | "complement";
 
 export interface AuditPolicy {
@@ -39,9 +50,20 @@ export interface AuditPolicy {
   counted: readonly Quantity[];
 }
 
+/** One indicator's count is the same people as another's, in the year `yearOffset` later. */
+export interface AuditRelation {
+  left: { indicator: string; quantity: Quantity };
+  right: { indicator: string; quantity: Quantity };
+  yearOffset: number;
+}
+
 export interface AuditOptions {
+  /** The solver the exact bounds are computed with (`loadAuditSolver`). */
+  highs: Highs;
   /** The policy each indicator's cells are held to. */
   policy: (indicator: string) => AuditPolicy;
+  /** Relations the catalog states (a reader finds the others in the figures). */
+  relations?: readonly AuditRelation[];
   /** Families of indicators that count the same people: equal denominators at the same cell. */
   sameDenominators?: readonly (readonly string[])[];
   /**
@@ -77,25 +99,15 @@ export interface AuditResult {
   findings: AuditFinding[];
   /** Relations the published numbers contradict (a reader's assumption that fails): not leaks. */
   conflicts: string[];
+  /** The relations between indicators the audit held the site to: stated, and found in the figures. */
+  relations: AuditRelation[];
 }
 
-interface Cell {
-  indicator: string;
-  year: string;
-  geo_level: string;
-  geo_id: string;
-  dimension: string;
-  group: string;
-  numerator: number | null;
-  denominator: number | null;
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-  flag: string;
+/** HiGHS, loaded once per test file. */
+export async function loadAuditSolver(): Promise<Highs> {
+  const { default: load } = (await import("highs")) as unknown as { default: () => Promise<Highs> };
+  return load();
 }
-
-const KEY_COLUMNS = ["indicator", "year", "geo_level", "geo_id", "dimension", "group"] as const;
-const cellKey = (c: Pick<Cell, (typeof KEY_COLUMNS)[number]>) => KEY_COLUMNS.map((k) => c[k]).join("|");
 
 /** Audits a built site: site-relative path → content, as `build()` returns it or as written under out/site. */
 export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, options: AuditOptions): AuditResult {
@@ -164,6 +176,21 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
       system.equation([[-1, t[q]], ...ps.map((p): [number, number] => [1, p[q]])], 0);
   };
   for (const { total, parts } of sums(cells)) addSum(total, parts);
+  const relations = [...(options.relations ?? []), ...readerRelations(cells)];
+  for (const relation of relations)
+    for (const [a, b] of relationPairs(cells, relation)) {
+      const unknownOf = (t: Tied) =>
+        (vars.get(cellKey(t.cell)) as { n: number; d: number; c: number })[short(t.quantity)];
+      if (b === null) system.equation([[1, unknownOf(a)]], 0);
+      else
+        system.equation(
+          [
+            [1, unknownOf(a)],
+            [-1, unknownOf(b)],
+          ],
+          0,
+        );
+    }
   for (const family of options.sameDenominators ?? []) {
     const byPlace = new Map<string, number[]>();
     for (const [key, cell] of cells) {
@@ -182,6 +209,14 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
         );
   }
   conflicts.push(...system.solve());
+  const minimumOf = new Map<number, number>();
+  for (const [key, cell] of cells) {
+    const v = vars.get(key) as { n: number; d: number; c: number };
+    if (!isPublished(cell))
+      for (const u of [v.n, v.d, v.c]) minimumOf.set(u, options.policy(cell.indicator).minimumCount);
+  }
+  for (const v of system.solveExactly(options.highs, [...minimumOf.keys()], (u) => minimumOf.get(u) ?? 1))
+    conflicts.push(`the part of unknown ${v} has no solution`);
 
   const hidden: HiddenCellBounds[] = [];
   let published = 0;
@@ -212,7 +247,108 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
         findings.push({ kind: "narrowed", where: key, detail: `${q} is in [${lo}, ${hi}]` });
     }
   }
-  return { published, hidden, findings, conflicts };
+  return { published, hidden, findings, conflicts, relations };
+}
+
+const short = (q: Quantity) => (q === "numerator" ? "n" : q === "denominator" ? "d" : "c");
+const QUANTITIES: readonly Quantity[] = ["numerator", "denominator", "complement"];
+
+function shown(c: Cell, q: Quantity): number | null {
+  if (c.numerator === null || c.denominator === null) return q === "denominator" ? c.denominator : null;
+  return q === "numerator" ? c.numerator : q === "denominator" ? c.denominator : c.denominator - c.numerator;
+}
+
+const placeOf = (c: Cell, yearOffset = 0) =>
+  `${Number(c.year) + yearOffset}|${c.geo_level}|${c.geo_id}|${c.dimension}|${c.group}`;
+
+/**
+ * Counts of two indicators (or of one, years apart) that agree in every cell where both are
+ * published, in at least two cells with people in them: a reader takes them as the same people.
+ */
+function readerRelations(cells: ReadonlyMap<string, Cell>): AuditRelation[] {
+  const byIndicator = new Map<string, Map<string, Cell>>();
+  for (const c of cells.values()) {
+    const own = byIndicator.get(c.indicator) ?? new Map<string, Cell>();
+    own.set(placeOf(c), c);
+    byIndicator.set(c.indicator, own);
+  }
+  const years = (id: string) => [...(byIndicator.get(id) as Map<string, Cell>).values()].map((c) => Number(c.year));
+  const found: AuditRelation[] = [];
+  const ids = [...byIndicator.keys()].sort();
+  for (const a of ids)
+    for (const b of ids) {
+      if (b < a) continue;
+      const [ya, yb] = [years(a), years(b)];
+      for (let offset = Math.min(...yb) - Math.max(...ya); offset <= Math.max(...yb) - Math.min(...ya); offset++) {
+        if (a === b && offset <= 0) continue;
+        const right = byIndicator.get(b) as Map<string, Cell>;
+        const pairs = [...(byIndicator.get(a) as Map<string, Cell>).values()].flatMap((c) => {
+          const other = right.get(placeOf(c, offset));
+          return other ? [[c, other] as const] : [];
+        });
+        for (const qa of QUANTITIES)
+          for (const qb of QUANTITIES) {
+            let agree = 0;
+            let differ = false;
+            for (const [x, y] of pairs) {
+              const [u, w] = [shown(x, qa), shown(y, qb)];
+              if (u === null || w === null) continue;
+              if (u !== w) {
+                differ = true;
+                break;
+              }
+              if (u > 0) agree++;
+            }
+            if (!differ && agree >= 2)
+              found.push({
+                left: { indicator: a, quantity: qa },
+                right: { indicator: b, quantity: qb },
+                yearOffset: offset,
+              });
+          }
+      }
+    }
+  return found;
+}
+
+/**
+ * The counts a relation ties: each cell of its left indicator with the right one's cell at the
+ * shifted year, or null where the site has that indicator's other groups there but not this one (a
+ * missing group reads as zero); and each right cell with no left one, the same way.
+ */
+function relationPairs(cells: ReadonlyMap<string, Cell>, r: AuditRelation): [Tied, Tied | null][] {
+  const byPlace = new Map<string, Cell>();
+  const families = new Set<string>();
+  for (const c of cells.values()) {
+    byPlace.set(`${c.indicator}|${placeOf(c)}`, c);
+    families.add(`${c.indicator}|${c.year}|${c.geo_level}|${c.geo_id}|${c.dimension}`);
+  }
+  const hasFamily = (indicator: string, c: Cell, offset: number) =>
+    families.has(`${indicator}|${Number(c.year) + offset}|${c.geo_level}|${c.geo_id}|${c.dimension}`);
+  const out: [Tied, Tied | null][] = [];
+  for (const c of cells.values()) {
+    if (c.indicator === r.left.indicator) {
+      const other = byPlace.get(`${r.right.indicator}|${placeOf(c, r.yearOffset)}`);
+      if (other)
+        out.push([
+          { cell: c, quantity: r.left.quantity },
+          { cell: other, quantity: r.right.quantity },
+        ]);
+      else if (hasFamily(r.right.indicator, c, r.yearOffset)) out.push([{ cell: c, quantity: r.left.quantity }, null]);
+    }
+    if (
+      c.indicator === r.right.indicator &&
+      !byPlace.has(`${r.left.indicator}|${placeOf(c, -r.yearOffset)}`) &&
+      hasFamily(r.left.indicator, c, -r.yearOffset)
+    )
+      out.push([{ cell: c, quantity: r.right.quantity }, null]);
+  }
+  return out;
+}
+
+interface Tied {
+  cell: Cell;
+  quantity: Quantity;
 }
 
 /** The sum relations among cells: each dimension's groups and its total; the districts and the community. */
@@ -244,270 +380,4 @@ function sums(cells: ReadonlyMap<string, Cell>): { total: Cell; parts: Cell[] }[
     }
   }
   return out;
-}
-
-function text(content: string | Uint8Array): string {
-  return typeof content === "string" ? content : new TextDecoder().decode(content);
-}
-
-/** Every cell in the CSV and JSON downloads, merged by key; a number two files disagree on is a conflict. */
-function readCells(site: ReadonlyMap<string, string | Uint8Array>, conflicts: string[]): Map<string, Cell> {
-  const cells = new Map<string, Cell>();
-  const add = (row: Record<string, unknown>, file: string) => {
-    if (!KEY_COLUMNS.every((k) => row[k] !== undefined && row[k] !== null)) return;
-    const cell: Cell = {
-      indicator: String(row.indicator),
-      year: String(row.year),
-      geo_level: String(row.geo_level),
-      geo_id: String(row.geo_id),
-      dimension: String(row.dimension),
-      group: String(row.group),
-      numerator: toNumber(row.numerator),
-      denominator: toNumber(row.denominator),
-      value: toNumber(row.value),
-      lower: toNumber(row.lower),
-      upper: toNumber(row.upper),
-      flag: String(row.flag ?? ""),
-    };
-    const key = cellKey(cell);
-    const seen = cells.get(key);
-    if (!seen) {
-      cells.set(key, cell);
-      return;
-    }
-    if (seen.flag === "") seen.flag = cell.flag;
-    else if (cell.flag !== "" && cell.flag !== seen.flag)
-      conflicts.push(`${file}: ${key} flag ${cell.flag} vs ${seen.flag}`);
-    for (const f of ["numerator", "denominator", "value", "lower", "upper"] as const) {
-      const [a, b] = [seen[f], cell[f]];
-      if (a !== null && b !== null && Math.abs(a - b) > 1e-9) conflicts.push(`${file}: ${key} ${f} ${b} vs ${a}`);
-      if (a === null && b !== null) seen[f] = b;
-    }
-  };
-  for (const [p, content] of [...site.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (p.endsWith(".csv")) for (const row of parseCsv(text(content))) add(row, p);
-    if (p.endsWith(".json")) {
-      let data: unknown;
-      try {
-        data = JSON.parse(text(content));
-      } catch {
-        continue;
-      }
-      if (Array.isArray(data)) for (const row of data) if (row && typeof row === "object") add(row, p);
-    }
-  }
-  return cells;
-}
-
-function toNumber(v: unknown): number | null {
-  if (v === null || v === undefined || v === "") return null;
-  const n = typeof v === "number" ? v : Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** RFC 4180 CSV into rows keyed by the header. */
-function parseCsv(source: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i] as string;
-    if (quoted) {
-      if (ch === '"' && source[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && source[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
-  }
-  if (field !== "" || row.length > 0) rows.push([...row, field]);
-  const [header, ...body] = rows;
-  if (!header) return [];
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
-}
-
-/**
- * The numbers the pages show, each checked against the published cells: "N of M" anywhere in a
- * page (tables, SVG text, alt text), and every datum in the chart specs that carries a value or counts.
- */
-function checkPages(site: ReadonlyMap<string, string | Uint8Array>, cells: ReadonlyMap<string, Cell>): AuditFinding[] {
-  const findings: AuditFinding[] = [];
-  const published = [...cells.values()].filter((c) => c.numerator !== null && c.denominator !== null);
-  for (const [p, content] of site) {
-    if (!p.endsWith(".html")) continue;
-    const html = text(content);
-    const indicator = /^indicators\/([^/]+)\.html$/.exec(p)?.[1];
-    const own = published.filter((c) => indicator === undefined || c.indicator === indicator);
-    // "N of M", and "N de M" on the Spanish pages.
-    for (const m of html.matchAll(/(\d[\d,]*) (?:of|de) (\d[\d,]*)/g)) {
-      const [n, d] = [Number((m[1] ?? "").replace(/,/g, "")), Number((m[2] ?? "").replace(/,/g, ""))];
-      if (!own.some((c) => c.numerator === n && c.denominator === d))
-        findings.push({ kind: "unplaced", where: p, detail: `"${m[0]}" is not a published cell's counts` });
-    }
-    for (const m of html.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g)) {
-      let spec: unknown;
-      try {
-        spec = JSON.parse(m[1] ?? "");
-      } catch {
-        findings.push({ kind: "unplaced", where: p, detail: "a chart spec that is not JSON" });
-        continue;
-      }
-      for (const datum of chartData(spec)) {
-        const problem = placeDatum(datum, own);
-        if (problem) findings.push({ kind: "unplaced", where: p, detail: problem });
-      }
-    }
-  }
-  return findings;
-}
-
-/** Every object inside a `values` array of a (Vega or Vega-Lite) spec. */
-function chartData(spec: unknown): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const walk = (node: unknown, inValues: boolean) => {
-    if (Array.isArray(node)) for (const item of node) walk(item, inValues);
-    else if (node && typeof node === "object") {
-      if (inValues) out.push(node as Record<string, unknown>);
-      for (const [k, v] of Object.entries(node)) walk(v, k === "values");
-    }
-  };
-  walk(spec, false);
-  return out;
-}
-
-const close = (a: number | null, b: unknown) => typeof b === "number" && a !== null && Math.abs(a - b) < 1e-12;
-
-/** Why a chart datum is not accounted for by the published cells, or null when it is. */
-function placeDatum(datum: Record<string, unknown>, own: readonly Cell[]): string | null {
-  const described = JSON.stringify(datum).slice(0, 120);
-  if ("numerator" in datum || "denominator" in datum) {
-    const ok = own.some((c) => c.numerator === datum.numerator && c.denominator === datum.denominator);
-    if (!ok) return `chart counts ${described}`;
-  }
-  if (typeof datum.value !== "number") return null;
-  // A target is the partnership's aim, not a figure: charts mark it `target: true` in every language.
-  if (datum.target === true || (typeof datum.label === "string" && datum.label.startsWith("Target"))) return null;
-  const candidates =
-    typeof datum.group === "string"
-      ? own.filter((c) => c.group === datum.group)
-      : "lower" in datum && typeof datum.year === "number"
-        ? own.filter((c) => c.year === String(datum.year) && c.dimension === "all")
-        : own;
-  return candidates.some((c) => close(c.value, datum.value)) ? null : `chart value ${described}`;
-}
-
-/** Integer unknowns with interval bounds, and linear equations among them, solved by propagation. */
-class System {
-  private lo: number[] = [];
-  private hi: number[] = [];
-  private equations: { terms: [number, number][]; rhs: number }[] = [];
-  private uses: number[][] = [];
-
-  /** A new unknown: fixed where the value is published, else any nonnegative integer. */
-  variable(known: number | null): number {
-    return this.variableIn(known ?? 0, known ?? Number.POSITIVE_INFINITY);
-  }
-
-  /** A new unknown known to lie in [lo, hi]. */
-  variableIn(lo: number, hi: number): number {
-    this.lo.push(lo);
-    this.hi.push(hi);
-    this.uses.push([]);
-    return this.lo.length - 1;
-  }
-
-  /** Σ coefficient × unknown = rhs. */
-  equation(terms: [number, number][], rhs: number): void {
-    const index = this.equations.length;
-    const nonzero = terms.filter(([a]) => a !== 0);
-    this.equations.push({ terms: nonzero, rhs });
-    for (const [, v] of nonzero) this.uses[v]?.push(index);
-  }
-
-  bounds(v: number): Interval {
-    return { lo: this.lo[v] as number, hi: this.hi[v] as number };
-  }
-
-  /** Narrows every bound to a fixpoint; returns the equations found to be contradicted. */
-  solve(limit = 2_000_000): string[] {
-    const conflicts: string[] = [];
-    const broken = new Set<number>();
-    const queued = new Set(this.equations.keys());
-    const queue = [...queued];
-    let steps = 0;
-    while (queue.length > 0) {
-      if (++steps > limit) {
-        conflicts.push("the bounds did not settle");
-        break;
-      }
-      const e = queue.shift() as number;
-      queued.delete(e);
-      if (broken.has(e)) continue;
-      for (const v of this.narrow(e)) {
-        if ((this.lo[v] as number) > (this.hi[v] as number)) {
-          broken.add(e);
-          conflicts.push(`equation ${e} has no solution`);
-          break;
-        }
-        for (const other of this.uses[v] ?? [])
-          if (!queued.has(other)) {
-            queued.add(other);
-            queue.push(other);
-          }
-      }
-    }
-    return conflicts;
-  }
-
-  /** One equation's implied bounds on each of its unknowns; returns the unknowns it narrowed. */
-  private narrow(index: number): number[] {
-    const { terms, rhs } = this.equations[index] as { terms: [number, number][]; rhs: number };
-    const range = terms.map(([a, v]) => {
-      const [lo, hi] = [this.lo[v] as number, this.hi[v] as number];
-      return a >= 0 ? [a * lo, a * hi] : [a * hi, a * lo];
-    }) as [number, number][];
-    const sum = (pick: 0 | 1, skip: number) => {
-      let s = 0;
-      for (let j = 0; j < range.length; j++) if (j !== skip) s += (range[j] as [number, number])[pick];
-      return s;
-    };
-    const changed: number[] = [];
-    terms.forEach(([a, v], i) => {
-      if (a === 0) return;
-      const [restMin, restMax] = [sum(0, i), sum(1, i)];
-      // a·x = rhs − rest, with rest in [restMin, restMax]
-      const [p, q] = [(rhs - restMax) / a, (rhs - restMin) / a];
-      const [lo, hi] = a > 0 ? [p, q] : [q, p];
-      const newLo = Number.isNaN(lo) ? -Infinity : Math.ceil(lo - 1e-9);
-      const newHi = Number.isNaN(hi) ? Infinity : Math.floor(hi + 1e-9);
-      let moved = false;
-      if (newLo > (this.lo[v] as number)) {
-        this.lo[v] = newLo;
-        moved = true;
-      }
-      if (newHi < (this.hi[v] as number)) {
-        this.hi[v] = newHi;
-        moved = true;
-      }
-      if (moved) {
-        changed.push(v);
-        range[i] =
-          a >= 0
-            ? [a * (this.lo[v] as number), a * (this.hi[v] as number)]
-            : [a * (this.hi[v] as number), a * (this.lo[v] as number)];
-      }
-    });
-    return changed;
-  }
 }

@@ -5,6 +5,7 @@ import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
 import { countSeverity, occurrences } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
+import { observationKey } from "../observation.ts";
 import type { ProtectionResult } from "../protect/protect-cells.ts";
 
 /** `out/build.json`: what went in, what came out, and how many of each. */
@@ -26,6 +27,8 @@ export interface BuildManifest {
     cellsPublished: number;
     suppressedPrimary: number;
     suppressedComplementary: number;
+    /** Hidden because the exact audit found that a reader combining every table could still narrow a hidden cell. */
+    suppressedAudit: number;
     /** Hidden because the policy hides rates on few people (`privacy.reliability.action: hide`). */
     suppressedReliability: number;
     /** Cells shown only as "<5%" or ">95%" with their denominator (top and bottom coding). */
@@ -36,6 +39,23 @@ export interface BuildManifest {
     incomplete: number;
   };
   issues: { errors: number; warnings: number; info: number; byCode: Record<string, number> };
+  /** What the exact audit proved of the published tables, and the relations between indicators it held them to. */
+  privacy: {
+    hiddenCellsChecked: number;
+    hiddenCountsChecked: number;
+    auditRounds: number;
+    /** The narrowest range a reader can give a hidden count that could be below its indicator's minimum. */
+    narrowest: { cell: string; count: string; lo: number; hi: number } | null;
+    relations: {
+      left: string;
+      right: string;
+      yearOffset: number;
+      origin: string;
+      /** Cells where both counts are known, and how many agree. */
+      compared: number;
+      agreeing: number;
+    }[];
+  };
 }
 
 export function makeManifest(input: {
@@ -82,11 +102,31 @@ export function makeManifest(input: {
       cellsPublished: published.filter((o) => o.value !== null).length,
       suppressedPrimary: reasons.filter((r) => r === "primary").length,
       suppressedComplementary: reasons.filter((r) => r === "complementary").length,
+      suppressedAudit: reasons.filter((r) => r === "audit").length,
       suppressedReliability: reasons.filter((r) => r === "reliability").length,
       coded: published.filter((o) => o.flag === "bottom-coded" || o.flag === "top-coded").length,
       lowReliability: published.filter((o) => o.flag === "low-reliability").length,
       sourceSuppressed: published.filter((o) => o.flag === "source-suppressed").length,
       incomplete: published.filter((o) => o.flag === "incomplete").length,
+    },
+    privacy: {
+      hiddenCellsChecked: protection.audit.cells,
+      hiddenCountsChecked: protection.audit.counts,
+      auditRounds: protection.audit.rounds,
+      narrowest: protection.audit.narrowest && {
+        cell: observationKey(protection.audit.narrowest.cell),
+        count: protection.audit.narrowest.count,
+        lo: protection.audit.narrowest.lo,
+        hi: protection.audit.narrowest.hi,
+      },
+      relations: protection.relations.map((r) => ({
+        left: `${r.left.indicator}.${r.left.count}`,
+        right: `${r.right.indicator}.${r.right.count}`,
+        yearOffset: r.yearOffset,
+        origin: r.origin,
+        compared: r.compared,
+        agreeing: r.agreeing,
+      })),
     },
     issues: {
       errors: countSeverity(issues, "error"),

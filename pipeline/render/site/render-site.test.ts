@@ -8,6 +8,7 @@ import { deriveProgress } from "../../derive/progress.ts";
 import { memoryEffects } from "../../effects-memory.ts";
 import { loadProject, type Project } from "../../load/load-project.ts";
 import type { Observation } from "../../observation.ts";
+import { loadRangeSolver } from "../../protect/integer-ranges.ts";
 import { protectCells } from "../../protect/protect-cells.ts";
 import { REPO_ROOT } from "../../test-support/load-fixture.ts";
 import type { BoundaryFeature } from "./charts.ts";
@@ -15,6 +16,8 @@ import { csvCell } from "./downloads.ts";
 import { loadSiteAssets } from "./load-site-assets.ts";
 import { renderSite } from "./render-site.ts";
 import { lookupString, placeholders, type SiteStrings, SiteStringsSchema } from "./site-strings.ts";
+
+const solver = await loadRangeSolver();
 
 const config: Config = ConfigSchema.parse({
   partnership: { name: "Riverbend <Partners> & Co", introduction: "Every child, cradle to career." },
@@ -137,7 +140,7 @@ async function render(options: { boundaries?: BoundaryFeature[]; extra?: Observa
     partners,
   });
   const table = deriveObservations([...observations(), ...(options.extra ?? [])]);
-  const protection = protectCells(table, project.indicators, project.config);
+  const protection = protectCells(table, project.indicators, project.config, { solver });
   const derived = deriveProgress(project.indicators, protection.published, { z: 1.959964, gapReference: "overall" });
   const summaries = summarizeIndicators(project.indicators, protection.published, derived);
   const site = await renderSite(
@@ -152,6 +155,7 @@ async function render(options: { boundaries?: BoundaryFeature[]; extra?: Observa
       buildDate: "2026-01-15",
       version: "9.9.9",
       minimumCount: 10,
+      privacy: { relations: protection.relations, checkedCells: protection.audit.cells },
       boundaries: options.boundaries ?? null,
     },
     await loadSiteAssets(effects, REPO_ROOT),

@@ -1034,6 +1034,30 @@ function methodsView(input: SiteInput, ctx: SiteContext) {
               : rule,
       };
     }),
+    relations: input.privacy.relations.map((r) => {
+      const title = (id: string) => {
+        const raw = input.indicators.find((i) => i.id === id);
+        return raw ? ctx.indicatorText(raw).shortTitle : id;
+      };
+      const n = Math.abs(r.yearOffset);
+      const when =
+        r.yearOffset === 0
+          ? t.relationSameYear
+          : n === 1
+            ? r.yearOffset > 0
+              ? t.relationLaterOne
+              : t.relationEarlierOne
+            : fill(r.yearOffset > 0 ? t.relationLater : t.relationEarlier, { n });
+      return fill(t.relation, {
+        left: title(r.left.indicator),
+        leftCount: t.relationCounts[r.left.count],
+        right: title(r.right.indicator),
+        rightCount: t.relationCounts[r.right.count],
+        when,
+      });
+    }),
+    yearsLinked: input.privacy.relations.some((r) => r.yearOffset !== 0),
+    checkedCells: loc.count(input.privacy.checkedCells),
     partners: input.partners.map((p) => ({ name: p.name, kind: t.kinds[p.kind] })),
     buildDate: loc.date(input.buildDate),
     version: input.version,

@@ -229,6 +229,15 @@ export const SiteStringsSchema = z.strictObject({
     "coding_below",
     "coding_above",
     "yearsHtml",
+    "yearsLinkedHtml",
+    "relatedHtml",
+    "relation",
+    "relationSameYear",
+    "relationLater",
+    "relationLaterOne",
+    "relationEarlier",
+    "relationEarlierOne",
+    "auditHtml",
     "marked",
     "indicators",
     "colIndicator",
@@ -243,6 +252,7 @@ export const SiteStringsSchema = z.strictObject({
     "built",
   ).extend({
     kinds: texts("school-district", "health-department", "college-access", "workforce", "service-provider"),
+    relationCounts: texts("numerator", "denominator", "complement"),
   }),
 });
 export type SiteStrings = z.output<typeof SiteStringsSchema>;
