@@ -41,7 +41,7 @@ interface CrossRepeat {
 }
 
 /**
- * Rows of a combined group's files that repeat a row of an earlier file of the group (by the
+ * Records of a combined group's files that repeat a record of an earlier file of the group (by the
  * extract's key, in canonical codes, as within one file): each is taken out of its file's counts
  * and reported on its line, naming the file and line it repeats. The files are read again, in the
  * order the build read them (by name), once all are read; the first file's row is the one counted.
@@ -63,6 +63,10 @@ export async function takeOutCombinedRepeats(
     if (key !== undefined) members.set(key, [...(members.get(key) ?? []), i]);
   });
   for (const indexes of members.values()) {
+    // Counts files (`c2c aggregate`'s, one per records file) that send the same cell are added up,
+    // as combined files are: only a record, one child, can be in two files once too often.
+    const first = files[indexes[0] as number] as PartnerFile;
+    if (project.extracts.get(first.extract.schema)?.kind !== "record") continue;
     const table = new KeyTable();
     /** Where each file's lines start in the group's numbering, to tell which file a first row is in. */
     const starts: { offset: number; path: string }[] = [];
