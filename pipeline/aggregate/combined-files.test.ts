@@ -48,7 +48,7 @@ describe("combined files", () => {
     const lines = [...benchLines(2000, 5)].filter((l) => l.split(",")[2] === "0601");
     const half = Math.floor(lines.length / 2);
     const whole = await buildOf({
-      [`/project/data/2025/district/assessment-2025.csv`]: [BENCH_HEADER, ...lines].join("\n"),
+      "/project/data/2025/district/assessment-2025.csv": [BENCH_HEADER, ...lines].join("\n"),
     });
     const split = await buildOf({
       "/project/data/2025/district/assessment-2025-a.csv": [BENCH_HEADER, ...lines.slice(0, half)].join("\n"),
