@@ -116,7 +116,7 @@ describe("a file with one bad spot, through c2c check", () => {
       "which gives `José Martí Elementary` in `school_name`. The row was used",
     );
     expect(message("undefined-byte")).toContain(
-      "the byte 0x81, which is a character neither in UTF-8 nor in Windows-1252",
+      "The row has the byte 0x81 (no character in UTF-8 or in Windows-1252) in `school_year`; the row was not used.",
     );
     expect(message("tested-n-proficient-y")).toBe(
       "The row says `proficient` is `Y` but `tested` is `N`: a student who was not tested has no score to be proficient by; the row was not used.",

@@ -75,6 +75,6 @@ function describeBytes(cell: string): string {
   if (nul !== -1 && (bad === -1 || nul < bad)) return "a NUL byte (0x00)";
   const code = cell.charCodeAt(bad + 1);
   if (code >= 0x80 && code <= 0xff)
-    return `the byte 0x${code.toString(16).toUpperCase()}, which is a character neither in UTF-8 nor in Windows-1252`;
+    return `the byte 0x${code.toString(16).toUpperCase()} (no character in UTF-8 or in Windows-1252)`;
   return "bytes that are not a character in the file's encoding";
 }
