@@ -212,14 +212,22 @@ describe("building the sample community", () => {
 
   it("writes an index, a page per indicator, downloads, partner reports and a manifest", async () => {
     const { result, effects } = await built;
-    for (const p of ["/out/site/index.html", "/out/site/data/observations.csv", "/out/build.json"])
+    for (const p of ["/out/site/index.html", "/out/site/data/observations.csv", "/out/private/build.json"])
       expect(effects.files.has(p), p).toBe(true);
     for (const i of result.project.indicators)
       expect(effects.files.has(`/out/site/indicators/${i.id}.html`)).toBe(true);
     for (const p of result.project.partners) {
-      expect(effects.files.has(`/out/partners/${p.id}/report.html`), p.id).toBe(true);
-      expect(effects.files.has(`/out/partners/${p.id}/report.json`), p.id).toBe(true);
+      expect(effects.files.has(`/out/private/partners/${p.id}/report.html`), p.id).toBe(true);
+      expect(effects.files.has(`/out/private/partners/${p.id}/report.json`), p.id).toBe(true);
     }
+    // Only the site is public: the reports and the input checksums are never in it.
+    expect(
+      [...effects.files.keys()].filter((k) => k.startsWith("/out/") && !/^\/out\/(site|private)\//.test(k)),
+    ).toEqual([]);
+    expect(effects.files.has("/out/site/c2c-manifest.json")).toBe(true);
+    expect(new TextDecoder().decode(effects.files.get("/out/site/c2c-manifest.json"))).not.toMatch(
+      /"inputs"|"data\/\d{4}\//,
+    );
     expect(result.manifest.inputs).toHaveLength(35);
     expect(result.manifest.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
   });

@@ -17,7 +17,7 @@
  *                                              │                  to targets, gaps (from published only)
  *                        9 renderSite + renderPartnerReports
  *                                              │
- *                       10 writeOutputs (atomic swap into out/, manifest build.json)
+ *                       10 writeOutputs (OUT/site public, OUT/private the rest; published whole by one rename)
  *
  * Stages 4 to 9 are pure; every file and console access goes through `effects`. `build` returns
  * each stage's result so tests and `--explain` can inspect them.
@@ -65,7 +65,16 @@ import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/
 import { renderPartnerReports } from "./render/render-partner-reports.ts";
 import { loadBoundaries } from "./render/site/load-boundaries.ts";
 import { loadSiteAssets } from "./render/site/load-site-assets.ts";
-import { type BuildManifest, makeManifest, writeOutputs } from "./write/write-outputs.ts";
+import { explainTables } from "./write/explain-tables.ts";
+import { PUBLIC_MANIFEST } from "./write/output-layout.ts";
+import {
+  type BuildManifest,
+  type BuildOutputs,
+  makeManifest,
+  privateOutputs,
+  publicManifestJson,
+  writeOutputs,
+} from "./write/write-outputs.ts";
 
 export { UnknownIndicatorError } from "./load/only-indicators.ts";
 
@@ -83,6 +92,8 @@ export interface BuildOptions {
   relatedProtection?: boolean;
   /** Render and return the outputs without writing them. */
   dryRun?: boolean;
+  /** Also write each stage's tables to `OUT/private/explain/` (private: unsuppressed). */
+  explain?: boolean;
   /** Publish only through this year (default: the config's `reportingYear`, else the latest with data). */
   reportingYear?: number;
   /** Where rows are counted (default: the config's `engine`, else `builtin`). */
@@ -117,6 +128,8 @@ export interface BuildResult {
   reportingYear: number | null;
   site: Map<string, string | Uint8Array>;
   partnerReports: Map<string, { html: string; json: string }>;
+  /** What was (or, with `dryRun`, would be) written: the site and `OUT/private/`, but build.json. */
+  outputs: BuildOutputs;
   manifest: BuildManifest;
   /** How many threads read the partner files: 1, or the worker threads that read files, or parts of one, at once. */
   threads: number;
@@ -266,18 +279,21 @@ async function buildWith(
     assets,
   );
   const partnerReports = await renderPartnerReports(project, discovery, files, options, effects);
-  const manifest = makeManifest({
-    project,
-    files,
-    discovery,
-    protection,
-    options,
-    reportingYear,
-    site,
-    partnerReports,
-  });
+  site.set(
+    PUBLIC_MANIFEST,
+    publicManifestJson(site, {
+      c2c: { version: options.version },
+      buildDate: options.buildDate,
+      partnership: project.config.partnership.name,
+      configHash: project.configHash,
+      reportingYear,
+    }),
+  );
+  const explain = options.explain ? explainTables({ project, discovery, files, observations, protection }) : undefined;
+  const outputs: BuildOutputs = { site, private: privateOutputs(partnerReports, explain) };
+  const manifest = makeManifest({ project, files, discovery, protection, options, reportingYear, outputs });
   // 10. write
-  if (!options.dryRun) await writeOutputs(path.resolve(options.outDir), site, partnerReports, manifest, effects);
+  if (!options.dryRun) await writeOutputs(path.resolve(options.outDir), outputs, manifest, effects);
   return {
     project,
     discovery,
@@ -289,6 +305,7 @@ async function buildWith(
     reportingYear,
     site,
     partnerReports,
+    outputs,
     manifest,
     threads,
     protectSeconds,

@@ -1,8 +1,21 @@
 import { createReadStream } from "node:fs";
-import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
+import {
+  access,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { homedir, hostname } from "node:os";
 import path from "node:path";
-import type { Effects, Logger } from "./effects.ts";
+import type { Effects, EntryKind, Logger } from "./effects.ts";
 
 /** Effects backed by the real file system. Partner files are only ever opened for reading. */
 export function nodeEffects(log: Logger): Effects {
@@ -33,16 +46,16 @@ export function nodeEffects(log: Logger): Effects {
       return { size: st.size, modifiedMs: st.mtimeMs };
     },
     writeFile: async (p, data) => {
-      await mkdir(path.dirname(p), { recursive: true });
+      await makeFolders(path.dirname(p));
       await writeFile(p, data);
     },
     remove: (p) => rm(p, { recursive: true, force: true }),
     rename: async (from, to) => {
-      await mkdir(path.dirname(to), { recursive: true });
+      await makeFolders(path.dirname(to));
       await rename(from, to);
     },
     createExclusive: async (p, data) => {
-      await mkdir(path.dirname(p), { recursive: true });
+      await makeFolders(path.dirname(p));
       try {
         await writeFile(p, data, { flag: "wx" });
         return true;
@@ -51,6 +64,48 @@ export function nodeEffects(log: Logger): Effects {
         throw e;
       }
     },
+    entryKind: async (p) => {
+      const st = await lstat(p).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === "ENOENT" || e.code === "ENOTDIR") return null;
+        throw e;
+      });
+      if (st === null) return null;
+      const kind: EntryKind = st.isSymbolicLink()
+        ? "link"
+        : st.isDirectory()
+          ? "folder"
+          : st.isFile()
+            ? "file"
+            : "other";
+      return kind;
+    },
+    listFolder: async (p) => (await readdir(p)).sort(byCodePoint),
+    makeFolder: makeFolders,
+    symlink: async (target, p) => {
+      if (process.platform === "win32")
+        throw Object.assign(new Error(`c2c does not make symbolic links on Windows: ${p}`), { code: "ENOTSUP" });
+      await symlink(target, p);
+    },
+    readLink: async (p) =>
+      readlink(p).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === "EINVAL" || e.code === "ENOENT" || e.code === "ENOTDIR") return null;
+        throw e;
+      }),
+    realPath: async (p) => {
+      const rest: string[] = [];
+      let at = path.resolve(p);
+      for (;;) {
+        try {
+          return path.join(await realpath(at), ...rest.reverse());
+        } catch (e) {
+          const parent = path.dirname(at);
+          if (parent === at || (e as NodeJS.ErrnoException).code !== "ENOENT") return path.resolve(p);
+          rest.push(path.basename(at));
+          at = parent;
+        }
+      }
+    },
+    home: homedir(),
     processes: {
       pid: process.pid,
       host: hostname(),
@@ -67,6 +122,33 @@ export function nodeEffects(log: Logger): Effects {
     },
     log,
   };
+}
+
+/**
+ * `mkdir -p`, one folder at a time from the nearest existing parent: Node's own recursive mkdir
+ * tries again forever where the system says ENOENT for a folder it cannot hold (/proc/x/y).
+ */
+async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  for (;;) {
+    const st = await stat(at).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return null;
+      throw e;
+    });
+    if (st !== null) {
+      if (st.isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: "ENOTDIR", path: at });
+    }
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    missing.push(at);
+    at = parent;
+  }
+  for (const folder of missing.reverse())
+    await mkdir(folder).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "EEXIST") throw e;
+    });
 }
 
 /** Code-point order, the same under every locale. */

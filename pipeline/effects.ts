@@ -29,6 +29,27 @@ export interface Effects {
   rename(from: string, to: string): Promise<void>;
   /** Creates a file only if nothing is at `path` yet (atomically); false when something is. For the build lock. */
   createExclusive(path: string, data: string): Promise<boolean>;
+  // For the output folder: checking `--out`, and publishing a build with one rename.
+  /** What is at `path` itself (a link is not followed), or null when nothing is. */
+  entryKind(path: string): Promise<EntryKind | null>;
+  /** The names in one folder (not below it; hidden ones too), in code-point order. */
+  listFolder(path: string): Promise<string[]>;
+  /**
+   * Creates a folder and its missing parents, one at a time: fails with the system's reason (its
+   * `code`: ENOENT, EACCES, ENOTDIR, ENOSPC…) rather than trying again, as `mkdir -p` in /proc would.
+   */
+  makeFolder(path: string): Promise<void>;
+  /**
+   * Makes a symbolic link at `path` to `target` (relative to the link's folder). Fails with code
+   * ENOTSUP where c2c does not use links (Windows: a link there cannot be replaced in one rename).
+   */
+  symlink(target: string, path: string): Promise<void>;
+  /** The target a symbolic link holds, or null when `path` is not a link. */
+  readLink(path: string): Promise<string | null>;
+  /** `path` absolute, with every link resolved; for a path not there yet, its nearest existing parent's, joined with the rest. */
+  realPath(path: string): Promise<string>;
+  /** The user's home folder, which `--out` may never be. */
+  home: string;
   /** This process, and whether another is still running: to tell a live build's lock from a stale one. */
   processes: {
     pid: number;
@@ -39,6 +60,9 @@ export interface Effects {
   };
   log: Logger;
 }
+
+/** What a path is, without following a link at its end. */
+export type EntryKind = "file" | "folder" | "link" | "other";
 
 /** Bytes `start` up to (not including) `end` of a file. */
 export interface ByteRange {

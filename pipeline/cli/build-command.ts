@@ -8,7 +8,8 @@ import type { Observation } from "../observation.ts";
 import { workerCount } from "../parallel/worker-pool.ts";
 import { ProtectionError } from "../protect/protect-cells.ts";
 import { describeRelation } from "../protect/relations.ts";
-import { csvCell, observationsCsv } from "../render/site/downloads.ts";
+import { OutputFolderError, outputFault } from "../write/output-errors.ts";
+import { checkOutFolder, claimOutFolder } from "../write/output-folder.ts";
 import { lockOutputs, OutputLockedError } from "../write/output-lock.ts";
 import { type Command, flag, quietTerminal, stringOption, type Terminal } from "./command.ts";
 import { formatTable, plural } from "./format.ts";
@@ -18,17 +19,28 @@ export const BUILD_HELP = `Usage: c2c build [options]
 Reads every partner file in PROJECT/data/<year>/<partner>/, checks it against its extract schema,
 aggregates the indicators, hides small numbers, and writes:
 
-  OUT/site/                    the public dashboard: open OUT/site/index.html, or publish the folder
-  OUT/partners/<id>/report.*   each partner's data check (private: send it to that partner only)
-  OUT/build.json               what went in (with checksums) and what came out
+  OUT/site/                   PUBLIC: the dashboard; open OUT/site/index.html. Publish this folder
+                              only, copying what it holds (rsync -a OUT/site/ DEST/; see the README)
+  OUT/private/                NEVER PUBLISH: what is for the analyst and the partners alone
+    partners/<id>/report.*    each partner's data check (send it to that partner only)
+    build.json                what went in (with checksums) and what came out
+    explain/                  with --explain: each stage's tables, unsuppressed
 
-The new site replaces the old one only once it is complete; a failed build leaves OUT as it was, and
-the next build finishes or clears what a killed one left. One build at a time writes OUT: a second
-one stops at once, naming the first (its lock is OUT/.c2c-lock). Check a built OUT with c2c verify.
+OUT is c2c's own folder: c2c makes it (or takes an empty one), marks it, and writes there only
+site, private, .c2c and .c2c-lock. It refuses a folder of other files, /, your home folder, the
+project folder, and anything in data/, before reading any partner file.
+
+The new build replaces the old one only once it is complete, in one step: OUT/site and OUT/private
+are links to the current build in OUT/.c2c/builds/, switched by one rename, so at no instant is
+the site missing or half old, half new (where the disk has no links, as on Windows, they are real
+folders swapped by two renames). The build before stays in OUT/.c2c/builds/ until the next one. A
+failed build (a full disk too) leaves OUT as it was; the next build clears what a killed one left.
+One build at a time writes OUT: a second one stops at once, naming the first (its lock is
+OUT/.c2c-lock). Check a built OUT, or a copy of its site, with c2c verify.
 
 Options:
   --project DIR      the partnership's folder, holding c2c.config.yaml (default: .)
-  --out DIR          where to write (default: PROJECT/out)
+  --out DIR          where to write: a new or empty folder, or one c2c made (default: PROJECT/out)
   --year YEAR        publish figures through this year only (default: the latest with data)
   --only ID          build only this indicator; repeat for more (e.g. --only employment)
   --engine NAME      where rows are counted: builtin (default; in memory as files stream, with a
@@ -41,13 +53,14 @@ Options:
                      thread; one record-level file of 16 MB or more, in N parts at once. The
                      result is the same. --threads 1 reads one file after another.
   --json             print the summary as JSON on stdout, for scripts
-  --explain          also write each stage's tables to OUT/explain/ (private: holds unsuppressed counts)
+  --explain          also write each stage's tables to OUT/private/explain/ (unsuppressed counts);
+                     a build without it leaves none
   --debug            show a stack trace on an unexpected failure
   -h, --help         show this help
 
-Exit status: 0 when the site was written, 1 when it was not or when partners.yaml needs a fix (a
-mapping reads a column a partner's file does not have: the site is written without that file's
-rows), 2 for a mistake in the command.
+Exit status: 0 when the site was written, 1 when it was not (OUT refused, a disk fault, a project to
+fix) or when partners.yaml needs a fix (a mapping reads a column a partner's file does not have:
+the site is written without that file's rows), 2 for a mistake in the command.
 
 Examples:
   c2c build
@@ -88,20 +101,38 @@ export async function runBuild(
   terminal: Terminal = quietTerminal(),
 ): Promise<number> {
   const outDir = options.out ?? path.join(options.project, "out");
-  // No lock (and no out folder) for a folder that is not a project: the build says what is wrong.
-  if (!(await effects.exists(path.join(options.project, "c2c.config.yaml"))))
-    return runLockedBuild(options, outDir, effects, stdout, terminal);
+  const refused = (e: OutputFolderError) => {
+    effects.log.warn(`build: ${e.format()}`);
+    if (options.json) stdout(`${JSON.stringify({ ok: false, error: e.toJSON() }, null, 2)}\n`);
+    return 1;
+  };
   let release: () => Promise<void>;
   try {
-    release = await lockOutputs(path.resolve(outDir), effects);
+    // Before anything is read or written: OUT must be c2c's to write.
+    const checked = await checkOutFolder(outDir, options.project, effects);
+    // No lock (and no out folder) for a folder that is not a project: the build says what is wrong.
+    if (!(await effects.exists(path.join(options.project, "c2c.config.yaml")))) release = async () => {};
+    else {
+      await claimOutFolder(checked, outDir, effects);
+      release = await lockOutputs(path.resolve(outDir), effects);
+    }
   } catch (e) {
-    if (!(e instanceof OutputLockedError)) throw e;
-    effects.log.warn(`build: ${e.message}`);
-    if (options.json) stdout(`${JSON.stringify({ ok: false, locked: e.lockPath, holder: e.holder }, null, 2)}\n`);
-    return 1;
+    if (e instanceof OutputLockedError) {
+      effects.log.warn(`build: ${e.message}`);
+      if (options.json) stdout(`${JSON.stringify({ ok: false, locked: e.lockPath, holder: e.holder }, null, 2)}\n`);
+      return 1;
+    }
+    const fault = outputFault(e, outDir);
+    if (fault === null) throw e;
+    return refused(fault);
   }
   try {
     return await runLockedBuild(options, outDir, effects, stdout, terminal);
+  } catch (e) {
+    // Only stage 10's own faults (a full disk, a folder that cannot be written), never a partner file's.
+    if (!(e instanceof OutputFolderError)) throw e;
+    terminal.done();
+    return refused(e);
   } finally {
     await release();
   }
@@ -128,6 +159,7 @@ async function runLockedBuild(
         ...(options.year !== undefined ? { reportingYear: options.year } : {}),
         only: options.only,
         ...(options.engine !== undefined ? { engine: options.engine } : {}),
+        explain: options.explain,
         threads: options.threads ?? workerCount(4),
         onProgress: (file, read, total, again) => {
           if (!started.has(file)) started.set(file, performance.now());
@@ -175,9 +207,11 @@ async function runLockedBuild(
   }
   terminal.done();
   if (options.explain) {
-    const dir = path.join(outDir, "explain");
-    const written = await writeExplain(result, dir, effects);
-    effects.log.info(`Stage tables (private, unsuppressed): ${written.map((w) => path.join(dir, w)).join(", ")}`);
+    const dir = path.join(outDir, "private", "explain");
+    const written = [...result.outputs.private.keys()].filter((p) => p.startsWith("explain/"));
+    effects.log.info(
+      `Stage tables (private, unsuppressed): ${written.map((w) => path.join(dir, w.slice("explain/".length))).join(", ")}`,
+    );
   }
   stdout(
     options.json ? `${JSON.stringify(summaryJson(result, outDir), null, 2)}\n` : summarize(result, outDir, terminal),
@@ -199,6 +233,7 @@ export function summaryJson(result: BuildResult, outDir: string) {
   return {
     ok: configuration.length === 0,
     site: path.join(outDir, "site"),
+    private: path.join(outDir, "private"),
     threads: result.threads,
     partnership: result.project.config.partnership.name,
     reportingYear: result.reportingYear,
@@ -213,7 +248,7 @@ export function summaryJson(result: BuildResult, outDir: string) {
         rowsRejected: mine.reduce((n, f) => n + f.rowsRejected, 0),
         errors: countSeverity(issues, "error"),
         warnings: countSeverity(issues, "warning"),
-        report: path.join(outDir, "partners", p.id, "report.html"),
+        report: path.join(outDir, "private", "partners", p.id, "report.html"),
       };
     }),
     indicators: result.project.indicators.map((i) => {
@@ -232,34 +267,6 @@ export function summaryJson(result: BuildResult, outDir: string) {
     configuration: configuration.map(({ file, line, code, message, fix }) => ({ file, line, code, message, fix })),
     unplaced: result.discovery.issues.map(({ file, code, message, fix }) => ({ file, code, message, fix })),
   };
-}
-
-/** `--explain`: each stage's table as CSV or JSON, for an analyst to inspect. Private: nothing is suppressed. */
-async function writeExplain(result: BuildResult, dir: string, effects: Effects): Promise<string[]> {
-  const files: [string, string][] = [
-    [
-      "1-project.json",
-      JSON.stringify(
-        {
-          config: result.project.config,
-          partners: result.project.partners,
-          indicators: result.project.indicators.map((i) => i.id),
-        },
-        null,
-        2,
-      ),
-    ],
-    ["2-discovery.json", JSON.stringify(result.discovery, null, 2)],
-    ["3-5-files.json", JSON.stringify(result.files, null, 2)],
-    ["6-7-observations.csv", observationsCsv(result.observations)],
-    ["8-published.csv", observationsCsv(result.protection.published)],
-    [
-      "8-hidden.csv",
-      `key,reason\n${[...result.protection.hidden.entries()].map(([k, r]) => `${csvCell(k)},${r}`).join("\n")}\n`,
-    ],
-  ];
-  for (const [name, content] of files) await effects.writeFile(path.join(dir, name), `${content.trimEnd()}\n`);
-  return files.map(([name]) => name);
 }
 
 export const buildCommand: Command = {
@@ -397,8 +404,12 @@ export function summarize(result: BuildResult, outDir: string, terminal: Termina
     );
     lines.push(...listed(configuration));
   }
-  lines.push(`Site:            ${path.join(outDir, "site", "index.html")}`);
-  lines.push(`Partner reports: ${path.join(outDir, "partners")}/<partner>/report.html (private)`);
+  lines.push(
+    `Site:            ${path.join(outDir, "site", "index.html")} (public: publish ${path.join(outDir, "site")}/ only)`,
+  );
+  lines.push(
+    `Partner reports: ${path.join(outDir, "private", "partners")}/<partner>/report.html (private: send each partner its own)`,
+  );
   return `${lines.join("\n")}\n`;
 }
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import Papa from "papaparse";
 import type { Effects } from "../effects.ts";
 import { type Observation, observationKey } from "../observation.ts";
+import { MANIFEST, PUBLIC_MANIFEST } from "../write/output-layout.ts";
 import type { BuildManifest } from "../write/write-outputs.ts";
 import { type Command, flag, stringOption } from "./command.ts";
 import { formatTable, plural } from "./format.ts";
@@ -12,7 +13,9 @@ Compares two builds' published figures: which values changed, appeared or disapp
 where c2c can tell (a new or revised partner file, suppression, a change of definitions). Run it
 before publishing, against the site you published last.
 
-OLD and NEW are build folders (holding site/ and build.json, e.g. out/) or site folders.
+OLD and NEW are build folders (holding site/ and private/, e.g. out/) or site folders. The reasons
+that name partner files need each build's private/build.json; with a site alone, c2c tells only a
+change of configuration or of c2c's version (from the site's c2c-manifest.json).
 
 Options:
   --json         print the changes as JSON on stdout
@@ -24,7 +27,7 @@ be read, 2 for a mistake in the command.
 
 Examples:
   cp -r out last-year && c2c build && c2c diff last-year out
-  c2c diff published/site out/site --json
+  c2c diff /var/www/dashboard out --json       the published copy of the site, and a new build
 `;
 
 export type ChangeKind = "changed" | "appeared" | "disappeared" | "now-hidden" | "now-shown";
@@ -37,9 +40,12 @@ export interface Change {
   reasons: string[];
 }
 
+/** What a build's manifest says about how it was made: the private one has the inputs, a site's public one not. */
+type MadeFrom = Pick<BuildManifest, "c2c" | "configHash"> & { inputs?: BuildManifest["inputs"] };
+
 interface Build {
   observations: Map<string, Observation>;
-  manifest: BuildManifest | null;
+  manifest: MadeFrom | null;
 }
 
 /** Reads a build folder or a site folder: its observations.csv and, where present, build.json. */
@@ -75,10 +81,16 @@ export async function readBuild(dir: string, effects: Effects): Promise<Build> {
     };
     observations.set(observationKey(o), o);
   }
-  let manifest: BuildManifest | null = null;
-  for (const m of [path.join(site, "..", "build.json"), path.join(dir, "build.json")])
+  let manifest: MadeFrom | null = null;
+  // The build's private manifest beside the site (an earlier c2c's beside it too), else the site's public one.
+  const manifests = [
+    path.join(site, "..", MANIFEST),
+    path.join(site, "..", "build.json"),
+    path.join(site, PUBLIC_MANIFEST),
+  ];
+  for (const m of manifests)
     if (await effects.exists(m)) {
-      manifest = JSON.parse(new TextDecoder().decode(await effects.readFile(m))) as BuildManifest;
+      manifest = JSON.parse(new TextDecoder().decode(await effects.readFile(m))) as MadeFrom;
       break;
     }
   return { observations, manifest };
@@ -95,7 +107,7 @@ function reasonsFor(o: Observation | undefined, n: Observation | undefined, a: B
   for (const s of [...sources].sort()) {
     const before = oldInputs.get(s);
     const after = newInputs.get(s);
-    if (a.manifest && b.manifest) {
+    if (a.manifest?.inputs && b.manifest?.inputs) {
       if (before === undefined && after !== undefined) reasons.push(`new file ${s}`);
       else if (before !== undefined && after === undefined) reasons.push(`file no longer used: ${s}`);
       else if (before !== after) reasons.push(`revised file ${s}`);
@@ -113,7 +125,7 @@ function reasonsFor(o: Observation | undefined, n: Observation | undefined, a: B
     reasons.push("the configuration or definitions changed");
   if (reasons.length === 0 && a.manifest && b.manifest && a.manifest.c2c.version !== b.manifest.c2c.version)
     reasons.push(`c2c changed (${a.manifest.c2c.version} → ${b.manifest.c2c.version})`);
-  if (reasons.length === 0) reasons.push(a.manifest && b.manifest ? "no reason recorded" : "no build.json to tell why");
+  if (reasons.length === 0) reasons.push(a.manifest && b.manifest ? "no reason recorded" : "no manifest to tell why");
   return reasons;
 }
 

@@ -15,6 +15,8 @@ Starts a new partnership's folder in DIR (default: the current folder), ready to
   templates/           what to send partners: CSV templates and data dictionaries
   FOR-PARTNERS.md      how partners prepare and send their files
   README.md            what to do next
+  .gitignore           keeps data/ (partners' records) and out/ (the build, with its private
+                       partner reports and input checksums) out of a git repository
 
 It includes a small example district's files for the last two school years, so that
 \`c2c build\` works at once; replace them with your partners' real files. Existing files are never
@@ -164,7 +166,7 @@ If you have c2c installed, run
 It checks the file exactly as the partnership's build will, on your own computer, and lists every
 problem with its line, what is wrong and how to fix it. Nothing is sent anywhere.
 
-After each build the analyst sends you your report (\`out/partners/<your id>/report.html\`): which
+After each build the analyst sends you your report (\`out/private/partners/<your id>/report.html\`): which
 rows were used, and what to fix in any that were not. Your report is private to you.
 `;
 
@@ -177,11 +179,23 @@ Next steps:
 3. Send each partner \`FOR-PARTNERS.md\` and their templates from \`templates/\`.
 4. Put partners' files in \`data/<year>/<partner id>/\` (the year a school year ends: \`data/${year}/\`
    holds ${year - 1}-${String(year % 100).padStart(2, "0")}), and remove the example district's files.
-5. Run \`c2c build\`, read the summary, send each partner its report from \`out/partners/\`, and publish
-   \`out/site/\` on any static web host.
+5. Run \`c2c build\`, read the summary, send each partner its report from \`out/private/partners/\`,
+   and publish \`out/site/\` on any static web host: copy what it holds (\`rsync -a out/site/ DEST/\`
+   or \`cp -RL out/site DEST\`). Never publish \`out/private/\`: it quotes partners' rows and holds
+   the checksums of their files.
 
 The example district's files in \`data/${year - 1}/\` and \`data/${year}/\` are made up; they are
 there so that \`c2c build\` works on a fresh folder.
+`;
+
+/** `.gitignore`: nothing a partner sent, and nothing private the build wrote, goes into a repository. */
+const GITIGNORE = `# Written by c2c init. Keep these out of git:
+# data/ holds the files partners send (records of children and families).
+data/
+# out/ is what c2c build writes: out/private/ has partner reports (they quote partners' rows) and
+# the checksums of their files; out/site is a link to the current build. To publish through git,
+# copy what out/site/ holds into the repository that publishes it (rsync -a out/site/ DEST/).
+out/
 `;
 
 /** Example counts for a made-up district: two schools and district rows, all above the minimum count. */
@@ -232,6 +246,7 @@ export async function initProject(
     ["partners.yaml", PARTNERS],
     ["README.md", README(year)],
     ["FOR-PARTNERS.md", FOR_PARTNERS],
+    [".gitignore", GITIGNORE],
     [`data/${year - 1}/example-district/outcome-counts-${year - 1}.csv`, exampleCounts(year - 1, 0)],
     [`data/${year}/example-district/outcome-counts-${year}.csv`, exampleCounts(year, 1)],
   ]);
@@ -288,6 +303,17 @@ export const initCommand: Command = {
     const { written, kept } = await initProject(dir, ctx.c2cRoot, ctx.buildDate, ctx.effects);
     const shown = written.filter((w) => !w.endsWith(".keep") && !w.startsWith("indicators/"));
     const indicators = written.filter((w) => w.startsWith("indicators/")).length;
+    if (kept.includes(".gitignore")) {
+      const lines = new TextDecoder()
+        .decode(await ctx.effects.readFile(path.join(dir, ".gitignore")))
+        .split(/\r?\n/)
+        .map((l) => l.trim().replace(/^\//, ""));
+      const missing = ["data/", "out/"].filter((x) => !lines.includes(x) && !lines.includes(x.slice(0, -1)));
+      if (missing.length > 0)
+        ctx.effects.log.warn(
+          `init: ${path.join(dir, ".gitignore")} was left as it was, and does not list ${missing.join(" or ")}: add ${missing.length > 1 ? "them" : "it"}, so partners' files and the build's private outputs stay out of git.`,
+        );
+    }
     ctx.stdout(
       [
         `Started a partnership in ${dir}:`,

@@ -2,6 +2,8 @@ import { watch } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
+import { OutputFolderError } from "../write/output-errors.ts";
+import { checkOutFolder } from "../write/output-folder.ts";
 import { runBuild } from "./build-command.ts";
 import { type Command, type CommandContext, stringOption } from "./command.ts";
 
@@ -13,7 +15,8 @@ Stop with Ctrl-C.
 
 Options:
   --project DIR   the partnership's folder (default: .)
-  --out DIR       where builds are written (default: PROJECT/out)
+  --out DIR       where builds are written: a new or empty folder, or one c2c made (default:
+                  PROJECT/out); the site served is OUT/site, which each build switches in whole
   --port N        the port to serve on (default: 8080; 0 picks a free one)
   -h, --help      show this help
 
@@ -63,6 +66,14 @@ export async function runServe(
 ): Promise<number> {
   const out = path.resolve(options.out ?? path.join(options.project, "out"));
   const project = path.resolve(options.project);
+  // A refused --out would fail every build: say so once, and serve nothing.
+  try {
+    await checkOutFolder(out, options.project, ctx.effects);
+  } catch (e) {
+    if (!(e instanceof OutputFolderError)) throw e;
+    ctx.effects.log.warn(`serve: ${e.format()}`);
+    return 1;
+  }
   // A failed build keeps the previous site served; the next change tries again.
   const rebuild = () =>
     runBuild(

@@ -34,14 +34,22 @@ function c2c(args: string[], env: NodeJS.ProcessEnv = baseEnv) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function c2cAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+/** As `c2c`, without blocking the test runner (a long block makes vitest's worker miss its own messages). */
+function c2cAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = baseEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN, ...args], { env });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
     });
-    child.on("close", (code) => resolve({ code, stderr }));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -55,6 +63,19 @@ function tree(dir: string): Record<string, string> {
     out[path.relative(dir, p).split(path.sep).join("/")] = createHash("sha256").update(readFileSync(p)).digest("hex");
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** What OUT publishes, read through its links: every file of OUT/site and OUT/private, by path in OUT. */
+function published(out: string): Record<string, string> {
+  const seen: Record<string, string> = {};
+  for (const part of ["site", "private"])
+    for (const [p, hash] of Object.entries(tree(path.join(out, part)))) seen[`${part}/${p}`] = hash;
+  return seen;
+}
+
+/** A copy of an OUT folder as `cp -r` makes one: links copied as links, their targets unchanged. */
+function copyOut(from: string, to: string): void {
+  cpSync(from, to, { recursive: true, verbatimSymlinks: true });
 }
 
 let work: string;
@@ -81,8 +102,9 @@ describe("reproducible builds", () => {
     );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const [first, ...others] = settings.map((_, i) => tree(path.join(work, `repro-${i}`)));
-    expect(Object.keys(first ?? {})).toContain("build.json");
-    expect(Object.keys(first ?? {}).filter((p) => p.startsWith("site/")).length).toBeGreaterThan(10);
+    const shown = published(path.join(work, "repro-0"));
+    expect(Object.keys(shown)).toContain("private/build.json");
+    expect(Object.keys(shown).filter((p) => p.startsWith("site/")).length).toBeGreaterThan(10);
     for (const other of others) expect(other).toEqual(first);
     // Partner files: opened read-only, never changed.
     expect(tree(project)).toEqual(inputs);
@@ -90,14 +112,31 @@ describe("reproducible builds", () => {
 });
 
 describe("c2c verify", () => {
-  it("passes a fresh build, and names every output, input and configuration change", () => {
+  it("passes a fresh build, and names every output, input and configuration change", async () => {
     const project = path.join(work, "verify");
-    expect(c2c(["init", project]).code).toBe(0);
+    expect((await c2cAsync(["init", project])).code).toBe(0);
     const out = path.join(project, "out");
-    expect(c2c(["build", "--project", project]).code).toBe(0);
-    const clean = c2c(["verify", out, "--project", project]);
+    expect((await c2cAsync(["build", "--project", project])).code).toBe(0);
+    const clean = await c2cAsync(["verify", out, "--project", project]);
     expect(clean.code, clean.stdout).toBe(0);
-    expect(clean.stdout).toMatch(/matches its build\.json \(\d+ output files, \d+ input files?, the configuration\)/);
+    expect(clean.stdout).toMatch(
+      /matches its private\/build\.json \(\d+ output files, \d+ input files?, the configuration\)/,
+    );
+    // A published copy of the site is checked against the public manifest it carries.
+    const copy = path.join(work, "verify-published");
+    cpSync(path.join(out, "site"), copy, { recursive: true, dereference: true });
+    const site = await c2cAsync(["verify", copy]);
+    expect(site.code, site.stdout).toBe(0);
+    expect(site.stdout).toMatch(/matches its c2c-manifest\.json \(\d+ output files\)/);
+    const noInputs = await c2cAsync(["verify", copy, "--project", project]);
+    expect(noInputs.code).toBe(1);
+    expect(noInputs.stdout).toContain("holds no input checksums");
+    writeFileSync(path.join(copy, "methods.html"), "edited");
+    const tampered = await c2cAsync(["verify", copy, "--json"]);
+    expect(tampered.code).toBe(1);
+    expect((JSON.parse(tampered.stdout) as { differences: { kind: string; path: string }[] }).differences).toEqual([
+      expect.objectContaining({ kind: "changed", path: "methods.html" }),
+    ]);
 
     writeFileSync(path.join(out, "site", "index.html"), "<h1>edited</h1>");
     rmSync(path.join(out, "site", "data", "observations.csv"));
@@ -111,7 +150,7 @@ describe("c2c verify", () => {
     const config = path.join(project, "c2c.config.yaml");
     writeFileSync(config, `${readFileSync(config, "utf8")}\n# edited\n`);
 
-    const r = c2c(["verify", out, "--project", project, "--json"]);
+    const r = await c2cAsync(["verify", out, "--project", project, "--json"]);
     expect(r.code).toBe(1);
     const v = JSON.parse(r.stdout) as { differences: { kind: string; what: string; path: string }[] };
     expect(v.differences.map((d) => [d.kind, d.what, d.path])).toEqual([
@@ -121,12 +160,12 @@ describe("c2c verify", () => {
       ["changed", "input", path.relative(project, input).split(path.sep).join("/")],
       ["changed", "config", "c2c.config.yaml, partners.yaml, indicators/, schemas/"],
     ]);
-    const text = c2c(["verify", out]);
+    const text = await c2cAsync(["verify", out]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain("changed     output site/index.html");
     expect(text.stdout).toMatch(/3 differences from .*build\.json/);
-    expect(c2c(["verify", path.join(work, "nowhere")]).code).toBe(1);
-    expect(c2c(["verify"]).code).toBe(2);
+    expect((await c2cAsync(["verify", path.join(work, "nowhere")])).code).toBe(1);
+    expect((await c2cAsync(["verify"])).code).toBe(2);
   }, 120_000);
 });
 
@@ -157,69 +196,78 @@ describe("one build at a time", () => {
 });
 
 describe("a build killed while writing", () => {
-  /** Steps of stage 10 at which the build is killed: staging writes, marking complete, and each side of the swap. */
+  /**
+   * Every step of stage 10 at which the build is killed: writes of the new build, marking it
+   * complete, making the new `current` link, the one rename that publishes it, and removing the
+   * build before last and the last one's --explain tables.
+   */
   const KILL_AT: { name: string; step: RegExp; nth?: number }[] = [
-    { name: "first staging write", step: /^write .*\/\.c2c-staging\// },
-    { name: "twentieth staging write", step: /^write .*\/\.c2c-staging\//, nth: 20 },
-    { name: "marking the staging complete", step: /^rename .*\.c2c-staging -> .*\.c2c-ready$/ },
-    { name: "retiring the old site", step: /^rename \S+\/site -> \S+\.c2c-retired\/site$/ },
-    { name: "between the two renames of site", step: /^rename .*\.c2c-ready\/site -> / },
-    { name: "swapping in build.json", step: /^rename .*\.c2c-ready\/build\.json -> / },
-    { name: "removing the retired outputs", step: /^remove .*\.c2c-retired$/ },
+    { name: "first write of the new build", step: /^write .*\/\.c2c\/staging\// },
+    { name: "twentieth write of the new build", step: /^write .*\/\.c2c\/staging\//, nth: 20 },
+    { name: "writing its build.json, the last write", step: /^write .*\/\.c2c\/staging\/private\/build\.json$/ },
+    { name: "marking it complete", step: /^rename .*\/\.c2c\/staging -> .*\/\.c2c\/builds\/3$/ },
+    { name: "making the new current link", step: /^symlink builds\/3 -> .*\/\.c2c\/current\.next$/ },
+    { name: "the rename that publishes it", step: /^rename .*\/\.c2c\/current\.next -> .*\/\.c2c\/current$/ },
+    { name: "removing the build before last", step: /^remove .*\/\.c2c\/builds\/1$/ },
+    { name: "removing the last build's --explain tables", step: /^remove .*\/\.c2c\/builds\/2\/private\/explain$/ },
   ];
 
-  it("leaves the previous site whole (or the complete new one), and the next build recovers", async () => {
+  it("always shows a whole site, old or new, with its own partner reports; the next build recovers", async () => {
     const project = path.join(work, "kill");
-    expect(c2c(["init", project]).code).toBe(0);
+    expect((await c2cAsync(["init", project])).code).toBe(0);
+    // The seed has two builds (the second with --explain), so the killed one, build 3, removes build 1.
     const seed = path.join(work, "kill-old");
     const reference = path.join(work, "kill-new");
-    expect(c2c(["build", "--project", project, "--out", seed]).code).toBe(0);
     const newEnv = { ...baseEnv, SOURCE_DATE_EPOCH: String(Number(EPOCH) + 86_400 * 40) };
-    expect(c2c(["build", "--project", project, "--out", reference], newEnv).code).toBe(0);
-    const before = tree(seed);
-    const after = tree(reference);
+    const [first, ref] = await Promise.all([
+      c2cAsync(["build", "--project", project, "--out", seed]),
+      c2cAsync(["build", "--project", project, "--out", reference], newEnv),
+    ]);
+    expect([first.code, ref.code]).toEqual([0, 0]);
+    expect((await c2cAsync(["build", "--project", project, "--out", seed, "--explain"])).code).toBe(0);
+    const before = published(seed);
+    const after = published(reference);
     const part = (t: Record<string, string>, prefix: string) =>
       Object.fromEntries(Object.entries(t).filter(([p]) => p.startsWith(prefix)));
     expect(part(before, "site/")).not.toEqual(part(after, "site/"));
+    expect(part(before, "private/partners/")).not.toEqual(part(after, "private/partners/"));
 
     const results = await Promise.all(
       KILL_AT.map(async (kill, i) => {
         const out = path.join(work, `kill-${i}`);
-        cpSync(seed, out, { recursive: true });
+        copyOut(seed, out);
         const stderr = await killAt(
           ["build", "--project", project, "--out", out],
           { ...newEnv, C2C_TEST_WRITE_DELAY_MS: "40" },
           kill.step,
           kill.nth ?? 1,
         );
-        return { kill, out, stderr, seen: tree(out) };
+        return { kill, out, stderr, seen: published(out) };
       }),
     );
-    for (const { kill, out, stderr, seen } of results) {
-      const site = part(seen, "site/");
-      if (kill.name === "between the two renames of site") expect(site, "the window was not reached").toEqual({});
-      if (Object.keys(site).length === 0) {
-        // Only between the two renames: no out/site at all (never a partial one), the new one complete beside it.
-        expect(kill.name, stderr).toBe("between the two renames of site");
-        expect(part(tree(path.join(out, ".c2c-ready")), "site/")).toEqual(part(after, "site/"));
-        const v = c2c(["verify", out]);
-        expect(v.code).toBe(1);
-        expect(v.stdout).toContain("interrupted .c2c-ready");
-      } else expect([part(before, "site/"), part(after, "site/")], kill.name).toContainEqual(site);
+    for (const { kill, stderr, seen } of results) {
+      // Whole, old or new: never missing, never a mix, and the reports are those of the site beside them.
+      expect([before, after], `${kill.name}\n${stderr.slice(-2000)}`).toContainEqual(seen);
+      const publishedYet = kill.name === "removing the build before last" || kill.name.includes("--explain");
+      expect(seen, kill.name).toEqual(publishedYet ? after : before);
     }
+    // What the killed build left is never published, and verify passes on the site as it is.
+    const verified = await Promise.all(results.map(({ out }) => c2cAsync(["verify", out])));
+    for (const [i, v] of verified.entries()) expect(v.code, `${results[i]?.kill.name}: ${v.stdout}`).toBe(0);
     const next = await Promise.all(
       results.map(({ out }) => c2cAsync(["build", "--project", project, "--out", out], newEnv)),
     );
+    const checked = await Promise.all(results.map(({ out }) => c2cAsync(["verify", out, "--json"])));
     for (const [i, { kill, out }] of results.entries()) {
       expect(next[i]?.code, `${kill.name}: ${next[i]?.stderr}`).toBe(0);
       expect(next[i]?.stderr, kill.name).toContain("took over the lock");
-      expect(tree(out), kill.name).toEqual(after);
-      expect(c2c(["verify", out]).code, kill.name).toBe(0);
+      expect(published(out), kill.name).toEqual(after);
+      const v = JSON.parse(checked[i]?.stdout ?? "") as { ok: boolean; notes: string[] };
+      expect(v, kill.name).toEqual(expect.objectContaining({ ok: true, notes: [] }));
+      // The build before it is kept for rollback, no other.
+      expect(readdirSync(path.join(out, ".c2c", "builds")).length, kill.name).toBe(2);
     }
-    // The steps before the swap must leave the old site exactly.
-    for (const { kill, seen } of results.slice(0, 4))
-      expect(part(seen, "site/"), kill.name).toEqual(part(before, "site/"));
-  }, 240_000);
+  }, 300_000);
 });
 
 /** Runs a slowed build and SIGKILLs it when it announces the `nth` step matching `step`; resolves with its stderr. */
@@ -259,7 +307,7 @@ describe("unreadable partner files", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const report = JSON.parse(
-      readFileSync(path.join(project, "out", "partners", "pathways-college-access", "report.json"), "utf8"),
+      readFileSync(path.join(project, "out", "private", "partners", "pathways-college-access", "report.json"), "utf8"),
     ) as { files: { path: string; issues: { code: string; message: string }[] }[] };
     return {
       partnerDir,

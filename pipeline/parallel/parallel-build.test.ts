@@ -47,6 +47,6 @@ describe("c2c build with partner files read in worker threads", () => {
     expect([one.summary.threads, two.summary.threads]).toEqual([1, 2]);
     expect([...two.files.keys()].sort()).toEqual([...one.files.keys()].sort());
     for (const [file, content] of one.files) expect(two.files.get(file), file).toBe(content);
-    expect(one.files.get(path.join("partners", "district", "report.json"))).toContain("unknown-code");
+    expect(one.files.get(path.join("private", "partners", "district", "report.json"))).toContain("unknown-code");
   }, 300_000);
 });

@@ -73,9 +73,15 @@ export async function loadRangeSolver(): Promise<RangeSolver> {
 
 function solveRanges(
   highs: Highs,
-  problem: RangeProblem,
+  given: RangeProblem,
   needsExact: (target: number, seen: Range) => boolean = () => true,
 ): RangeAnswer {
+  // Bounds every row implies, narrowed to a fixpoint: valid for every solution, they tighten the
+  // programmes and prove a range's end wherever a solution reaches it.
+  const lower = [...given.lower];
+  const upper = [...given.upper];
+  propagateBounds(lower, upper, given.rows);
+  const problem = { ...given, lower, upper };
   const parts = connectedParts(problem);
   const ranges: TargetRange[] = problem.targets.map(() => ({ lo: 0, hi: 0, exact: true }));
   const answer: RangeAnswer = { ranges, parts: parts.length, infeasible: [], solves: 0, integerSolves: 0 };
@@ -160,50 +166,67 @@ function solvePart(
     starts.push(indices.length);
   }
   const n = part.unknowns.length;
+  // Unknowns with no upper bound get a cap far above any count the rows allow: the programmes stay
+  // bounded, and a value that reaches half the cap is taken as no bound at all.
+  let scale = 1;
+  for (const r of part.rows) {
+    const row = problem.rows[r] as Row;
+    scale += Math.abs(Number.isFinite(row.lo) ? row.lo : 0) + Math.abs(Number.isFinite(row.hi) ? row.hi : 0);
+  }
+  for (const v of part.unknowns) if (Number.isFinite(problem.upper[v] as number)) scale += problem.upper[v] as number;
+  const cap = 10 * scale + 1e6;
+  const unbounded = (x: number) => x >= cap / 2;
   const model = highs.createModel();
   try {
-    model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0 });
+    // Each optimisation starts from the last one's basis: presolving again would throw that start away.
+    model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0, presolve: "off" });
     model.passModel({
       numCols: n,
       numRows: part.rows.length,
       colCost: new Float64Array(n),
       colLower: part.unknowns.map((v) => problem.lower[v] as number),
-      colUpper: part.unknowns.map((v) => finite(highs, problem.upper[v] as number)),
+      colUpper: part.unknowns.map((v) => Math.min(problem.upper[v] as number, cap)),
       rowLower: part.rows.map((r) => finite(highs, (problem.rows[r] as Row).lo)),
       rowUpper: part.rows.map((r) => finite(highs, (problem.rows[r] as Row).hi)),
       matrix: { format: "csr", numRows: part.rows.length, numCols: n, starts, indices, values },
     });
     const targets = part.targets.map((t) => (problem.targets[t] as Term[]).map(([a, v]): Term => [a, at(v)]));
-    // Every solution seen: what each target takes in it.
+    const valueIn = (terms: readonly Term[], x: ArrayLike<number>) => {
+      let value = 0;
+      for (const [a, v] of terms) {
+        const xv = Math.round(x[v] as number);
+        if (unbounded(xv)) return a > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+        value += a * xv;
+      }
+      return value;
+    };
+    // Every whole-number solution seen: what each target takes in it.
     const seen = targets.map(() => ({ lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY }));
     const witness = (x: ArrayLike<number>) => {
       targets.forEach((terms, i) => {
-        let value = 0;
-        for (const [a, v] of terms) value += a * Math.round(x[v] as number);
+        const value = valueIn(terms, x);
         const s = seen[i] as Range;
         if (value < s.lo) s.lo = value;
         if (value > s.hi) s.hi = value;
       });
     };
     const cost = new Float64Array(n);
-    const optimum = (terms: readonly Term[], sign: 1 | -1): number | "infeasible" => {
-      cost.fill(0);
-      for (const [a, v] of terms) cost[v] = (cost[v] ?? 0) + sign * a;
-      model.changeColsCost({ kind: "range", from: 0, to: n - 1 }, cost);
+    /**
+     * The optimum of `Σ weight × unknown` (minimised), from the last basis. `exact`: where the linear
+     * optimum is fractional, the whole-number programme is solved; otherwise that solution is only
+     * not used as a witness. Null when the part has no solution.
+     */
+    const optimise = (weights: Float64Array, exact: boolean): ArrayLike<number> | "infeasible" | "fractional" => {
+      model.changeColsCost({ kind: "range", from: 0, to: n - 1 }, weights);
       model.run();
       answer.solves++;
       let status = model.getModelStatus();
       if (status === highs.constants.modelStatus.infeasible) return "infeasible";
-      // The part has a solution (the first optimisation found one), so no optimum means no bound.
-      if (
-        status === highs.constants.modelStatus.unbounded ||
-        status === highs.constants.modelStatus.unboundedOrInfeasible
-      )
-        return sign === 1 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
       if (status !== highs.constants.modelStatus.optimal)
         throw new Error(`the solver stopped without an answer (status ${status})`);
       let x = model.getSolution().colValue;
       if (!isIntegral(x)) {
+        if (!exact) return "fractional";
         model.changeColsIntegrality(
           { kind: "range", from: 0, to: n - 1 },
           new Int32Array(n).fill(highs.constants.variableType.integer),
@@ -221,26 +244,58 @@ function solvePart(
         }
       }
       witness(x);
-      let value = 0;
-      for (const [a, v] of terms) value += a * Math.round(x[v] as number);
-      return value;
+      return x;
     };
-    // One solution to start from: every target's value in it is a first witness.
-    const start = optimum([], 1);
-    if (start === "infeasible") {
+    const optimum = (terms: readonly Term[], sign: 1 | -1): number | "infeasible" => {
+      cost.fill(0);
+      for (const [a, v] of terms) cost[v] = (cost[v] ?? 0) + sign * a;
+      const x = optimise(cost, true);
+      if (x === "infeasible" || x === "fractional") return "infeasible";
+      return valueIn(terms, x);
+    };
+    // First solutions far apart, which settle most targets at once: one to start from, then every
+    // target as small, then as large, as it can be together, then two mixtures.
+    if (optimise(new Float64Array(n), true) === "infeasible") {
       answer.infeasible.push(part.targets[0] as number);
       for (const t of part.targets) answer.ranges[t] = { lo: Number.NaN, hi: Number.NaN, exact: false };
       return;
     }
+    const together = new Float64Array(n);
+    for (const terms of targets) for (const [a, v] of terms) together[v] = (together[v] ?? 0) + a;
+    const mixed = (seed: number) => {
+      const weights = new Float64Array(n);
+      let state = seed;
+      for (let v = 0; v < n; v++) {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        weights[v] = state % 2 === 0 ? 1 : -1;
+      }
+      return weights;
+    };
+    for (const weights of [together, together.map((w) => -w), mixed(1), mixed(2)]) optimise(weights, false);
     targets.forEach((terms, i) => {
       const t = part.targets[i] as number;
       const s = seen[i] as Range;
+      // A single unknown's range ends where a solution reaches the bound the rows imply.
+      const [only] = terms;
+      const bound =
+        terms.length === 1 && only && only[0] === 1
+          ? {
+              lo: problem.lower[part.unknowns[only[1]] as number] as number,
+              hi: problem.upper[part.unknowns[only[1]] as number] as number,
+            }
+          : null;
+      const loKnown = bound !== null && s.lo === bound.lo;
+      const hiKnown = (bound !== null && s.hi === bound.hi) || s.hi === Number.POSITIVE_INFINITY;
+      if (loKnown && hiKnown) {
+        answer.ranges[t] = { ...s, exact: true };
+        return;
+      }
       if (!needsExact(t, { ...s })) {
         answer.ranges[t] = { ...s, exact: false };
         return;
       }
-      const lo = optimum(terms, 1);
-      const hi = optimum(terms, -1);
+      const lo = loKnown ? s.lo : optimum(terms, 1);
+      const hi = hiKnown ? s.hi : optimum(terms, -1);
       answer.ranges[t] =
         lo === "infeasible" || hi === "infeasible"
           ? { lo: Number.NaN, hi: Number.NaN, exact: false }
@@ -248,6 +303,77 @@ function solvePart(
     });
   } finally {
     model.dispose();
+  }
+}
+
+/**
+ * Narrows each unknown's bounds by what every row implies of it given the others' (rounded inwards:
+ * the unknowns are whole numbers), until nothing changes or the rounds run out. Sound: no solution
+ * is cut off. A contradiction (a lower bound above an upper one) is left for the solver to report.
+ */
+export function propagateBounds(lower: number[], upper: number[], rows: readonly Row[]): void {
+  const uses: number[][] = lower.map(() => []);
+  rows.forEach((row, r) => {
+    for (const [, v] of row.terms) uses[v]?.push(r);
+  });
+  const queued = new Set(rows.keys());
+  const queue = [...queued];
+  for (let steps = 0; queue.length > 0 && steps < 20 * rows.length + 1000; steps++) {
+    const r = queue.shift() as number;
+    queued.delete(r);
+    const { terms, lo, hi } = rows[r] as Row;
+    // The row's least and greatest activity, and how many of its terms are unbounded each way.
+    let least = 0;
+    let greatest = 0;
+    let leastInfinite = 0;
+    let greatestInfinite = 0;
+    for (const [a, v] of terms) {
+      const [l, u] = [lower[v] as number, upper[v] as number];
+      const [min, max] = a > 0 ? [a * l, a * u] : [a * u, a * l];
+      if (Number.isFinite(min)) least += min;
+      else leastInfinite++;
+      if (Number.isFinite(max)) greatest += max;
+      else greatestInfinite++;
+    }
+    for (const [a, v] of terms) {
+      const [l, u] = [lower[v] as number, upper[v] as number];
+      const [min, max] = a > 0 ? [a * l, a * u] : [a * u, a * l];
+      // What the other terms can add up to.
+      const othersLeast = Number.isFinite(min)
+        ? leastInfinite === 0
+          ? least - min
+          : null
+        : leastInfinite === 1
+          ? least
+          : null;
+      const othersGreatest = Number.isFinite(max)
+        ? greatestInfinite === 0
+          ? greatest - max
+          : null
+        : greatestInfinite === 1
+          ? greatest
+          : null;
+      // lo − others' greatest ≤ a·x ≤ hi − others' least
+      const top = Number.isFinite(hi) && othersLeast !== null ? hi - othersLeast : Number.POSITIVE_INFINITY;
+      const bottom = Number.isFinite(lo) && othersGreatest !== null ? lo - othersGreatest : Number.NEGATIVE_INFINITY;
+      const [newLo, newHi] = a > 0 ? [bottom / a, top / a] : [top / a, bottom / a];
+      let moved = false;
+      if (Number.isFinite(newLo) && Math.ceil(newLo - 1e-9) > l) {
+        lower[v] = Math.ceil(newLo - 1e-9);
+        moved = true;
+      }
+      if (Number.isFinite(newHi) && Math.floor(newHi + 1e-9) < u) {
+        upper[v] = Math.floor(newHi + 1e-9);
+        moved = true;
+      }
+      if (!moved) continue;
+      if ((lower[v] as number) > (upper[v] as number)) return;
+      for (const other of uses[v] ?? [])
+        if (other !== r && !queued.has(other)) {
+          queued.add(other);
+          queue.push(other);
+        }
+    }
   }
 }
 

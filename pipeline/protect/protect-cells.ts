@@ -129,9 +129,9 @@ export function protectCells(
     for (;;) {
       // 3. complementary
       suppressComplements(state, sets);
-      // 4. the exact audit, with each range solved exactly wherever it is under twice the minimum:
-      // what decides protection (under the minimum) and what the report names (the narrowest).
-      result = auditExactly(options.solver, input, (p) => p.minimumCount * 2);
+      // 4. the exact audit: each range solved exactly wherever the solutions seen on the way leave
+      // it under the minimum, which is what decides protection.
+      result = auditExactly(options.solver, input);
       audit.rounds++;
       if (result.exposed.length === 0) break;
       // One complement for each exposed cell whose sets this round has not touched yet; the audit runs again.

@@ -49,8 +49,9 @@ export const COUNTS: readonly CountedQuantity[] = ["numerator", "denominator", "
 
 /**
  * The whole-number programme a reader who combines everything published can solve. Its unknowns
- * are each hidden cell's numerator and denominator (a coded cell's numerator only: its denominator
- * is published), with 0 ≤ numerator ≤ denominator. Its rows are the sum sets and the `same` sets:
+ * are each hidden cell's numerator, denominator and complement (a coded cell's numerator and
+ * complement: its denominator is published), nonnegative, with numerator + complement =
+ * denominator. Its rows are the sum sets and the `same` sets:
  * a sum c2c can check against the true counts is an equation where they add up exactly and an
  * inequality where they do not (a partial dimension's unreported rest, groups an agency does not
  * report), so the true counts are always a solution; one it cannot check is taken as `assume` says.
@@ -69,29 +70,41 @@ export function readerModel(input: ReaderModelInput, assume: Assumption): Reader
   const hidden: Observation[] = [];
   for (const o of cells) {
     const coded = codedRange(o);
-    let n: Linear;
-    let d: Linear;
+    let counts: Record<CountedQuantity, Linear>;
     if (coded) {
-      n = { terms: [[1, unknown(coded.lo, coded.hi)]], constant: 0 };
-      d = { terms: [], constant: o.denominator as number };
-    } else if (isHidden(o) || o.numerator === null || o.denominator === null) {
-      const [nv, dv] = [unknown(0, Number.POSITIVE_INFINITY), unknown(0, Number.POSITIVE_INFINITY)];
-      n = { terms: [[1, nv]], constant: 0 };
-      d = { terms: [[1, dv]], constant: 0 };
+      // The complement is an unknown of its own, tied by a row, so its bounds narrow like the others'.
+      const d = o.denominator as number;
+      const [nv, cv] = [unknown(coded.lo, coded.hi), unknown(d - coded.hi, d - coded.lo)];
       rows.push({
         terms: [
           [1, nv],
+          [1, cv],
+        ],
+        lo: d,
+        hi: d,
+      });
+      counts = { numerator: single(nv), denominator: { terms: [], constant: d }, complement: single(cv) };
+    } else if (isHidden(o) || o.numerator === null || o.denominator === null) {
+      const [nv, dv, cv] = [0, 0, 0].map(() => unknown(0, Number.POSITIVE_INFINITY)) as [number, number, number];
+      rows.push({
+        terms: [
+          [1, nv],
+          [1, cv],
           [-1, dv],
         ],
-        lo: Number.NEGATIVE_INFINITY,
+        lo: 0,
         hi: 0,
       });
+      counts = { numerator: single(nv), denominator: single(dv), complement: single(cv) };
     } else {
-      n = { terms: [], constant: o.numerator };
-      d = { terms: [], constant: o.denominator };
+      counts = {
+        numerator: { terms: [], constant: o.numerator },
+        denominator: { terms: [], constant: o.denominator },
+        complement: { terms: [], constant: o.denominator - o.numerator },
+      };
     }
-    known.set(o, { numerator: n, denominator: d, complement: minus(d, n) });
-    if (coded || n.terms.length > 0) hidden.push(o);
+    known.set(o, counts);
+    if (counts.numerator.terms.length > 0) hidden.push(o);
   }
   const expression = (o: Observation, q: CountedQuantity) => (known.get(o) as Record<CountedQuantity, Linear>)[q];
 
@@ -186,6 +199,10 @@ function sumFamilies(sets: readonly LinkedSet[]): Map<string, Record<CountedQuan
     });
   }
   return out;
+}
+
+function single(unknown: number): Linear {
+  return { terms: [[1, unknown]], constant: 0 };
 }
 
 function plus(a: Linear, b: Linear): Linear {

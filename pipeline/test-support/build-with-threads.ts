@@ -9,7 +9,7 @@ const MAIN = path.join(REPO_ROOT, "dist", "bundle", "c2c.js");
 
 /**
  * `c2c build --threads N --json` on a project, into `out`, with a fixed build date: its JSON
- * summary, and every file it wrote (by path under `out`), to compare builds byte for byte.
+ * summary, and every file it published (by path under `out`: site/…, private/…), to compare builds byte for byte.
  */
 export function buildWithThreads(
   root: string,
@@ -23,10 +23,12 @@ export function buildWithThreads(
   );
   expect(r.status, r.stderr).toBe(0);
   const files = new Map<string, string>();
-  for (const e of readdirSync(out, { recursive: true, withFileTypes: true }))
-    if (!e.isDirectory()) {
-      const abs = path.join(e.parentPath, e.name);
-      files.set(path.relative(out, abs), readFileSync(abs, "utf8"));
-    }
+  // What the build published: OUT/site and OUT/private (links to the current build), by path under `out`.
+  for (const part of ["site", "private"])
+    for (const e of readdirSync(path.join(out, part), { recursive: true, withFileTypes: true }))
+      if (e.isFile()) {
+        const abs = path.join(e.parentPath, e.name);
+        files.set(path.join(part, path.relative(path.join(out, part), abs)), readFileSync(abs, "utf8"));
+      }
   return { summary: JSON.parse(r.stdout) as { threads: number }, files };
 }

@@ -154,13 +154,34 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
       );
   }
   const isPublished = (c: Cell) => c.numerator !== null && c.denominator !== null;
+  // What the fully published sums of each family (an indicator's groups of one dimension, or its
+  // districts) show a reader: that they add up, fall short of the total (groups an agency does not
+  // report), or go over it (groups that overlap). A reader takes the other sums of the family alike.
+  const family = (total: Cell, parts: Cell[]) =>
+    parts[0]?.geo_level === total.geo_level
+      ? `dim|${total.indicator}|${parts[0]?.dimension}`
+      : `geo|${total.indicator}`;
+  const shows = new Map<string, Set<number>>();
+  for (const { total, parts } of sums(cells)) {
+    if (![total, ...parts].every(isPublished)) continue;
+    const signs = shows.get(family(total, parts)) ?? new Set<number>();
+    for (const q of ["numerator", "denominator"] as const)
+      signs.add(Math.sign((total[q] as number) - parts.reduce((a, p) => a + (p[q] as number), 0)));
+    shows.set(family(total, parts), signs);
+  }
   const addSum = (total: Cell, parts: Cell[]) => {
     if ([total, ...parts].every(isPublished)) return;
     const t = vars.get(cellKey(total));
     const ps = parts.flatMap((p) => vars.get(cellKey(p)) ?? []);
     if (!t || ps.length !== parts.length) return;
     const dimension = parts[0]?.dimension ?? "";
-    if (parts[0]?.geo_level === total.geo_level && options.partialDimensions?.[total.indicator]?.includes(dimension)) {
+    const signs = shows.get(family(total, parts)) ?? new Set<number>();
+    if (signs.has(1) && signs.has(-1)) return;
+    const partial =
+      parts[0]?.geo_level === total.geo_level && options.partialDimensions?.[total.indicator]?.includes(dimension);
+    // A rest of unknown size makes up the difference: the unreported groups, or (with -1) the overlap.
+    const restSign = partial || signs.has(1) ? 1 : signs.has(-1) ? -1 : 0;
+    if (restSign !== 0) {
       const rest = { n: system.variable(null), d: system.variable(null), c: system.variable(null) };
       system.equation(
         [
@@ -170,7 +191,9 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
         ],
         0,
       );
-      ps.push(rest);
+      for (const q of ["n", "d", "c"] as const)
+        system.equation([[-1, t[q]], ...ps.map((p): [number, number] => [1, p[q]]), [restSign, rest[q]]], 0);
+      return;
     }
     for (const q of ["n", "d", "c"] as const)
       system.equation([[-1, t[q]], ...ps.map((p): [number, number] => [1, p[q]])], 0);

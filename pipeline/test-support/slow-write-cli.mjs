@@ -1,5 +1,6 @@
-// The c2c command line with every write, rename and removal under out/ announced on stderr and
-// delayed, so a test can kill the build at a chosen step of stage 10. For tests only: library code
+// The c2c command line with every write, rename, removal and link announced on stderr and
+// delayed, so a test can kill the build at a chosen step of stage 10; each partner file streamed is
+// announced too (not delayed), to show what was read. For tests only: library code
 // never reads C2C_TEST_WRITE_DELAY_MS. Plain JavaScript over dist/, since test-support is not compiled.
 import { main } from "../../dist/pipeline/cli/main.js";
 import { nodeEffects } from "../../dist/pipeline/effects-node.js";
@@ -20,6 +21,11 @@ function slowWrites(effects) {
     writeFile: step("write", effects.writeFile, 1),
     rename: step("rename", effects.rename, 2),
     remove: step("remove", effects.remove, 1),
+    symlink: step("symlink", effects.symlink, 2),
+    readStream: (p, range) => {
+      process.stderr.write(`c2c-test: stream ${p}\n`);
+      return effects.readStream(p, range);
+    },
   };
 }
 

@@ -7,8 +7,11 @@ import { countSeverity, occurrences } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
 import { observationKey } from "../observation.ts";
 import type { ProtectionResult } from "../protect/protect-cells.ts";
+import { outputFault } from "./output-errors.ts";
+import { MANIFEST, PRIVATE, PUBLIC_MANIFEST, recoverOutputs, SITE, STAGING } from "./output-layout.ts";
+import { publishStaged, swapReady } from "./publish-build.ts";
 
-/** `out/build.json`: what went in, what came out, and how many of each. */
+/** `OUT/private/build.json`: what went in (with checksums: private), what came out, and how many of each. */
 export interface BuildManifest {
   c2c: { version: string };
   buildDate: string;
@@ -16,7 +19,7 @@ export interface BuildManifest {
   configHash: string;
   reportingYear: number | null;
   inputs: { path: string; partner: string; schema: string | null; bytes: number; sha256: string }[];
-  /** Every file written under `site/` and `partners/`, by path in `out/`, in code-point order (build.json itself not). */
+  /** Every file written under `site/` and `private/`, by path in OUT, in code-point order (build.json itself not). */
   outputs: { path: string; bytes: number; sha256: string }[];
   counts: {
     files: number;
@@ -65,8 +68,7 @@ export function makeManifest(input: {
   protection: ProtectionResult;
   options: BuildOptions;
   reportingYear: number | null;
-  site: ReadonlyMap<string, string | Uint8Array>;
-  partnerReports: ReadonlyMap<string, { html: string; json: string }>;
+  outputs: BuildOutputs;
 }): BuildManifest {
   const { project, files, discovery, protection } = input;
   const issues = [...discovery.issues, ...files.flatMap((f) => f.issues)];
@@ -88,9 +90,9 @@ export function makeManifest(input: {
       bytes: f.bytes,
       sha256: f.sha256,
     })),
-    outputs: outputFiles(input.site, input.partnerReports).map(([path, content]) => ({
+    outputs: outputFiles(input.outputs).map(([path, content]) => ({
       path,
-      bytes: typeof content === "string" ? Buffer.byteLength(content) : content.length,
+      bytes: byteLength(content),
       sha256: sha256Of(content),
     })),
     counts: {
@@ -137,101 +139,117 @@ export function makeManifest(input: {
   };
 }
 
-/** Inside `out/`, so the swap never crosses file systems. */
-const STAGING = ".c2c-staging";
-/** The staging folder once complete: from the moment it has this name, the next build finishes the swap. */
-const READY = ".c2c-ready";
-/** The previous outputs while they are being replaced. */
-const RETIRED = ".c2c-retired";
-/** What a build replaces in `out/`, build.json last: while `READY/build.json` exists the swap is unfinished. */
-const SWAPPED = ["site", "partners", "build.json"] as const;
+/** What a build writes: the public site and the private outputs beside it. */
+export interface BuildOutputs {
+  /** Every file of `OUT/site/`, by its path in the site (the public manifest included). */
+  site: ReadonlyMap<string, string | Uint8Array>;
+  /** Every file of `OUT/private/` but build.json, by its path there (see `privateOutputs`). */
+  private: ReadonlyMap<string, string | Uint8Array>;
+}
+
+/** `OUT/private/README.txt`: what the private folder holds, and that it is never published. */
+export const PRIVATE_README = `PRIVATE: never publish this folder (nor OUT as a whole, nor OUT/.c2c).
+
+  partners/<id>/report.html, report.json
+      each partner's data check. They quote the partner's rows: send each partner its own.
+  build.json
+      what went in: each partner file's path, size and sha256, and what came out. A checksum
+      lets anyone who has it test guesses of a small file's contents, so it stays here.
+  explain/
+      only after \`c2c build --explain\`: each stage's tables, before small numbers are hidden.
+
+The public site is OUT/site/: publish that folder only. c2c writes this folder anew at every build.
+`;
+
+/** The private outputs but build.json, by path in `private/`: the README, each partner's report, and `--explain`'s tables. */
+export function privateOutputs(
+  partnerReports: ReadonlyMap<string, { html: string; json: string }>,
+  explain: ReadonlyMap<string, string> = new Map(),
+): Map<string, string> {
+  const files = new Map<string, string>([["README.txt", PRIVATE_README]]);
+  for (const [partner, report] of partnerReports) {
+    files.set(`partners/${partner}/report.html`, report.html);
+    files.set(`partners/${partner}/report.json`, report.json);
+  }
+  for (const [name, content] of explain) files.set(`explain/${name}`, content);
+  return files;
+}
+
+/** `OUT/site/c2c-manifest.json`: what `c2c verify` checks a copy of the site against. No input hashes. */
+export interface PublicManifest {
+  c2c: { version: string };
+  buildDate: string;
+  partnership: string;
+  configHash: string;
+  reportingYear: number | null;
+  /** Every other file of the site, by its path in the site, in code-point order. */
+  outputs: { path: string; bytes: number; sha256: string }[];
+}
+
+/** The public manifest of `site` (every file in it but the manifest itself), as written. */
+export function publicManifestJson(
+  site: ReadonlyMap<string, string | Uint8Array>,
+  about: Omit<PublicManifest, "outputs">,
+): string {
+  const manifest: PublicManifest = {
+    c2c: about.c2c,
+    buildDate: about.buildDate,
+    partnership: about.partnership,
+    configHash: about.configHash,
+    reportingYear: about.reportingYear,
+    outputs: [...site.entries()]
+      .filter(([p]) => p !== PUBLIC_MANIFEST)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([path, content]) => ({ path, bytes: byteLength(content), sha256: sha256Of(content) })),
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
 
 /**
- * Stage 10: writes the site, the partner reports and the manifest into `out/.c2c-staging/`, marks
- * it complete by renaming it to `.c2c-ready`, then swaps each of `site`, `partners` and
- * `build.json` in with two renames (old out, new in).
+ * Stage 10: writes the site and the private outputs, with the manifest, into `OUT/.c2c/staging/`,
+ * then publishes it whole (`publishStaged`: one rename of a link, or real folders where the file
+ * system has no links). First it clears what a stopped build left (`recoverOutputs`).
  *
- * A build stopped at any moment leaves either the old outputs, or a complete `.c2c-ready` that the
- * next build swaps in first (`recoverOutputs`); never a half-written site. POSIX cannot replace a
- * non-empty folder in one step, so between the two renames of `site` (microseconds) a reader finds
- * no `out/site/` at all, never a partial one. `site` stays a real folder, not a symlink to swap,
- * because publishing tools (cp -r, rsync, git) copy a symlink as a link.
- * Every build writes all three: the site has an index page and every partner gets a report.
+ * A build stopped at any moment leaves the old outputs published, or the complete new ones; never
+ * a half-written site. A disk that fills up, or a folder that cannot be written, stops it with an
+ * OutputFolderError (a code and a fix), after removing what it had begun: OUT is as it was.
+ * Expects OUT claimed by `claimOutFolder` (the CLI does it before the build reads anything).
  */
 export async function writeOutputs(
   outDir: string,
-  site: ReadonlyMap<string, string | Uint8Array>,
-  partnerReports: ReadonlyMap<string, { html: string; json: string }>,
+  outputs: BuildOutputs,
   manifest: BuildManifest,
   effects: Effects,
 ): Promise<void> {
-  await recoverOutputs(outDir, effects);
   const staging = `${outDir}/${STAGING}`;
-  for (const [p, content] of outputFiles(site, partnerReports)) await effects.writeFile(`${staging}/${p}`, content);
-  await effects.writeFile(`${staging}/build.json`, manifestJson(manifest));
-  await effects.rename(staging, `${outDir}/${READY}`);
-  await swapReady(outDir, effects);
-}
-
-/**
- * Puts `out/` right after a build that was stopped while writing: a complete `.c2c-ready` is
- * swapped in (it is a whole, checked build), a half-written `.c2c-staging` and a leftover
- * `.c2c-retired` are removed. Returns what it did, for the log; empty when there was nothing to do.
- */
-export async function recoverOutputs(outDir: string, effects: Effects): Promise<string[]> {
-  const notes: string[] = [];
-  if (await effects.exists(`${outDir}/${READY}`)) {
-    await swapReady(outDir, effects);
-    notes.push(`finished swapping in the outputs of an interrupted build (${outDir}/${READY})`);
+  try {
+    await recoverOutputs(outDir, effects, swapReady);
+    for (const [p, content] of outputFiles(outputs)) await effects.writeFile(`${staging}/${p}`, content);
+    await effects.writeFile(`${staging}/${MANIFEST}`, manifestJson(manifest));
+  } catch (e) {
+    // Removing needs no free space: a full disk leaves nothing behind.
+    await effects.remove(staging).catch(() => {});
+    throw outputFault(e, outDir) ?? e;
   }
-  for (const leftover of [STAGING, RETIRED]) {
-    if (!(await effects.exists(`${outDir}/${leftover}`))) continue;
-    await effects.remove(`${outDir}/${leftover}`);
-    notes.push(`removed ${outDir}/${leftover}, left by an interrupted build`);
+  let notes: string[];
+  try {
+    notes = await publishStaged(outDir, effects);
+  } catch (e) {
+    throw outputFault(e, outDir) ?? e;
   }
   for (const note of notes) effects.log.info(`c2c: ${note}.`);
-  return notes;
 }
 
-/** Whether `out/` holds the leftovers of an interrupted build (see `recoverOutputs`). */
-export async function interruptedOutputs(outDir: string, effects: Effects): Promise<string[]> {
-  const found: string[] = [];
-  for (const leftover of [READY, STAGING, RETIRED])
-    if (await effects.exists(`${outDir}/${leftover}`)) found.push(`${outDir}/${leftover}`);
-  return found;
-}
-
-/** Moves each output from `.c2c-ready` into `out/`, retiring the old one; safe to run again after a kill. */
-async function swapReady(outDir: string, effects: Effects): Promise<void> {
-  const ready = `${outDir}/${READY}`;
-  const retired = `${outDir}/${RETIRED}`;
-  for (const name of SWAPPED) {
-    // Absent: swapped in before the interruption.
-    if (!(await effects.exists(`${ready}/${name}`))) continue;
-    if (await effects.exists(`${outDir}/${name}`)) {
-      await effects.remove(`${retired}/${name}`);
-      await effects.rename(`${outDir}/${name}`, `${retired}/${name}`);
-    }
-    await effects.rename(`${ready}/${name}`, `${outDir}/${name}`);
-  }
-  await effects.remove(ready);
-  await effects.remove(retired);
-}
-
-/** Every file of the site and the partner reports, by its path in `out/`, in code-point order. */
-export function outputFiles(
-  site: ReadonlyMap<string, string | Uint8Array>,
-  partnerReports: ReadonlyMap<string, { html: string; json: string }>,
-): [string, string | Uint8Array][] {
-  const files: [string, string | Uint8Array][] = [...site.entries()].map(([p, c]) => [`site/${p}`, c]);
-  for (const [partner, report] of partnerReports) {
-    files.push([`partners/${partner}/report.html`, report.html]);
-    files.push([`partners/${partner}/report.json`, report.json]);
-  }
+/** Every file of the site and the private outputs, by its path in OUT, in code-point order (build.json not). */
+export function outputFiles(outputs: BuildOutputs): [string, string | Uint8Array][] {
+  const files: [string, string | Uint8Array][] = [
+    ...[...outputs.site.entries()].map(([p, c]): [string, string | Uint8Array] => [`${SITE}/${p}`, c]),
+    ...[...outputs.private.entries()].map(([p, c]): [string, string | Uint8Array] => [`${PRIVATE}/${p}`, c]),
+  ];
   return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** `build.json` as written: two-space JSON and a final newline. */
+/** `private/build.json` as written: two-space JSON and a final newline. */
 export function manifestJson(manifest: BuildManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
@@ -239,6 +257,10 @@ export function manifestJson(manifest: BuildManifest): string {
 /** The sha256 of a file's bytes, as hex. */
 export function sha256Of(content: string | Uint8Array): string {
   return createHash("sha256").update(content).digest("hex");
+}
+
+function byteLength(content: string | Uint8Array): number {
+  return typeof content === "string" ? Buffer.byteLength(content) : content.length;
 }
 
 function sum(xs: number[]): number {

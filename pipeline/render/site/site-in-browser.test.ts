@@ -17,7 +17,8 @@ import { REPO_ROOT } from "../../test-support/load-fixture.ts";
  * reader with no network would open it: every page of both languages loads cleanly, charts turn
  * interactive under the page's CSP, axe-core finds no WCAG 2.1 AA violation, the keyboard reaches
  * everything, the language switch works, pages fit a phone. The run writes screenshots and the page
- * weights to `out/screenshots/` for a person to look at.
+ * weights to `.cache/screenshots/` for a person to look at (not `out/`: that is `npm start`'s output
+ * folder, which c2c builds only where it made it).
  */
 const executable = chromiumPath();
 if (!executable) {
@@ -26,7 +27,7 @@ if (!executable) {
 }
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const SHOTS = path.join(REPO_ROOT, "out", "screenshots");
+const SHOTS = path.join(REPO_ROOT, ".cache", "screenshots");
 const INDICATOR = "indicators/early-grade-reading.html";
 const MAIN_PAGES = ["index.html", INDICATOR, "data.html", "methods.html"];
 
