@@ -158,11 +158,13 @@ describe("the row cases through c2c build", () => {
     const lost = CASES.reduce((n, c) => n + c.lost, 0);
     expect(rows.counts.rowsRejected).toBe(lost);
     expect(rows.counts.rowsRead).toBe(rows.counts.rowsAccepted + rows.counts.rowsRejected);
-    const manifest = JSON.parse(readFileSync(path.join(dir, "out-rows", "build.json"), "utf8")) as {
+    const manifest = JSON.parse(readFileSync(path.join(dir, "out-rows", "private", "build.json"), "utf8")) as {
       counts: BuildJson["counts"];
     };
     expect(manifest.counts.rowsRejected).toBe(lost);
-    const report = JSON.parse(readFileSync(path.join(dir, "out-rows", "partners", "nul-byte", "report.json"), "utf8"));
+    const report = JSON.parse(
+      readFileSync(path.join(dir, "out-rows", "private", "partners", "nul-byte", "report.json"), "utf8"),
+    );
     expect([report.totals.rowsRead, report.totals.rowsAccepted, report.totals.rowsRejected]).toEqual([150, 149, 1]);
   }, 180_000);
 
@@ -210,7 +212,7 @@ describe("the configuration cases through c2c build", () => {
         withoutSources(path.join(data, name)),
       );
     const report = JSON.parse(
-      readFileSync(path.join(dir, "out-combine", "partners", "riverside-usd", "report.json"), "utf8"),
+      readFileSync(path.join(dir, "out-combine", "private", "partners", "riverside-usd", "report.json"), "utf8"),
     );
     const issues = report.files.flatMap(
       (f: { path: string; issues: { code: string; lines: number[]; message: string }[] }) =>
