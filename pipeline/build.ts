@@ -24,6 +24,7 @@
  */
 import path from "node:path";
 import { buildObservations } from "./aggregate/build-observations.ts";
+import { combineGroups, takeOutCombinedRepeats } from "./aggregate/combined-files.ts";
 import { findImplausibleChanges, resolveConflicts } from "./aggregate/cross-checks.ts";
 import { mergePartials } from "./aggregate/partial-counts.ts";
 import { deriveObservations, summarizeIndicators } from "./derive/derive-observations.ts";
@@ -226,8 +227,15 @@ async function buildWith(
   } finally {
     await pool?.terminate();
   }
-  // 6. roll the partial counts up into the observation table, after the cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins
-  const resolved = resolveConflicts(mergePartials(partials), project.indicators, project.precedence);
+  // 5. the files of a combined extract (a district's schools) are one file: a row one repeats from another counts once
+  await takeOutCombinedRepeats(discovery.files, files, partials, project, effects, options.onProgress);
+  // 6. roll the partial counts up into the observation table, after the cross-file checks: a cell sent twice is settled by precedence or withheld, never last-write-wins; combined files add up
+  const resolved = resolveConflicts(
+    mergePartials(partials),
+    project.indicators,
+    project.precedence,
+    combineGroups(discovery.files),
+  );
   const all = buildObservations(resolved.partials, project.config);
   attachIssues(files, [
     ...resolved.issues,

@@ -157,7 +157,12 @@ export async function readFileRows(
   try {
     try {
       // An agency file with a mapping is reshaped into the schema's layout as it is read.
-      outcome = await readerFor(file.extract, schema, project)(
+      outcome = await readerFor(
+        file.extract,
+        schema,
+        project,
+        file.partner,
+      )(
         segment ? segment.bytes : effects.readStream(absolute),
         {
           schema,
@@ -410,7 +415,7 @@ function detach(s: string): string {
 }
 
 /** A file's row validator and normalizer, built once for its schema, partner and vocabularies. */
-function rowCheckers(
+export function rowCheckers(
   file: PartnerFile,
   project: Project,
   options: Parameters<typeof createNormalizer>[7],

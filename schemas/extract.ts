@@ -57,12 +57,24 @@ export const ExtractRolesSchema = z.strictObject({
   fixedDimension: DimensionSchema.optional(),
 });
 
-/** A check across fields of one row: `field` may not exceed `limit`. */
-export const RowCheckSchema = z.strictObject({
-  type: z.literal("not-greater"),
-  field: SnakeIdSchema,
-  limit: SnakeIdSchema,
-});
+/**
+ * A check across fields of one row: `not-greater`, `field` may not exceed `limit`; `requires`, the
+ * yes/no `field` may be yes only where the yes/no `requires` is yes (proficient only where tested),
+ * `because` saying why in the partner's words.
+ */
+export const RowCheckSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("not-greater"),
+    field: SnakeIdSchema,
+    limit: SnakeIdSchema,
+  }),
+  z.strictObject({
+    type: z.literal("requires"),
+    field: SnakeIdSchema,
+    requires: SnakeIdSchema,
+    because: z.string().min(1).optional(),
+  }),
+]);
 
 /**
  * An extract schema: the shape of one kind of partner file. Record-level files have one row per

@@ -7,7 +7,7 @@ import {
   SnakeIdSchema,
   YearSchema,
 } from "./common.ts";
-import { CountedQuantitySchema, PrivacyOverrideSchema } from "./privacy.ts";
+import { CountedQuantitySchema, MinimumCountSchema, PrivacyOverrideSchema } from "./privacy.ts";
 
 /** How a record-level extract feeds an indicator: safe expressions over the row's fields. */
 export const RecordSourceSchema = z.strictObject({
@@ -86,7 +86,7 @@ export const IndicatorSchema = z
       year: YearSchema,
     }),
     /** Overrides the partnership's minimum count for this indicator; the same as `privacy.minimumCount`. */
-    minimumN: z.number().int().min(1).optional(),
+    minimumN: MinimumCountSchema.optional(),
     /** Overrides any part of the partnership's privacy policy for this indicator. */
     privacy: PrivacyOverrideSchema.optional(),
     dimensions: z.array(DimensionSchema).default([]),

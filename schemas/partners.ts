@@ -26,8 +26,9 @@ export const PartnerExtractSchema = z.strictObject({
   years: z.enum(["folder", "any"]).default("folder"),
   /**
    * When two or more files of this extract arrive for the same year: `replace` reads only the newest
-   * (a corrected file replaces the first; the report says so), `combine` reads them all (a partner
-   * that sends one file per school).
+   * (a corrected file replaces the first; the report says so), `combine` reads them all and adds
+   * them up as one file (a partner that sends one file per school): a record one of them repeats
+   * from another is counted once, and reported.
    */
   versions: z.enum(["replace", "combine"]).default("replace"),
   /**

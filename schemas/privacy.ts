@@ -36,12 +36,27 @@ export const CodingSchema = z
 export type Coding = z.output<typeof CodingSchema>;
 
 /**
+ * The smallest minimum count c2c accepts: below 3, a published count can be one child's outcome,
+ * or two children's who each learn the other's ("2 of 2"), which no small-number policy allows.
+ * Policies in use start at 5 or 10 (11 for health data); 3 is the floor, not a recommendation.
+ */
+export const MINIMUM_COUNT_FLOOR = 3;
+
+/** A minimum count, at or above the floor. */
+export const MinimumCountSchema = z
+  .number()
+  .int()
+  .min(MINIMUM_COUNT_FLOOR, {
+    error: `a minimum count below ${MINIMUM_COUNT_FLOOR} would publish figures about one or two people (1 of 1, 2 of 2), so c2c does not build with it: use ${MINIMUM_COUNT_FLOOR} or more (10 is common; 11 for health data)`,
+  });
+
+/**
  * `privacy:` in `c2c.config.yaml`: the small-number policy for the whole partnership. Every key is
  * optional; `{ minimumCount: 10 }` alone is a complete policy.
  */
 export const PrivacyPolicySchema = z.strictObject({
   /** No published count (children, cases) may be below this; health data commonly uses 11. */
-  minimumCount: z.number().int().min(1).default(10),
+  minimumCount: MinimumCountSchema.default(10),
   /**
    * Which of a cell's counts must reach `minimumCount`. All three by default, so that neither a
    * small group nor "all" or "none" of a group (0 of 12, 12 of 12) is ever shown.
@@ -57,7 +72,7 @@ export type PrivacyPolicy = z.output<typeof PrivacyPolicySchema>;
 /** `privacy:` in an indicator's YAML: any key given replaces the partnership's for that indicator. */
 export const PrivacyOverrideSchema = z.strictObject({
   /** Overrides `privacy.minimumCount` (and the older `minimumN`) for this indicator. */
-  minimumCount: z.number().int().min(1).optional(),
+  minimumCount: MinimumCountSchema.optional(),
   /** Overrides `privacy.counted`. */
   counted: z.array(CountedQuantitySchema).min(1).optional(),
   /** Overrides any of `privacy.reliability`'s keys. */

@@ -43,6 +43,32 @@ const DISTRICT = "data/2025/north-sd/outcomes-2025.csv";
 const STATE = "data/2025/state-portal/outcomes-2025.csv";
 
 describe("resolveConflicts", () => {
+  it("adds up the figures of a combined extract's files (a district's schools), cell by cell, with each file a source", () => {
+    const SCHOOL_A = "data/2025/north-sd/assessment-2025-school-014.csv";
+    const SCHOOL_B = "data/2025/north-sd/assessment-2025-school-022.csv";
+    const combined = new Map([
+      [SCHOOL_A, "north-sd 2025 assessment"],
+      [SCHOOL_B, "north-sd 2025 assessment"],
+    ]);
+    const merged = mergePartials([
+      partial([["north", "", "all", 40, 100, 0, SCHOOL_A]]),
+      partial([["north", "", "all", 30, 50, 0, SCHOOL_B]]),
+    ]);
+    const { partials, issues } = resolveConflicts(merged, indicators, [], combined);
+    expect(issues).toEqual([]);
+    const [cell] = buildObservations(partials, config).filter((o) => o.geo_level === "district");
+    expect(cell).toMatchObject({ numerator: 70, denominator: 150, flag: "ok", sources: [SCHOOL_A, SCHOOL_B] });
+    // Another sender's figure is compared with the combined files' sum: here it agrees.
+    const withState = mergePartials([merged, partial([["north", "", "all", 70, 150, 0, STATE]])]);
+    const again = resolveConflicts(withState, indicators, [], combined);
+    expect(again.issues.map((i) => [i.file, i.code])).toEqual([[STATE, "repeated-submission"]]);
+    const [counted] = buildObservations(again.partials, config).filter((o) => o.geo_level === "district");
+    expect(counted).toMatchObject({ numerator: 70, denominator: 150 });
+    // Not combined, the two files' figures conflict, and neither is published.
+    const apart = resolveConflicts(merged, indicators, []);
+    expect(apart.issues.map((i) => i.code)).toEqual(["conflicting-submission", "conflicting-submission"]);
+  });
+
   it("withholds a cell two partners sent with different figures, and tells both", () => {
     const merged = mergePartials([
       partial([["north", "", "all", 40, 100, 0, DISTRICT]]),

@@ -47,11 +47,14 @@ function counts(row: PartialRow): string {
  * Finds cells sent by more than one file (two partners, or one partner in two extracts). Identical
  * figures are counted once. Different figures are never settled by whichever came last: the
  * partner listed first in `precedence` wins; without one, the cell is withheld and each sender is told.
+ * Files that `combined` puts in one group (the files of a `versions: combine` extract, one partner
+ * and year: a district's schools) are one sender: their figures for a cell are added, not compared.
  */
 export function resolveConflicts(
   merged: PartialCounts,
   indicators: readonly Indicator[],
   precedence: readonly string[],
+  combined: ReadonlyMap<string, string> = new Map(),
 ): { partials: PartialCounts; issues: Issue[] } {
   const titles = new Map(indicators.map((i) => [i.id, i.shortTitle]));
   const rows = merged.objects() as unknown as PartialRow[];
@@ -59,7 +62,9 @@ export function resolveConflicts(
     `${r.indicator}\u0000${r.year}\u0000${r.district}\u0000${r.school}\u0000${r.dimension}\u0000${r.group}`;
   const byCell = new Map<string, PartialRow[]>();
   for (const r of rows) byCell.set(cellKey(r), [...(byCell.get(cellKey(r)) ?? []), r]);
-  if ([...byCell.values()].every((list) => list.length === 1)) return { partials: merged, issues: [] };
+  const senderOf = (r: PartialRow) => combined.get(r.source) ?? r.source;
+  const oneSender = (list: readonly PartialRow[]) => list.every((r) => senderOf(r) === senderOf(list[0] as PartialRow));
+  if ([...byCell.values()].every(oneSender)) return { partials: merged, issues: [] };
 
   const issues: Issue[] = [];
   const columns = emptyPartialColumns();
@@ -75,40 +80,67 @@ export function resolveConflicts(
     return at < 0 ? Number.POSITIVE_INFINITY : at;
   };
   for (const list of byCell.values()) {
-    if (list.length === 1) {
-      push(list[0] as PartialRow);
+    if (oneSender(list)) {
+      for (const r of list) push(r);
       continue;
     }
-    const sorted = [...list].sort((a, b) => rank(a) - rank(b) || (a.source < b.source ? -1 : 1));
-    const first = sorted[0] as PartialRow;
-    const detail = describeCell(first, titles);
-    const same = sorted.every(
-      (r) => r.numerator === first.numerator && r.denominator === first.denominator && r.withheld === first.withheld,
+    // Each sender's figure: a combined group's files added up, under the name of its first file.
+    const bySender = new Map<string, { sum: PartialRow; rows: PartialRow[] }>();
+    for (const r of list) {
+      const held = bySender.get(senderOf(r));
+      if (held === undefined) bySender.set(senderOf(r), { sum: { ...r }, rows: [r] });
+      else {
+        held.rows.push(r);
+        held.sum.numerator += r.numerator;
+        held.sum.denominator += r.denominator;
+        held.sum.withheld += r.withheld;
+        if (r.source < held.sum.source) held.sum.source = r.source;
+      }
+    }
+    const senders = [...bySender.values()].sort(
+      (a, b) => rank(a.sum) - rank(b.sum) || (a.sum.source < b.sum.source ? -1 : 1),
+    );
+    const first = senders[0] as { sum: PartialRow; rows: PartialRow[] };
+    const detail = describeCell(first.sum, titles);
+    const same = senders.every(
+      ({ sum }) =>
+        sum.numerator === first.sum.numerator &&
+        sum.denominator === first.sum.denominator &&
+        sum.withheld === first.sum.withheld,
     );
     if (same) {
-      push(first);
-      for (const r of sorted.slice(1))
-        issues.push(
-          makeIssue(
-            "repeated-submission",
-            { partner: partnerOfSource(r.source), file: r.source },
-            { detail, value: counts(r), other: first.source },
-          ),
-        );
+      for (const r of first.rows) push(r);
+      for (const { sum, rows: sent } of senders.slice(1))
+        for (const r of sent)
+          issues.push(
+            makeIssue(
+              "repeated-submission",
+              { partner: partnerOfSource(r.source), file: r.source },
+              { detail, value: counts(sum), other: first.sum.source },
+            ),
+          );
       continue;
     }
-    const winner = rank(first) < Number.POSITIVE_INFINITY && rank(first) < rank(sorted[1] as PartialRow) ? first : null;
-    if (winner) push(winner);
-    else push(first, { numerator: 0, denominator: 0, withheld: 1, source: first.source });
-    for (const r of sorted) {
-      const other = sorted.find((o) => o !== r) as PartialRow;
-      issues.push(
-        makeIssue(
-          "conflicting-submission",
-          { partner: partnerOfSource(r.source), file: r.source },
-          { detail, value: counts(r), other: other.source, expected: counts(other), count: r === winner ? 1 : 0 },
-        ),
-      );
+    const second = senders[1] as { sum: PartialRow };
+    const winner = rank(first.sum) < Number.POSITIVE_INFINITY && rank(first.sum) < rank(second.sum) ? first : null;
+    if (winner) for (const r of winner.rows) push(r);
+    else push(first.sum, { numerator: 0, denominator: 0, withheld: 1, source: first.sum.source });
+    for (const sender of senders) {
+      const other = (senders.find((o) => o !== sender) as { sum: PartialRow }).sum;
+      for (const r of sender.rows)
+        issues.push(
+          makeIssue(
+            "conflicting-submission",
+            { partner: partnerOfSource(r.source), file: r.source },
+            {
+              detail,
+              value: counts(sender.sum),
+              other: other.source,
+              expected: counts(other),
+              count: sender === winner ? 1 : 0,
+            },
+          ),
+        );
     }
   }
   return { partials: partialTable(columns), issues };

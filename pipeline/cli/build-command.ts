@@ -3,7 +3,7 @@ import { type BuildResult, build, UnknownIndicatorError } from "../build.ts";
 import type { Effects } from "../effects.ts";
 import { ENGINE_NAMES, type EngineName } from "../engine/counting-engine.ts";
 import { readLimitsHelp } from "../files/read-limits.ts";
-import { countSeverity } from "../issues/catalogue.ts";
+import { CONFIGURATION_CODES, countSeverity, formatIssue, type Issue } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import type { Observation } from "../observation.ts";
 import { workerCount } from "../parallel/worker-pool.ts";
@@ -61,8 +61,9 @@ ${readLimitsHelp(21)}
   -h, --help         show this help
 
 Exit status: 0 when the site was written, 1 when it was not (OUT refused, a disk fault, a project to
-fix), 2 for a mistake in the command. Ctrl-C or SIGTERM stops it at once, leaving OUT as it was
-(status 130, 143).
+fix) or when partners.yaml needs a fix (a mapping reads a column a partner's file does not have:
+the site is written without that file's rows), 2 for a mistake in the command. Ctrl-C or SIGTERM
+stops it at once, leaving OUT as it was (status 130, 143).
 
 c2c reads only regular files inside the project: a link that leads out of it, a FIFO, a device,
 a socket, a folder c2c may not read, is never opened, and is an error in that partner's report.
@@ -221,13 +222,22 @@ async function runLockedBuild(
   stdout(
     options.json ? `${JSON.stringify(summaryJson(result, outDir), null, 2)}\n` : summarize(result, outDir, terminal),
   );
-  return 0;
+  return configurationIssues(result).length > 0 ? 1 : 0;
 }
+
+/** Problems in the partnership's configuration found in its partners' files: the build exits 1 for them. */
+function configurationIssues(result: BuildResult): Issue[] {
+  return result.files.flatMap((f) => f.issues.filter((i) => CONFIGURATION_CODES.has(i.code)));
+}
+
+/** Files listed in a summary one by one; the rest are counted (--json lists every one). */
+const LISTED_FILES = 20;
 
 /** What `--json` prints: the manifest's counts with per-partner and per-indicator figures. */
 export function summaryJson(result: BuildResult, outDir: string) {
+  const configuration = configurationIssues(result);
   return {
-    ok: true,
+    ok: configuration.length === 0,
     site: path.join(outDir, "site"),
     private: path.join(outDir, "private"),
     threads: result.threads,
@@ -260,6 +270,8 @@ export function summaryJson(result: BuildResult, outDir: string) {
     }),
     counts: result.manifest.counts,
     issues: result.manifest.issues,
+    configuration: configuration.map(({ file, line, code, message, fix }) => ({ file, line, code, message, fix })),
+    unplaced: result.discovery.issues.map(({ file, code, message, fix }) => ({ file, code, message, fix })),
   };
 }
 
@@ -385,10 +397,20 @@ export function summarize(result: BuildResult, outDir: string, terminal: Termina
     `Cells: ${fmt(c.cells)}, ${fmt(c.cellsPublished)} published${c.coded > 0 ? `, ${fmt(c.coded)} shown only as below or above a share` : ""}; ${fmt(c.suppressedPrimary + c.suppressedComplementary + c.suppressedAudit)} hidden by c2c (${fmt(c.suppressedPrimary)} below the minimum count, ${fmt(c.suppressedComplementary)} to stop subtraction${c.suppressedAudit > 0 ? `, ${fmt(c.suppressedAudit)} found by the exact check` : ""}), ${fmt(c.sourceSuppressed)} withheld by partners, ${fmt(c.incomplete)} incomplete.`,
   );
   lines.push(...privacyLines(result));
-  if (result.discovery.issues.length > 0)
+  const unplaced = result.discovery.issues;
+  if (unplaced.length > 0) {
+    lines.push(`${plural(unplaced.length, "file")} in data/ could not be placed:`);
+    lines.push(...listed(unplaced));
+  }
+  const configuration = configurationIssues(result);
+  if (configuration.length > 0) {
     lines.push(
-      `${plural(result.discovery.issues.length, "file")} in data/ could not be placed; see the partner reports.`,
+      terminal.red(
+        `${plural(configuration.length, "problem")} in partners.yaml to fix: the partnership's configuration, not the partners' files. The site was written without the rows of the files it concerns:`,
+      ),
     );
+    lines.push(...listed(configuration));
+  }
   lines.push(
     `Site:            ${path.join(outDir, "site", "index.html")} (public: publish ${path.join(outDir, "site")}/ only)`,
   );
@@ -396,6 +418,14 @@ export function summarize(result: BuildResult, outDir: string, terminal: Termina
     `Partner reports: ${path.join(outDir, "private", "partners")}/<partner>/report.html (private: send each partner its own)`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** Issues as `file:line: severity: message [code]`, indented, the first `LISTED_FILES`; then how many more. */
+function listed(issues: readonly Issue[]): string[] {
+  const out = issues.slice(0, LISTED_FILES).map((i) => `  ${formatIssue(i)}`);
+  if (issues.length > LISTED_FILES)
+    out.push(`  ... and ${fmt(issues.length - LISTED_FILES)} more (--json lists them all).`);
+  return out;
 }
 
 /**

@@ -46,6 +46,19 @@ describe("c2c check without a project", () => {
     expect(json.issues.filter((i) => i.code === "missing-column" || i.code === "unknown-column")).toEqual([]);
   });
 
+  it("reads Excel's `sep=;` first line as the delimiter, and finds the extract from the header after it", () => {
+    const file = write("sep-students-2025.csv", [
+      "sep=;",
+      ...[BENCH_HEADER, ...rows].map((l) => l.replaceAll(",", ";")),
+    ]);
+    const json = JSON.parse(check([file, "--json"]).stdout) as {
+      schema: string;
+      rowsRead: number;
+      rowsAccepted: number;
+    };
+    expect([json.schema, json.rowsRead]).toEqual(["student-assessment", 40]);
+  });
+
   it("counts in its JSON every issue, past the first 1,000 of a problem it lists", () => {
     const race = BENCH_HEADER.split(",").indexOf("race_ethnicity");
     const martian = [...benchLines(1500, 9)].map((line) => {

@@ -21,7 +21,7 @@ import { editDistance } from "../normalize/vocabulary-index.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
 import { decodeChunks } from "../read/decode-text.ts";
 import { mapHeader } from "../read/map-header.ts";
-import { detectDelimiter } from "../read/read-partner-file.ts";
+import { detectDelimiter, sepLine } from "../read/parse-rows.ts";
 import { parseSchoolYear } from "../validate/parse-values.ts";
 import { type Command, flag, stringOption } from "./command.ts";
 import { plural } from "./format.ts";
@@ -403,7 +403,8 @@ export function formatCheck(result: FileResult, schema: string, maxLines: number
   lines.push("");
   lines.push(
     // A file stopped at its header was not read: "0 rows read" would sound like an empty file.
-    result.rowsRead === 0 && result.issues.some((i) => i.code === "missing-column")
+    result.rowsAccepted === 0 &&
+      result.issues.some((i) => i.code === "missing-column" || i.code === "mapping-column-missing")
       ? `${result.path} (${schema}): its rows were not read, as its header row must be fixed first; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`
       : `${result.path} (${schema}): ${plural(result.rowsRead, "row")} read, ${result.rowsAccepted.toLocaleString("en-US")} would be accepted, ${result.rowsRejected.toLocaleString("en-US")} left out; ${plural(errors, "error")}, ${plural(count("warning"), "warning")}.`,
   );
@@ -448,15 +449,18 @@ async function guessSchema(file: string, extracts: ExtractSchema[], effects: Eff
   try {
     for await (const text of decodeChunks(effects.readStream(file), () => {})) {
       head += text;
-      if (head.includes("\n") || head.length > 65536) break;
+      // Two lines: a `sep=` line may come before the header.
+      if (head.indexOf("\n") !== head.lastIndexOf("\n") || head.length > 65536) break;
     }
   } catch {
     return { kind: "unreadable" };
   }
-  // Old Mac exports end lines with a lone CR.
-  const headerRow = (head.split(/\r\n|\r|\n/)[0] ?? "").replace(/^\uFEFF/, "");
+  // Old Mac exports end lines with a lone CR; Excel's `sep=;` first line names the delimiter, before the header.
+  const text = head.replace(/^\uFEFF/, "");
+  const sep = sepLine(text);
+  const headerRow = text.slice(sep?.length ?? 0).split(/\r\n|\r|\n/)[0] ?? "";
   if (headerRow.trim() === "") return { kind: "unreadable" };
-  const delimiter = detectDelimiter(headerRow);
+  const delimiter = sep?.delimiter ?? detectDelimiter(headerRow);
   const cells = headerRow.split(delimiter).map((c) => c.replace(/^"|"$/g, ""));
   const scored = extracts
     .map((schema) => {

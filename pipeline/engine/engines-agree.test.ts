@@ -88,6 +88,61 @@ describe("the DuckDB engine and the builtin engine", () => {
     expectSameBuild(builtin, duckdb);
   }, 120_000);
 
+  it("read a file's bad spots, and add up combined files with a row repeated across them, the same", async () => {
+    const lines = [...benchLines(3000, 13)];
+    const enc = new TextEncoder();
+    // A NUL, a byte of Windows-1252, a line past the limit, a quote that never closes, contradictory flags.
+    const spotted = lines.slice(0, 1500).map((line, i) => {
+      if (i === 10) return enc.encode(line.replace(",0601,", ",06\u000001,"));
+      if (i === 20) return new Uint8Array([...enc.encode(line.slice(0, 12)), 0xe9, ...enc.encode(line.slice(12))]);
+      if (i === 30) return enc.encode(`${"x".repeat((1 << 20) + 5)}\n${line}`);
+      if (i === 40) return enc.encode(line.replace(/,([^,]*),ELA,|,([^,]*),Math,/, (m) => m.replace(/^,/, ',"')));
+      if (i === 50) return enc.encode([...line.split(",").slice(0, 11), "N", "Y"].join(","));
+      return enc.encode(line);
+    });
+    // A letter of UTF-8 first: the file is UTF-8, and its one byte of Windows-1252 a bad spot.
+    spotted.unshift(enc.encode("99999999,2024-25,0601,Peña,3,ELA,HI,F,N,N,N,Y,Y"));
+    const withEol = (rows: Uint8Array[], head: string) =>
+      new Uint8Array([...enc.encode(`${head}\n`), ...rows.flatMap((r) => [...r, 0x0a])]);
+    // The second combined file sends 200 of the first's students again.
+    // (Half of them with another school: the same key with other values.)
+    const again = lines.slice(100, 300).map((l, i) => (i % 2 === 0 ? l : l.split(",").with(3, "999").join(",")));
+    const second = [...lines.slice(1500), ...again].map((l) => enc.encode(l));
+    const project = () =>
+      memoryEffects(
+        {
+          "/project/c2c.config.yaml": BENCH_CONFIG_YAML,
+          "/project/partners.yaml": BENCH_PARTNERS_YAML.replace(
+            'files: "assessment-*.csv"',
+            'files: "assessment-*.csv", versions: combine',
+          ),
+          "/project/data/2025/district/assessment-2025-a.csv": withEol(spotted, `sep=,\n${BENCH_HEADER}`),
+          "/project/data/2025/district/assessment-2025-b.csv": withEol(second, BENCH_HEADER),
+        },
+        { readDisk: true },
+      );
+    const [builtin, duckdb] = [await buildWith("builtin", project), await buildWith("duckdb", project)];
+    const codes = new Set(builtin.files.flatMap((f) => f.issues.map((i) => i.code)));
+    for (const code of [
+      "bad-bytes",
+      "encoding-mixed",
+      "row-too-long",
+      "parse-error",
+      "contradictory-flags",
+      "duplicate-key",
+      "duplicate-row",
+    ])
+      expect(codes.has(code as never), code).toBe(true);
+    const [a, b] = builtin.files;
+    expect(a?.rowsRead).toBe(1502);
+    expect(
+      b?.issues.filter((i) => i.message.includes("of `data/2025/district/assessment-2025-a.csv`")).length,
+    ).toBeGreaterThan(150);
+    expect(builtin.files.every((f) => f.rowsRead === f.rowsAccepted + f.rowsRejected)).toBe(true);
+    expect(builtin.files.flatMap((f) => f.issues).some((i) => i.code === "conflicting-submission")).toBe(false);
+    expectSameBuild(builtin, duckdb);
+  }, 120_000);
+
   it("keep the first 1,000 of a problem with their lines and count the rest, the same way", async () => {
     // 3,000 students, then every one of them again: 3,000 rows that repeat an earlier row exactly.
     const lines = [...benchLines(3000, 11)];

@@ -26,6 +26,8 @@ export interface CatalogueEntry {
 }
 
 const q = (v: string | undefined) => (v === undefined ? "" : `\`${v}\``);
+/** Where a repeated row's first line is in another file: ` of \`data/…/file.csv\``. */
+const inFile = (p: IssueParams) => (p.detail === undefined ? "" : ` of ${q(p.detail)}`);
 /** A count as a person reads it: 2,112. */
 const n = (v: number | undefined) => (v === undefined ? "" : v.toLocaleString("en-US"));
 
@@ -79,15 +81,30 @@ export const ISSUE_CATALOGUE = {
   },
   "parse-error": {
     severity: "error",
-    message: (p) => `The file could not be split into rows and columns: ${p.detail ?? "malformed CSV"}.`,
-    fix: () => 'Look for a quote mark (") that is opened but never closed near this line, and export the file again.',
+    message: (p) => `The row could not be split into columns: ${p.detail ?? "malformed CSV"}.`,
+    fix: () =>
+      'Look for a quote mark (") that is opened but never closed on this line: delete it, or close it where the value ends, and export the file again.',
   },
   "row-too-long": {
     severity: "error",
     message: (p) =>
-      `A row runs on for more than ${p.expected ?? "1 MB"} without a line break, so the file could not be read.`,
+      `This row runs on for more than ${p.expected ?? "1 MB"} without a line break, so it was skipped and not used; the rows after it were read.`,
     fix: () =>
-      "Check that this is the CSV export of the extract (not a database dump, a binary file, or a file whose line breaks were lost), and export it again.",
+      "Look at this line: a value may hold a whole document, or the line breaks between rows were lost. If most of the file is like this, check that it is the CSV export of the extract (not a database dump or a binary file), and export it again.",
+  },
+  "bad-bytes": {
+    severity: "error",
+    message: (p) =>
+      `The row has ${p.detail ?? "bytes that are not text"}${p.column ? ` in ${q(p.column)}` : ""}; the row was not used.`,
+    fix: () =>
+      "Retype the value (the character is invisible in most programs), or export the file again: bytes like this usually mean the file was damaged when it was copied or put together from parts.",
+  },
+  "encoding-mixed": {
+    severity: "warning",
+    message: (p) =>
+      `The row has bytes that are not UTF-8, as the rest of the file is; they were read as Windows-1252, which gives ${q(p.value)}${p.column ? ` in ${q(p.column)}` : ""}. The row was used: check that the value reads right.`,
+    fix: () =>
+      'Save the file again as "CSV UTF-8" so every line is in one encoding; a line pasted in from another program often brings its own.',
   },
   "too-many-errors": {
     severity: "error",
@@ -108,14 +125,25 @@ export const ISSUE_CATALOGUE = {
   },
   "duplicate-header": {
     severity: "error",
-    message: (p) => `The header ${q(p.value)} appears more than once; only the first column of that name was read.`,
-    fix: () => "Delete or rename the extra column so each header appears once.",
+    message: (p) =>
+      `The header ${q(p.value)} appears ${p.count !== undefined && p.count > 2 ? `${n(p.count)} times` : "more than once"}; ${p.other === "ignored" ? "no column of that name is part of the extract, and a name repeated so usually means columns were pasted or exported twice" : "only the first column of that name was read"}.`,
+    fix: (p) =>
+      p.count !== undefined && p.count > 2
+        ? "Delete or rename the extra columns so each header appears once."
+        : "Delete or rename the extra column so each header appears once.",
   },
   "missing-column": {
     severity: "error",
     message: (p) => `The required column ${q(p.column)} is missing, so no row of this file could be used.`,
     fix: (p) =>
       `Add a column headed ${q(p.column)}${p.detail ? ` (${p.detail})` : ""}; the template lists every column.`,
+  },
+  "mapping-column-missing": {
+    severity: "error",
+    message: (p) =>
+      `The partnership's mapping for this file in partners.yaml (${p.other ?? "the extract's mapping"}) reads a column headed ${q(p.column)}, which this file does not have${p.detail ? ` (its nearest header is ${q(p.detail)})` : ""}, so no row of this file could be used. This is the partnership's configuration, not the partner's file.`,
+    fix: (p) =>
+      `The partnership's data analyst corrects the column's name in partners.yaml${p.detail ? ` (to ${q(p.detail)}, if that is the column meant)` : ""}; only if the file should have that column does the partner need to send it again with it.`,
   },
   "unknown-column": {
     severity: "info",
@@ -180,14 +208,22 @@ export const ISSUE_CATALOGUE = {
   },
   "duplicate-row": {
     severity: "error",
-    message: (p) => `This row repeats line ${p.other} exactly; it was counted once.`,
+    message: (p) => `This row repeats line ${p.other}${inFile(p)} exactly; it was counted once.`,
     fix: () => "Delete the repeated row.",
   },
   "duplicate-key": {
     severity: "error",
     message: (p) =>
-      `This row has the same ${p.column} (${q(p.value)}) as line ${p.other} but different values; line ${p.other} was used and this row was not.`,
-    fix: (p) => `Keep the one correct row and delete the other; if line ${p.other} is the wrong one, correct it there.`,
+      `This row has the same ${p.column} (${q(p.value)}) as line ${p.other}${inFile(p)} but different values; line ${p.other}${inFile(p)} was used and this row was not.`,
+    fix: (p) =>
+      `Keep the one correct row and delete the other; if line ${p.other}${inFile(p)} is the wrong one, correct it there.`,
+  },
+  "contradictory-flags": {
+    severity: "error",
+    message: (p) =>
+      `The row says ${q(p.column)} is ${q(p.value)} but ${q(p.other)} is ${q(p.expected)}: ${p.detail ?? "the two cannot both be true"}; the row was not used.`,
+    fix: (p) =>
+      `Correct the one that is wrong: ${q(p.column)} can be yes only where ${q(p.other)} is yes (leave ${q(p.column)} blank or no otherwise).`,
   },
   "numerator-exceeds-denominator": {
     severity: "error",
@@ -282,6 +318,9 @@ export const ISSUE_CATALOGUE = {
 
 export type IssueCode = keyof typeof ISSUE_CATALOGUE;
 
+/** Problems in the partnership's own configuration found in a partner's file: the analyst fixes them, and the build says so. */
+export const CONFIGURATION_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>(["mapping-column-missing"]);
+
 /** One problem found in a partner's files, with where it is, what was seen, and how to fix it. */
 export interface Issue {
   code: IssueCode;
@@ -303,62 +342,7 @@ export interface Issue {
   count?: number;
 }
 
-/** How many of one problem a file keeps with their lines; the rest are counted on the last kept. */
-export const KEPT_PER_PROBLEM = 1000;
-
-/** How many occurrences an issue stands for. */
-export function occurrences(issue: Issue): number {
-  return issue.count ?? 1;
-}
-
-/** How many problems of a severity the issues stand for, counted ones included. */
-export function countSeverity(issues: readonly Issue[], severity: Severity): number {
-  let n = 0;
-  for (const i of issues) if (i.severity === severity) n += occurrences(i);
-  return n;
-}
-
-/** Issues of one problem share this key: the same code, column and wording, values and numbers aside. */
-export function problemKey(issue: Issue): string {
-  return [
-    issue.code,
-    issue.column ?? "",
-    issue.line === null ? "file" : "line",
-    wordingOf(issue.message, issue.value),
-    wordingOf(issue.fix, issue.value),
-  ].join("\u0000");
-}
-
-/** A message with the value it quotes and any numbers (lines, counts) replaced, for grouping. */
-function wordingOf(text: string, value: string | null): string {
-  const withoutValue = value === null || value === "" ? text : text.split(`\`${value}\``).join("`…`");
-  return withoutValue.replace(/\d+/g, "#");
-}
-
-/**
- * Keeps the first `KEPT_PER_PROBLEM` issues of each problem, in the order given, and counts any
- * later one on the last kept: `keep(issue)` says whether to store it.
- */
-export class ProblemFolder {
-  private readonly kept = new Map<string, { n: number; last: Issue }>();
-
-  keep(issue: Issue): boolean {
-    if (issue.line === null) return true;
-    const key = problemKey(issue);
-    const seen = this.kept.get(key);
-    if (seen === undefined) {
-      this.kept.set(key, { n: 1, last: issue });
-      return true;
-    }
-    if (seen.n < KEPT_PER_PROBLEM) {
-      seen.n++;
-      seen.last = issue;
-      return true;
-    }
-    seen.last.count = occurrences(seen.last) + occurrences(issue);
-    return false;
-  }
-}
+export { countSeverity, KEPT_PER_PROBLEM, occurrences, ProblemFolder, problemKey } from "./problem-folder.ts";
 
 export interface IssueLocation {
   partner?: string | null;
@@ -367,19 +351,47 @@ export interface IssueLocation {
   column?: string | null;
 }
 
-/** Builds an issue from the catalogue, so every message is worded in one place. */
+/** Partner text quoted in an issue (a value, a header) is cut to this many characters, with an ellipsis and its length. */
+export const QUOTED_CHARS = 200;
+
+/** Partner text as an issue quotes it: whole up to `QUOTED_CHARS` characters, else cut with an ellipsis. */
+export function quotedText(v: string): string {
+  if (v.length <= QUOTED_CHARS) return v;
+  // Never between the two halves of a surrogate pair.
+  const high = v.charCodeAt(QUOTED_CHARS - 1);
+  return `${v.slice(0, high >= 0xd800 && high <= 0xdbff ? QUOTED_CHARS - 1 : QUOTED_CHARS)}…`;
+}
+
+/**
+ * Builds an issue from the catalogue, so every message is worded in one place. The partner's own
+ * text (the value seen, a header) is quoted whole up to `QUOTED_CHARS` characters, and past that
+ * cut, with its length: a megabyte label is not copied into every report.
+ */
 export function makeIssue(code: IssueCode, where: IssueLocation, params: IssueParams = {}): Issue {
   const entry: CatalogueEntry = ISSUE_CATALOGUE[code];
+  const cut: [string, number][] = [];
+  const cap = (text: string | undefined): string | undefined => {
+    if (text === undefined || text.length <= QUOTED_CHARS) return text;
+    const shown = quotedText(text);
+    cut.push([shown, text.length]);
+    return shown;
+  };
+  const shown: IssueParams = { ...params };
+  if (params.value !== undefined) shown.value = cap(params.value) as string;
+  if (params.column !== undefined) shown.column = cap(params.column) as string;
+  const column = where.column !== undefined && where.column !== null ? (cap(where.column) as string) : null;
+  const withLengths = (text: string) =>
+    cut.reduce((t, [s, length]) => t.split(`\`${s}\``).join(`\`${s}\` (${n(length)} characters)`), text);
   return {
     code,
     severity: entry.severity,
     partner: where.partner ?? null,
     file: where.file ?? null,
     line: where.line ?? null,
-    column: where.column ?? params.column ?? null,
-    value: params.value ?? null,
-    message: entry.message(params),
-    fix: entry.fix(params),
+    column: column ?? shown.column ?? null,
+    value: shown.value ?? null,
+    message: withLengths(entry.message(shown)),
+    fix: withLengths(entry.fix(shown)),
   };
 }
 

@@ -283,7 +283,25 @@ function checkExtract(
   });
   schema.checks.forEach((c, i) => {
     need(`checks[${i}].field`, c.field);
-    need(`checks[${i}].limit`, c.limit);
+    if (c.type === "not-greater") {
+      need(`checks[${i}].limit`, c.limit);
+      return;
+    }
+    need(`checks[${i}].requires`, c.requires);
+    for (const [key, name] of [
+      ["field", c.field],
+      ["requires", c.requires],
+    ] as const) {
+      const type = schema.fields.find((f) => f.name === name)?.type;
+      if (type !== undefined && type !== "boolean")
+        errors.push({
+          file,
+          line: null,
+          key: `checks[${i}].${key}`,
+          message: `\`${name}\` is a ${type} field; a \`requires\` check compares two yes/no (boolean) fields.`,
+          fix: "Name boolean fields, or use `type: not-greater` to compare counts.",
+        });
+    }
   });
   if (schema.kind === "aggregate" && schema.roles.group === undefined && schema.roles.groupDimension !== undefined) {
     errors.push({

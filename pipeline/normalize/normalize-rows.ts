@@ -362,8 +362,14 @@ export function duplicateIssue(n: Normalizer, line: number, first: number, sameR
 
 /** The district code a mistyped one most likely meant: within two edits, and closer than any other. */
 function nearestCode(raw: string, codes: readonly string[]): { detail?: string } {
+  const key = normalizeLabel(raw);
   const scored = codes
-    .map((code) => ({ code, d: editDistance(normalizeLabel(raw), normalizeLabel(code)) }))
+    .map((code) => normalizeLabel(code))
+    // More than two characters longer or shorter is more than two edits away (a megabyte cell is near no code).
+    .map((code, i) => ({
+      code: codes[i] as string,
+      d: Math.abs(code.length - key.length) > 2 ? 3 : editDistance(key, code),
+    }))
     .sort((a, b) => a.d - b.d);
   const [best, next] = scored;
   if (!best || best.d > 2 || best.d === 0 || (next && next.d === best.d)) return {};

@@ -48,7 +48,10 @@ export function indexVocabulary(vocabulary: Vocabulary): VocabularyIndex {
     let best: string | undefined;
     let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
     for (const candidate of labels) {
-      const d = editDistance(key, normalizeLabel(candidate));
+      const other = normalizeLabel(candidate);
+      // Two labels are at least their difference in length apart: a megabyte label is near none.
+      if (Math.abs(key.length - other.length) >= bestDistance) continue;
+      const d = editDistance(key, other);
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;

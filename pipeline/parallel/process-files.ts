@@ -8,6 +8,7 @@ import { findSpilledRepeats } from "../normalize/key-spill.ts";
 import { findInSlots } from "../normalize/key-table.ts";
 import { finishFile, foldParts, hashFile, type ProcessedFile, SPILL_MIN_BYTES } from "../process-partner-file.ts";
 import { sniffEncoding } from "../read/decode-text.ts";
+import { sepLine } from "../read/parse-rows.ts";
 import { MAX_MISSHAPEN_ROWS } from "../read/read-partner-file.ts";
 import { mergeValidationState, newValidationState } from "../validate/validate-rows.ts";
 import { readSegment } from "./read-segment.ts";
@@ -140,7 +141,7 @@ export async function processFileInParts(
   spilled = all.flatMap((f) => (f.spill === null ? [] : [f.spill]));
   const last = all.length - 1;
   const whole =
-    all.every((f) => !f.failed && (f.linebreak === "" || f.linebreak === linebreak)) &&
+    all.every((f) => !f.failed && f.runaways === 0 && (f.linebreak === "" || f.linebreak === linebreak)) &&
     !(all[0] as SegmentFound).gaveUp &&
     all.every((f, k) => k === last || f.trailingBlank === 0) &&
     all.reduce((n, f) => n + f.misshapen, 0) < MAX_MISSHAPEN_ROWS;
@@ -196,6 +197,8 @@ export async function processFileInParts(
         trailingBlank: (all[last] as SegmentFound).trailingBlank,
         misshapen: all.reduce((n, f) => n + f.misshapen, 0),
         linebreak,
+        runaways: 0,
+        endedQuoted: false,
       },
       validation: foldParts(got.map((p) => p.validation)),
       normalization: foldParts(got.map((p) => p.normalization)),
@@ -340,10 +343,12 @@ export async function planSegments(
   if (sniffed?.encoding !== "utf-8") return null;
   let quoted = false;
   let headerBreak = -1;
+  // Excel's `sep=` first line comes before the header: every part reads both.
+  let lines = sepLine(new TextDecoder().decode(head.subarray(sniffed.bomLength, sniffed.bomLength + 256))) ? 2 : 1;
   for (let i = 0; i < head.length; i++) {
     const b = head[i] as number;
     if (b === QUOTE) quoted = !quoted;
-    else if (b === LF && !quoted) {
+    else if (b === LF && !quoted && --lines === 0) {
       headerBreak = i;
       break;
     } else if (b === CR && !quoted && head[i + 1] !== LF) return null;

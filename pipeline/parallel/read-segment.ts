@@ -66,6 +66,7 @@ export async function readSegment(
           linebreak: "",
           failed: true,
           gaveUp: false,
+          runaways: 0,
           keys: new Uint32Array(4),
           spill: null,
         }
@@ -76,6 +77,7 @@ export async function readSegment(
           linebreak: read.outcome.linebreak,
           failed: read.outcome.failed || failed,
           gaveUp: read.gaveUp,
+          runaways: read.outcome.runaways,
           keys: read.normalizer.keys?.release() ?? new Uint32Array(4),
           spill: read.spilled,
         },

@@ -48,8 +48,8 @@ export interface SegmentJob extends ProjectRef {
 /**
  * What a part's reading found that decides whether the parts can stand for the whole file, and
  * where its lines start: a part that failed, a file given up on, rows that do not line up with
- * the header, a blank row at a part's end, or another line break than the file's, send the file
- * back to one thread, which reads it as it always has.
+ * the header, a quote that never closes, a blank row at a part's end, or another line break than
+ * the file's, send the file back to one thread, which reads it as it always has.
  */
 export interface SegmentFound {
   records: number;
@@ -58,6 +58,8 @@ export interface SegmentFound {
   linebreak: string;
   failed: boolean;
   gaveUp: boolean;
+  /** Quotes that never closed in the part: the part may have started or ended inside a quoted value. */
+  runaways: number;
   /** The part's key table (its lines the part's own, from 2): to find rows that repeat earlier parts' rows. */
   keys: Uint32Array;
   /** Or, for a large file, the folder its keys were written to (the main thread removes it). */

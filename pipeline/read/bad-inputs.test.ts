@@ -444,6 +444,12 @@ describe("bad inputs: problems reported where they are", () => {
       accepted: 3,
     },
     {
+      file: "contradictory-flags.csv",
+      schema: "student-assessment",
+      expected: [[3, "proficient", "contradictory-flags"]],
+      accepted: 2,
+    },
+    {
       file: "numerator-exceeds-denominator.csv",
       expected: [[3, "met_count", "numerator-exceeds-denominator"]],
       accepted: 2,
@@ -454,6 +460,14 @@ describe("bad inputs: problems reported where they are", () => {
     const { triples, result } = await run(file, schema);
     expect(triples).toEqual(expected);
     expect(result.rowsAccepted).toBe(accepted);
+  });
+
+  it("contradictory-flags.csv: says which flags contradict each other, as the partner wrote them", async () => {
+    const { result } = await run("contradictory-flags.csv", "student-assessment");
+    expect(result.issues.find((i) => i.code === "contradictory-flags")?.message).toBe(
+      "The row says `proficient` is `Y` but `tested` is `N`: a student who was not tested has no score to be proficient by; the row was not used.",
+    );
+    expect([result.rowsRead, result.rowsAccepted, result.rowsRejected]).toEqual([3, 2, 1]);
   });
 
   it("missing-required-column.csv: reported once for 60 rows, and nothing else", async () => {
@@ -524,10 +538,10 @@ describe("bad inputs: problems reported where they are", () => {
     ]);
   });
 
-  it("runaway-quote.csv: a quote that never closes fails the file", async () => {
+  it("runaway-quote.csv: a quote that never closes costs its own row; the rows after it are read", async () => {
     const { triples, result } = await run("runaway-quote.csv");
     expect(triples.filter(([, , code]) => code === "parse-error")).toHaveLength(1);
-    expect(result.rowsAccepted).toBe(0);
+    expect([result.rowsRead, result.rowsAccepted, result.rowsRejected]).toEqual([4, 3, 1]);
   });
 
   // Found here: the parse error was numbered from the start of papaparse's chunk, not of the file.
@@ -544,11 +558,15 @@ describe("bad inputs: problems reported where they are", () => {
 
   // Bug: decode-text.ts sniffs the first 64 KiB and takes any invalid UTF-8 there as Windows-1252,
   // which decodes every byte. So a UTF-8 file (a real `ñ` on line 2) with one stray byte on line 4
-  // is read without an issue and line 2 turns into `PeÃ±a`: silently garbled.
-  it("invalid-utf8-line-4.csv: a byte that is not UTF-8 in a UTF-8 file is reported on its line", async () => {
+  // is read without an issue and line 2 turns into `PeÃ±a`: silently garbled. Then the byte failed
+  // the whole file; now it costs nothing but a warning on its line, naming the value as read.
+  it("invalid-utf8-line-4.csv: a byte that is not UTF-8 in a UTF-8 file is read as Windows-1252, with a warning on its line", async () => {
     const { triples, result } = await run("invalid-utf8-line-4.csv");
-    expect(triples).toEqual([[4, null, "encoding-error"]]);
-    expect(result.rowsAccepted).toBe(0);
+    expect(triples).toEqual([[4, "school_id", "encoding-mixed"]]);
+    expect(result.issues.find((i) => i.code === "encoding-mixed")?.message).toContain("`Escuela ÿNorte`");
+    expect([result.rowsRead, result.rowsAccepted]).toEqual([4, 4]);
+    const { values } = await typed("invalid-utf8-line-4.csv");
+    expect(values[0]?.school_id).toBe("Escuela Peña");
   });
 
   // Bug: validate-rows.ts finds duplicate keys on the codes as written, before normalize-rows.ts maps

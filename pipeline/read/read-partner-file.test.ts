@@ -68,12 +68,58 @@ describe("readPartnerFile", () => {
     expect(r1252.rows[0]?.cells[4]).toBe("Hispánico");
   });
 
-  it("fails a UTF-8 file with a bad byte after the first 64 KiB, naming its line", async () => {
+  it("reads a line with a byte that is not UTF-8, after the first 64 KiB, as Windows-1252, with a warning on its line", async () => {
     const good = `${HEADER}${"001,2025,0601,3,H,Y\n".repeat(4000)}`;
-    const bytes = new Uint8Array([...new TextEncoder().encode(good), 0xff, 0x0a]);
-    const { outcome, triples } = await read(bytes, 65536);
-    expect(outcome.failed).toBe(true);
-    expect(triples).toEqual([[4002, null, "encoding-error"]]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(good),
+      ...new TextEncoder().encode("002,2025,0601,3,"),
+      0xc9,
+      0x2c,
+      0x59,
+      0x0a,
+    ]);
+    const { outcome, triples, rows } = await read(bytes, 65536);
+    expect(outcome.failed).toBe(false);
+    expect(triples).toEqual([[4002, "race_ethnicity", "encoding-mixed"]]);
+    expect(rows).toHaveLength(4001);
+    expect(rows.at(-1)?.cells[4]).toBe("É");
+    expect(outcome.issues[0]?.message).toContain("`É`");
+  });
+
+  it("leaves out a row with a NUL byte or a byte that is no character, naming its line and column, and reads the rest", async () => {
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(`${HEADER}001,2025,0601,3,H,Y\n002,2025,0`),
+      0x00,
+      ...new TextEncoder().encode("601,3,H,Y\n003,2025,0601,3,"),
+      0x81,
+      ...new TextEncoder().encode(",Y\n004,2025,0601,3,H,N\n"),
+    ]);
+    for (const size of [3, 7, 4096]) {
+      const { outcome, triples, rows } = await read(bytes, size);
+      expect(rows.map((r) => r.line)).toEqual([2, 5]);
+      expect(triples).toEqual([
+        [3, "district_id", "bad-bytes"],
+        [4, "race_ethnicity", "bad-bytes"],
+      ]);
+      expect(outcome.issues[0]?.message).toContain("a NUL byte (0x00)");
+      expect(outcome.issues[1]?.message).toContain("the byte 0x81");
+      expect([outcome.rowsRead, outcome.failed]).toEqual([4, false]);
+    }
+  });
+
+  it("takes a `sep=` first line as the delimiter, not the header, and numbers the header line 1", async () => {
+    for (const [sep, d, eol] of [
+      [",", ",", "\n"],
+      [";", ";", "\r\n"],
+      ["\t", "\t", "\n"],
+      ["|", "|", "\r"],
+    ] as const) {
+      const text = `sep=${sep}${eol}${HEADER.trimEnd().replaceAll(",", d)}${eol}1${d}2025${d}0601${d}3${d}H${d}Y${eol}`;
+      const { rows, outcome, triples } = await read(text, 5);
+      expect(triples).toEqual([]);
+      expect(outcome.delimiter).toBe(d);
+      expect(rows).toEqual([{ line: 2, cells: ["1", "2025", "0601", "3", "H", "Y"] }]);
+    }
   });
 
   it("reports a missing required column once and reads no rows", async () => {
@@ -96,6 +142,29 @@ describe("readPartnerFile", () => {
     ]);
   });
 
+  it("reports each repeated header once, with how many times it appears, the first 100 names and a count of the rest", async () => {
+    const header = `student_id,school_year,district_id,grade,race,proficient,Grade,grade,${Array(100_000).fill("notes").join(",")}`;
+    const row = `1,2025,0601,3,H,Y,4,5,${Array(100_000).fill("").join(",")}`;
+    const { triples, outcome, rows } = await read(`${header}\n${row}\n`, 65536);
+    expect(triples).toEqual([
+      [1, "Grade", "duplicate-header"],
+      [1, "notes", "unknown-column"],
+      [1, "notes", "duplicate-header"],
+    ]);
+    expect(outcome.issues[0]?.message).toBe(
+      "The header `Grade` appears 3 times; only the first column of that name was read.",
+    );
+    expect(outcome.issues[2]?.message).toBe(
+      "The header `notes` appears 100,000 times; no column of that name is part of the extract, and a name repeated so usually means columns were pasted or exported twice.",
+    );
+    expect(rows[0]?.cells[3]).toBe("3");
+    const many = Array.from({ length: 150 }, (_, i) => `extra${i},extra${i}`).join(",");
+    const capped = await read(`${HEADER.trimEnd()},${many}\n`);
+    const repeated = capped.outcome.issues.filter((i) => i.code === "duplicate-header");
+    expect(repeated).toHaveLength(100);
+    expect(repeated.at(-1)?.count).toBe(51);
+  });
+
   it("reports ragged rows and blank rows, ignoring trailing empty cells and trailing blank lines", async () => {
     const { rows, triples } = await read(
       `${HEADER}1,2025,0601,3,H,Y,,\n\n2,2025,0601,3,H\n3,2025,0601,3,H,Y,extra\n4,2025,0601,3,H,N\n\n\n`,
@@ -115,11 +184,25 @@ describe("readPartnerFile", () => {
     ]);
   });
 
-  it("fails a quote that never closes, in bounded memory", async () => {
-    const runaway = `${HEADER}1,2025,0601,3,"H,Y\n${"x".repeat(300_000)}\n`;
-    const { outcome, rows } = await read(runaway, 4096, 100_000);
-    expect(outcome.failed).toBe(true);
-    expect(rows).toEqual([]);
-    expect(outcome.issues.map((i) => i.code)).toContain("parse-error");
+  it("leaves out the row of a quote that never closes, and a row past the limit, in bounded memory, and reads the rest", async () => {
+    const runaway = `${HEADER}1,2025,0601,3,"H,Y\n${"x".repeat(300_000)}\n5,2025,0601,3,H,N\n`;
+    const { outcome, rows, triples } = await read(runaway, 4096, 100_000);
+    expect(outcome.failed).toBe(false);
+    expect(rows.map((r) => r.line)).toEqual([4]);
+    expect(triples).toEqual([
+      [2, null, "parse-error"],
+      [3, null, "row-too-long"],
+    ]);
+    expect(outcome.runaways).toBe(1);
+  });
+
+  it("reads the rows a stray quote would pair with a later quote as rows", async () => {
+    const text = `${HEADER}1,2025,0601,3,"H,Y\n2,2025,0601,3,H,Y\n3,2025,0601,3,"B",N\n`;
+    const { rows, triples } = await read(text, 3);
+    expect(rows.map((r) => [r.line, r.cells[4]])).toEqual([
+      [3, "H"],
+      [4, "B"],
+    ]);
+    expect(triples).toEqual([[2, null, "parse-error"]]);
   });
 });

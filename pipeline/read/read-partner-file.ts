@@ -1,11 +1,9 @@
-import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
-import Papa from "papaparse";
 import type { ExtractSchema } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue, ProblemFolder } from "../issues/catalogue.ts";
-import { DecodeError, decodeChunks, type TextEncodingName } from "./decode-text.ts";
-import { guardRowLength, type RowTooLong } from "./guard-row-length.ts";
-import { mapHeader } from "./map-header.ts";
+import { type RowSpot, rejectsRow } from "./bad-spots.ts";
+import type { TextEncodingName } from "./decode-text.ts";
+import { columnName, type HeaderMapping, mapHeader } from "./map-header.ts";
+import { parseRows } from "./parse-rows.ts";
 
 /** One data row, its cells in the order of the schema's fields ("" where a column is absent). */
 export interface RawRow {
@@ -23,11 +21,11 @@ export interface ReadPosition {
 export interface ReadOptions {
   schema: ExtractSchema;
   where: IssueLocation;
-  /** Declared by the partner; detected from the header line when absent. */
+  /** Declared by the partner; else from the file's `sep=` line, else detected from the header line. */
   delimiter?: string | undefined;
   /**
-   * A row longer than this (in characters, quoted line breaks included) fails the file: a quote
-   * that never closes, a line that never breaks, or not a CSV file at all. Default 1 MiB.
+   * A row longer than this (in characters, quoted line breaks included) is cut there and skipped,
+   * as the one row it is: a line that never breaks, a value that holds a document. Default 1 MiB.
    */
   maxFieldChars?: number;
   /** Asked after each chunk of rows is handed on; true stops reading (the caller reports why). */
@@ -44,7 +42,10 @@ export interface ReadOutcome {
   /** Null when the file was not read to its end (it failed early); the caller hashes it then. */
   sha256: string | null;
   bytes: number;
-  /** Data rows seen, blank rows included. */
+  /**
+   * Data rows seen, blank rows at the end left out. A file whose header stops it has its rows
+   * counted still (none of them checked), so the rows it lost are counted.
+   */
   rowsRead: number;
   /** Rows read cleanly from the file and handed on (the validator may still reject them). */
   rowsPassed: number;
@@ -55,49 +56,40 @@ export interface ReadOutcome {
   records: number;
   /** Blank rows at the end, not counted in `rowsRead`. */
   trailingBlank: number;
-  /** Rows whose cells did not line up with the header. */
+  /** Rows that could not be used as rows: their cells did not line up with the header, or they had a bad spot. */
   misshapen: number;
-  /** The line break papaparse found ("" where it parsed nothing). */
+  /** The line break the rows were split at ("" where it parsed nothing). */
   linebreak: string;
+  /**
+   * Quotes that opened a value which never closed (each cost its row), and whether one was still
+   * open at the end: a part of a file read on its own can end so though the file does not.
+   */
+  runaways: number;
+  endedQuoted: boolean;
 }
 
-const DELIMITERS = [",", ";", "\t", "|"] as const;
-/** Characters handed to the parser at a time: the rows of one piece are validated and counted before the next. */
-const PARSE_PIECE = 64 * 1024;
-/** Past this many rows whose cells do not line up with the header, and more of them than good rows, the file is not read on. */
+/** Past this many rows that cannot be used as rows, and more of them than good rows, the file is not read on. */
 export const MAX_MISSHAPEN_ROWS = 1000;
 
-/** Text cut into pieces of at most PARSE_PIECE characters: the rows of one piece die young (a cheap collection), not with the whole megabyte. */
-function* pieces(text: string): Generator<string> {
-  if (text.length <= PARSE_PIECE) yield text;
-  else for (let at = 0; at < text.length; at += PARSE_PIECE) yield text.slice(at, at + PARSE_PIECE);
-}
+export { detectDelimiter } from "./parse-rows.ts";
 
-/** Picks the delimiter that splits the header line most often, ignoring quoted text. */
-export function detectDelimiter(firstLine: string): string {
-  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
-  let quoted = false;
-  for (const ch of firstLine) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  }
-  let best = ",";
-  for (const d of DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
-  return best;
-}
+/** Why a file whose quotes never close was not read on. */
+export const QUOTES_STOPPED =
+  "from this line on, quote marks open values that never close, more than c2c reads past, so the rest of the file was not read and none of it was used";
 
 /**
- * Stage 3: decodes and parses a partner file as it streams, maps its header to the schema, and
- * hands rows on in chunks. Memory stays bounded by the chunk size and the longest row; a file that
- * breaks (bad bytes, a quote that never closes, a missing required column) fails with an issue.
+ * Stage 3: decodes and parses a partner file as it streams (`parseRows`), maps its header to the
+ * schema, and hands rows on in chunks, each row's cells in the schema's field order. A row with a
+ * bad spot (bytes that are no text, a quote that never closes, a line past the length limit) or
+ * whose cells do not line up with the header is left out with an issue on its line; the rest are
+ * read. The file fails as a whole only when it is no text, has no usable header, or is mostly bad
+ * rows. Memory stays bounded by the chunk size and the longest row.
  */
 export async function readPartnerFile(
   bytes: AsyncIterable<Uint8Array>,
   options: ReadOptions,
   onRows: (rows: RawRow[], at?: ReadPosition) => void,
 ): Promise<ReadOutcome> {
-  const hash = createHash("sha256");
-  let byteCount = 0;
   const issues: Issue[] = [];
   // A row's problem past the first `KEPT_PER_PROBLEM` of its kind is counted, not kept.
   const folder = new ProblemFolder();
@@ -106,264 +98,193 @@ export async function readPartnerFile(
   };
   const where = options.where;
   const maxFieldChars = options.maxFieldChars ?? 1024 * 1024;
-  let encoding: TextEncodingName | null = null;
-  let delimiter: string | null = options.delimiter ?? null;
+  const width = options.schema.fields.length;
   let failed = false;
-
-  async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of bytes) {
-      hash.update(chunk);
-      byteCount += chunk.length;
-      yield chunk;
-    }
-    complete = true;
-  }
-  let complete = false;
-  const digest = () => (complete ? hash.digest("hex") : null);
-  const text = decodeChunks(
-    hashed(),
-    (e) => {
-      encoding = e;
-    },
-    options.encoding,
-  );
-
-  // Read up to the first line break to choose the delimiter, then stream the rest through papaparse.
-  let head = "";
-  let decodeFailure: DecodeError | null = null;
-  let tooLong: RowTooLong | null = null;
-  try {
-    // Bounded: the guard below only sees the first line once it is in `head`.
-    while (head.length <= maxFieldChars) {
-      const next = await text.next();
-      if (next.done) break;
-      head += next.value;
-      if (/[\r\n]/.test(next.value)) break;
-    }
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    decodeFailure = e;
-  }
-  if (decodeFailure) {
-    issues.push(encodingIssue(decodeFailure, where, encoding));
-    return {
-      encoding,
-      delimiter,
-      sha256: digest(),
-      bytes: byteCount,
-      rowsRead: 0,
-      rowsPassed: 0,
-      issues,
-      failed: true,
-      records: 0,
-      trailingBlank: 0,
-      misshapen: 0,
-      linebreak: "",
-    };
-  }
-  if (head.trim() === "") {
-    // Drain what is left so the checksum covers the whole file.
-    for await (const _ of text) void _;
-    issues.push(makeIssue("empty-file", { ...where, line: 1 }));
-    return {
-      encoding,
-      delimiter,
-      sha256: digest(),
-      bytes: byteCount,
-      rowsRead: 0,
-      rowsPassed: 0,
-      issues,
-      failed: true,
-      records: 0,
-      trailingBlank: 0,
-      misshapen: 0,
-      linebreak: "",
-    };
-  }
-  const firstBreak = head.search(/[\r\n]/);
-  delimiter ??= detectDelimiter(head.slice(0, firstBreak === -1 ? Math.min(head.length, 64 * 1024) : firstBreak));
-
-  // Characters decoded so far: with the bytes read so far, the bytes a character takes in this file.
-  let charsDecoded = head.length;
-  async function* rest(): AsyncGenerator<string> {
-    yield* pieces(head);
-    try {
-      for await (const t of text) {
-        charsDecoded += t.length;
-        yield* pieces(t);
-      }
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      decodeFailure = e;
-    }
-  }
-
+  let stopped = false;
+  /** The header stopped the file: its rows are only counted. */
+  let counting = false;
+  let blankWhileCounting = 0;
   let rowIndex = 0;
   let rowsPassed = 0;
   let pendingBlank: number[] = [];
-  let mapping: ReturnType<typeof mapHeader>["mapping"] | null = null;
+  let mapping: HeaderMapping | null = null;
+  let labels: string[] = [];
   let inOrder = false;
   let misshapen = 0;
-  let linebreak = "";
-  const width = options.schema.fields.length;
-  const guarded = guardRowLength(rest(), delimiter, maxFieldChars, (where) => {
-    tooLong = where;
-  });
-  // One chunk of text ahead of the parser, not sixteen (each is up to a megabyte).
-  const source = Readable.from(guarded, { objectMode: true, highWaterMark: 1 });
+  const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
 
-  await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(source, {
-      delimiter,
-      skipEmptyLines: false,
-      chunk(results, parser) {
-        // After bad bytes or a row cut off by the guard, what papaparse flushes is a cut-off row: nothing to report about it.
-        if (decodeFailure || tooLong) return;
-        // papaparse numbers an error's row within this chunk's rows; the file's row is counted from here.
-        const unterminated = new Set<number>();
-        for (const chunk of results.errors) {
-          if (chunk.code === "MissingQuotes") {
-            failed = true;
-            const row = rowIndex + (chunk.row ?? 0) + 1;
-            unterminated.add(chunk.row ?? 0);
-            issues.push(
-              makeIssue(
-                "parse-error",
-                { ...where, line: row },
-                { detail: `a quoted value that starts on row ${row} never ends` },
-              ),
-            );
-          }
+  const parsed = await parseRows(
+    bytes,
+    { delimiter: options.delimiter, maxFieldChars, ...(options.encoding ? { encoding: options.encoding } : {}) },
+    (chunk) => {
+      const out: RawRow[] = [];
+      for (let at = 0; at < chunk.rows.length; at++) {
+        const cells = chunk.rows[at] as string[];
+        const line = ++rowIndex;
+        if (counting) {
+          if (isBlank(cells)) blankWhileCounting++;
+          continue;
         }
-        const out: { line: number; cells: string[] }[] = [];
-        for (let at = 0; at < results.data.length; at++) {
-          const cells = results.data[at] as string[];
-          const line = ++rowIndex;
-          // The row a runaway quote swallowed is reported once, as the parse error above.
-          if (unterminated.has(at)) continue;
-          if (mapping === null) {
-            const header = mapHeader(cells, options.schema, where);
-            if (options.headerIssues !== false) issues.push(...header.issues);
-            if (!header.ok) {
-              failed = true;
-              parser.abort();
-              return;
-            }
-            mapping = header.mapping;
-            inOrder = mapping.columnOfField.every((c, f) => c === f);
+        const spot = chunk.spots?.[at] ?? null;
+        if (mapping === null) {
+          if (spot !== null && rejectsRow(spot)) {
+            // A header that is no text, never closes a quote, or runs past the limit: no column can be found.
+            issues.push(spotIssue(spot, { ...where, line }, columnName, maxFieldChars));
+            failed = true;
+            return true;
+          }
+          if (spot !== null && options.headerIssues !== false)
+            issues.push(spotIssue(spot, { ...where, line }, (c) => cells[c]?.trim() || columnName(c), maxFieldChars));
+          const header = mapHeader(cells, options.schema, where);
+          if (options.headerIssues !== false) issues.push(...header.issues);
+          if (!header.ok) {
+            failed = true;
+            counting = true;
             continue;
           }
-          if (cells.every((c) => c.trim() === "")) {
-            pendingBlank.push(line);
-            continue;
-          }
-          for (const b of pendingBlank) addRowIssue(makeIssue("blank-row", { ...where, line: b }));
-          pendingBlank = [];
-          const extra = cells.length > mapping.width && cells.slice(mapping.width).some((c) => c.trim() !== "");
-          if (extra || cells.length < mapping.width) {
+          mapping = header.mapping;
+          labels = columnLabels(cells, mapping, options.schema);
+          inOrder = mapping.columnOfField.every((c, f) => c === f);
+          continue;
+        }
+        if (isBlank(cells)) {
+          pendingBlank.push(line);
+          continue;
+        }
+        for (const b of pendingBlank) addRowIssue(makeIssue("blank-row", { ...where, line: b }));
+        pendingBlank = [];
+        if (spot !== null)
+          addRowIssue(spotIssue(spot, { ...where, line }, (c) => labels[c] ?? columnName(c), maxFieldChars));
+        const extra = cells.length > mapping.width && cells.slice(mapping.width).some((c) => c.trim() !== "");
+        const bad = spot !== null && rejectsRow(spot);
+        if (bad || extra || cells.length < mapping.width) {
+          if (!bad)
             addRowIssue(
               makeIssue(
                 extra ? "extra-cell" : "missing-cell",
                 { ...where, line },
+                { count: cells.length, expected: String(mapping.width) },
+              ),
+            );
+          if (++misshapen >= MAX_MISSHAPEN_ROWS && misshapen * 2 > line - 1) {
+            failed = true;
+            issues.push(
+              makeIssue(
+                "too-many-errors",
+                { ...where, line },
                 {
-                  count: cells.length,
-                  expected: String(mapping.width),
+                  count: misshapen,
+                  expected: String(line - 1),
+                  detail: "they are not rows that line up with the header's columns",
                 },
               ),
             );
-            if (++misshapen >= MAX_MISSHAPEN_ROWS && misshapen * 2 > line - 1) {
-              failed = true;
-              issues.push(
-                makeIssue(
-                  "too-many-errors",
-                  { ...where, line },
-                  {
-                    count: misshapen,
-                    expected: String(line - 1),
-                    detail: "their cells do not line up with the header's columns",
-                  },
-                ),
-              );
-              parser.abort();
-              return;
-            }
-            continue;
+            return true;
           }
-          // A file in the template's own column order hands its cells on as they are.
-          if (inOrder && cells.length === width) {
-            out.push({ line, cells });
-            continue;
-          }
-          const ordered = new Array<string>(width);
-          for (let f = 0; f < width; f++) {
-            const c = mapping.columnOfField[f]!;
-            ordered[f] = c === -1 ? "" : (cells[c] ?? "");
-          }
-          out.push({ line, cells: ordered });
+          continue;
         }
-        if (failed) return;
-        linebreak = results.meta.linebreak;
-        rowsPassed += out.length;
-        if (out.length > 0)
-          onRows(out, { bytes: Math.round(results.meta.cursor * (byteCount / Math.max(1, charsDecoded))) });
-        if (options.shouldStop?.()) parser.abort();
-      },
-      complete: () => resolve(),
-      error: (err: Error) => reject(err),
-    });
-  });
-  // Closes the file when papaparse stopped before its end.
-  source.destroy();
-  const cut = tooLong as RowTooLong | null;
-  if (cut !== null) {
+        // A file in the template's own column order hands its cells on as they are.
+        if (inOrder && cells.length === width) {
+          out.push({ line, cells });
+          continue;
+        }
+        const ordered = new Array<string>(width);
+        for (let f = 0; f < width; f++) {
+          const c = mapping.columnOfField[f]!;
+          ordered[f] = c === -1 ? "" : (cells[c] ?? "");
+        }
+        out.push({ line, cells: ordered });
+      }
+      if (failed || counting) return undefined;
+      rowsPassed += out.length;
+      if (out.length > 0) onRows(out, { bytes: chunk.bytes });
+      if (options.shouldStop?.()) {
+        stopped = true;
+        return true;
+      }
+      return undefined;
+    },
+  );
+
+  if (parsed.unreadable === "binary") issues.push(binaryIssue(where));
+  if (parsed.unreadable === "empty" || (parsed.unreadable === null && mapping === null && !failed))
+    issues.push(makeIssue("empty-file", { ...where, line: 1 }));
+  if (parsed.unreadable !== null || (mapping === null && !failed)) failed = true;
+  if (parsed.unterminated !== null && !stopped) {
     failed = true;
-    const size =
-      maxFieldChars >= 1024 * 1024
-        ? `${Math.round(maxFieldChars / (1024 * 1024))} MB`
-        : `${Math.round(maxFieldChars / 1024)} KB`;
     issues.push(
-      cut.quoted
-        ? makeIssue(
-            "parse-error",
-            { ...where, line: cut.row },
-            { detail: `a quoted value in the row that starts on line ${cut.row} runs on for more than ${size}` },
-          )
-        : makeIssue("row-too-long", { ...where, line: cut.row }, { expected: size }),
+      makeIssue(
+        "parse-error",
+        { ...where, line: parsed.unterminated },
+        { detail: "a quoted value that starts on this line never ends, so the rest of the file could not be read" },
+      ),
     );
   }
-  if (decodeFailure) {
+  if (parsed.guard.stopped) {
     failed = true;
-    issues.push(encodingIssue(decodeFailure, where, encoding));
+    issues.push(makeIssue("parse-error", { ...where, line: rowIndex + 1 }, { detail: QUOTES_STOPPED }));
   }
-  if (mapping === null && !failed) {
-    issues.push(makeIssue("empty-file", { ...where, line: 1 }));
-    failed = true;
-  }
+  const records = Math.max(0, rowIndex - 1);
   return {
-    encoding,
-    delimiter,
-    sha256: digest(),
-    bytes: byteCount,
-    rowsRead: Math.max(0, rowIndex - 1 - pendingBlank.length),
+    encoding: parsed.encoding,
+    delimiter: parsed.delimiter,
+    sha256: parsed.sha256,
+    bytes: parsed.bytes,
+    rowsRead: Math.max(0, records - pendingBlank.length - blankWhileCounting),
     rowsPassed: failed ? 0 : rowsPassed,
     issues,
     failed,
-    records: Math.max(0, rowIndex - 1),
+    records,
     trailingBlank: pendingBlank.length,
     misshapen,
-    linebreak,
+    linebreak: parsed.linebreak,
+    runaways: parsed.guard.runaways,
+    endedQuoted: parsed.guard.endedQuoted,
   };
 }
 
-function encodingIssue(e: DecodeError, where: IssueLocation, encoding: TextEncodingName | null): Issue {
-  return encoding === null
-    ? makeIssue(
-        "encoding-error",
-        { ...where, line: e.line },
-        {
-          expected: "text",
-          detail: "it looks like a binary file (a spreadsheet saved as .xlsx, or UTF-16 without a byte-order mark)",
-        },
-      )
-    : makeIssue("encoding-error", { ...where, line: e.line }, { expected: e.encoding.toUpperCase() });
+/** What each column of the file is called in messages: its field's name where it has one, else its header. */
+function columnLabels(cells: readonly string[], mapping: HeaderMapping, schema: ExtractSchema): string[] {
+  const labels = cells.map((c, i) => c.trim() || columnName(i));
+  mapping.columnOfField.forEach((c, f) => {
+    if (c !== -1) labels[c] = schema.fields[f]?.name ?? labels[c] ?? columnName(c);
+  });
+  return labels;
+}
+
+/** The issue for a row's bad spot, on its line; `label` names a column by its index. */
+export function spotIssue(
+  spot: RowSpot,
+  at: IssueLocation,
+  label: (column: number) => string,
+  maxFieldChars: number,
+): Issue {
+  const size =
+    maxFieldChars >= 1024 * 1024
+      ? `${Math.round(maxFieldChars / (1024 * 1024))} MB`
+      : `${Math.round(maxFieldChars / 1024)} KB`;
+  switch (spot.kind) {
+    case "long":
+      return makeIssue("row-too-long", at, { expected: size });
+    case "quote":
+      return makeIssue("parse-error", at, {
+        detail: `a quote mark (") opens a value on this line that does not close within ${size} or before the end of the file, so the row was read without it and not used`,
+      });
+    case "bytes":
+      return makeIssue("bad-bytes", at, { column: label(spot.column), detail: spot.detail });
+    case "guessed":
+      return makeIssue("encoding-mixed", at, { column: label(spot.column), value: spot.value });
+  }
+}
+
+/** The file is no text from its first line. */
+export function binaryIssue(where: IssueLocation): Issue {
+  return makeIssue(
+    "encoding-error",
+    { ...where, line: 1 },
+    {
+      expected: "text",
+      detail: "it looks like a binary file (a spreadsheet saved as .xlsx, or UTF-16 without a byte-order mark)",
+    },
+  );
 }

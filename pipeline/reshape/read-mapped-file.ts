@@ -1,22 +1,38 @@
-import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
-import Papa from "papaparse";
 import type { ExtractMapping, ExtractSchema, PartnerExtract } from "../../schemas/index.ts";
-import { type Issue, makeIssue } from "../issues/catalogue.ts";
+import { type Issue, makeIssue, ProblemFolder } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
-import { DecodeError, decodeChunks, type TextEncodingName } from "../read/decode-text.ts";
+import { rejectsRow } from "../read/bad-spots.ts";
+import { columnName } from "../read/map-header.ts";
+import { parseRows } from "../read/parse-rows.ts";
 import {
-  detectDelimiter,
+  binaryIssue,
+  QUOTES_STOPPED,
   type RawRow,
   type ReadOptions,
   type ReadOutcome,
   readPartnerFile,
+  spotIssue,
 } from "../read/read-partner-file.ts";
 import { createReshaper, type ReshapeContext } from "./reshape-rows.ts";
 
-/** How a partner's extract is read: through its mapping when it has one, else as the schema's own layout. */
-export function readerFor(extract: PartnerExtract, schema: ExtractSchema, project: Project): typeof readPartnerFile {
+/**
+ * How a partner's extract is read: through its mapping when it has one, else as the schema's own
+ * layout. `partner` places the mapping in partners.yaml, for the issues that blame it.
+ */
+export function readerFor(
+  extract: PartnerExtract,
+  schema: ExtractSchema,
+  project: Project,
+  partner?: string,
+): typeof readPartnerFile {
   if (!extract.mapping) return readPartnerFile;
+  const p = project.partners.findIndex((x) => x.id === partner);
+  const x =
+    p === -1
+      ? -1
+      : (project.partners[p]?.extracts ?? []).findIndex(
+          (e) => e.files === extract.files && e.schema === extract.schema,
+        );
   return mappedFileReader({
     mapping: extract.mapping,
     schema,
@@ -24,6 +40,7 @@ export function readerFor(extract: PartnerExtract, schema: ExtractSchema, projec
     vocabularies: project.vocabularies,
     districts: project.config.districts,
     markers: [...extract.suppressed, ...extract.notApplicable],
+    ...(x !== -1 ? { mappingKey: `partners[${p}].extracts[${x}].mapping` } : {}),
   });
 }
 
@@ -45,10 +62,11 @@ export function headerNames(rows: readonly (readonly string[])[], mapping: Extra
 }
 
 /**
- * Stage 3 for a file with a mapping: decodes and parses it as it streams (papaparse), reads its
+ * Stage 3 for a file with a mapping: decodes and parses it as it streams (`parseRows`), reads its
  * header rows, and hands on rows reshaped into the extract schema's field order, so validation and
- * everything after it see what a file in the schema's own layout would give. Same contract as
- * `readPartnerFile`.
+ * everything after it see what a file in the schema's own layout would give. A row with a bad spot
+ * costs that row. Same contract as `readPartnerFile`; a file its header stops has its source rows
+ * counted as its rows read, none of them used.
  */
 export function mappedFileReader(context: Omit<ReshapeContext, "where">) {
   return async function readMappedFile(
@@ -58,115 +76,76 @@ export function mappedFileReader(context: Omit<ReshapeContext, "where">) {
   ): Promise<ReadOutcome> {
     const { mapping } = context;
     const where = options.where;
-    const hash = createHash("sha256");
-    let byteCount = 0;
-    let complete = false;
-    let encoding: TextEncodingName | null = null;
+    const maxFieldChars = options.maxFieldChars ?? 1024 * 1024;
     const issues: Issue[] = [];
-    async function* hashed(): AsyncGenerator<Uint8Array> {
-      for await (const chunk of bytes) {
-        hash.update(chunk);
-        byteCount += chunk.length;
-        yield chunk;
-      }
-      complete = true;
-    }
-    const text = decodeChunks(hashed(), (e) => {
-      encoding = e;
-    });
-    let delimiter = options.delimiter ?? null;
-    let decodeFailure: DecodeError | null = null;
-    async function* guarded(): AsyncGenerator<string> {
-      try {
-        for await (const t of text) {
-          delimiter ??= detectDelimiter(t.split(/\r?\n|\r/, 1)[0] ?? "");
-          yield t;
-        }
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        decodeFailure = e;
-      }
-    }
-    // papaparse needs the delimiter before it starts: peek at the first chunk of text.
-    const iterator = guarded();
-    const first = await iterator.next();
-    async function* all(): AsyncGenerator<string> {
-      if (!first.done) yield first.value;
-      yield* iterator;
-    }
-    const source = Readable.from(all(), { objectMode: true });
-
+    const folder = new ProblemFolder();
     const headerRows: string[][] = [];
     type Compiled = Extract<ReturnType<typeof createReshaper>, { reshape: unknown }>;
     const state: { reshaper: Compiled | null } = { reshaper: null };
     let failed = false;
-    let line = 0;
+    let counting = false;
+    let sourceRows = 0;
     let rowsPassed = 0;
+    let header: string[] = [];
     const hand = (rows: RawRow[]) => {
       if (rows.length === 0) return;
       rowsPassed += rows.length;
       onRows(rows);
     };
 
-    if (!first.done)
-      await new Promise<void>((resolve, reject) => {
-        Papa.parse<string[]>(source, {
-          delimiter: delimiter ?? ",",
-          skipEmptyLines: false,
-          chunk(results, parser) {
-            for (const e of results.errors)
-              if (e.code === "MissingQuotes") {
-                failed = true;
-                issues.push(
-                  makeIssue(
-                    "parse-error",
-                    { ...where, line: (e.row ?? 0) + 1 },
-                    { detail: `a quoted value that starts on row ${(e.row ?? 0) + 1} never ends` },
-                  ),
-                );
-              }
-            const out: RawRow[] = [];
-            for (const cells of results.data) {
-              line++;
-              if (headerRows.length < mapping.headerRows) {
-                headerRows.push(cells);
-                if (headerRows.length === mapping.headerRows) {
-                  const compiled = createReshaper(headerNames(headerRows, mapping), { ...context, where });
-                  if (!("reshape" in compiled)) {
-                    issues.push(...compiled.issues);
-                    failed = true;
-                    parser.abort();
-                    return;
-                  }
-                  state.reshaper = compiled;
-                }
-                continue;
-              }
-              if (cells.every((c) => c.trim() === "")) continue;
-              const r = state.reshaper;
-              if (r === null) continue;
-              const width = headerRows[headerRows.length - 1]?.length ?? 0;
-              if (cells.length !== width) {
-                issues.push(
-                  makeIssue(
-                    cells.length > width ? "extra-cell" : "missing-cell",
-                    { ...where, line },
-                    { count: cells.length, expected: String(width) },
-                  ),
-                );
-                continue;
-              }
-              out.push(...r.reshape(cells, line));
-            }
-            if (failed) return;
-            hand(out);
-            if (options.shouldStop?.()) parser.abort();
-          },
-          complete: () => resolve(),
-          error: (err: Error) => reject(err),
-        });
-      });
-    source.destroy();
+    const parsed = await parseRows(bytes, { delimiter: options.delimiter, maxFieldChars }, (chunk) => {
+      const out: RawRow[] = [];
+      for (let at = 0; at < chunk.rows.length; at++) {
+        const cells = chunk.rows[at] as string[];
+        const line = chunk.first + at;
+        const spot = chunk.spots?.[at] ?? null;
+        if (headerRows.length < mapping.headerRows) {
+          if (spot !== null && rejectsRow(spot)) {
+            issues.push(spotIssue(spot, { ...where, line }, columnName, maxFieldChars));
+            failed = true;
+            return true;
+          }
+          headerRows.push(cells);
+          if (headerRows.length === mapping.headerRows) {
+            header = headerNames(headerRows, mapping);
+            const compiled = createReshaper(header, { ...context, where });
+            if (!("reshape" in compiled)) {
+              issues.push(...compiled.issues);
+              failed = true;
+              counting = true;
+            } else state.reshaper = compiled;
+          }
+          continue;
+        }
+        if (cells.every((c) => c.trim() === "")) continue;
+        if (counting) {
+          sourceRows++;
+          continue;
+        }
+        const r = state.reshaper;
+        if (r === null) continue;
+        if (spot !== null) {
+          const issue = spotIssue(spot, { ...where, line }, (c) => header[c] || columnName(c), maxFieldChars);
+          if (folder.keep(issue)) issues.push(issue);
+          if (rejectsRow(spot)) continue;
+        }
+        const width = headerRows[headerRows.length - 1]?.length ?? 0;
+        if (cells.length !== width) {
+          issues.push(
+            makeIssue(
+              cells.length > width ? "extra-cell" : "missing-cell",
+              { ...where, line },
+              { count: cells.length, expected: String(width) },
+            ),
+          );
+          continue;
+        }
+        out.push(...r.reshape(cells, line));
+      }
+      if (failed) return undefined;
+      hand(out);
+      return options.shouldStop?.() === true ? true : undefined;
+    });
 
     const r = state.reshaper;
     let rowsRead = 0;
@@ -175,26 +154,30 @@ export function mappedFileReader(context: Omit<ReshapeContext, "where">) {
       issues.push(...r.issues);
       rowsRead = r.rowsSeen;
     }
-    const failure = decodeFailure as DecodeError | null;
-    if (failure) {
+    if (parsed.unreadable === "binary") {
       failed = true;
-      issues.push(
-        makeIssue(
-          "encoding-error",
-          { ...where, line: failure.line },
-          { expected: (encoding as TextEncodingName | null)?.toUpperCase() ?? "text" },
-        ),
-      );
-    }
-    if (r === null && !failed && headerRows.length < mapping.headerRows) {
+      issues.push(binaryIssue(where));
+    } else if (parsed.unreadable === "empty" || (r === null && !failed && headerRows.length < mapping.headerRows)) {
       failed = true;
       issues.push(makeIssue("empty-file", { ...where, line: 1 }));
     }
+    if (parsed.unterminated !== null || parsed.guard.stopped) {
+      failed = true;
+      issues.push(
+        makeIssue(
+          "parse-error",
+          { ...where, line: parsed.unterminated ?? parsed.rows + 1 },
+          { detail: QUOTES_STOPPED },
+        ),
+      );
+    }
+    // Rows of a file its header stopped: counted as the file's rows, none of them used.
+    if (counting) rowsRead = sourceRows;
     return {
-      encoding,
-      delimiter,
-      sha256: complete ? hash.digest("hex") : null,
-      bytes: byteCount,
+      encoding: parsed.encoding,
+      delimiter: parsed.delimiter,
+      sha256: parsed.sha256,
+      bytes: parsed.bytes,
       rowsRead,
       rowsPassed: failed ? 0 : rowsPassed,
       issues,
@@ -203,7 +186,9 @@ export function mappedFileReader(context: Omit<ReshapeContext, "where">) {
       records: rowsRead,
       trailingBlank: 0,
       misshapen: 0,
-      linebreak: "",
+      linebreak: parsed.linebreak,
+      runaways: parsed.guard.runaways,
+      endedQuoted: parsed.guard.endedQuoted,
     };
   };
 }

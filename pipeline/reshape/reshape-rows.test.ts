@@ -370,18 +370,22 @@ describe("createReshaper", () => {
     ]);
   });
 
-  it("names a mapped column the file lacks as a missing column, with no reshaper", () => {
-    const r = createReshaper(["A"], {
-      mapping: ExtractMappingSchema.parse({ fields: { year: { column: "Cohort" } } }),
+  it("names a mapped column the file lacks as the mapping's, with its key in partners.yaml and the nearest header, and no reshaper", () => {
+    const r = createReshaper(["A", "Cohort Year"], {
+      mapping: ExtractMappingSchema.parse({ fields: { year: { column: "Cohort Yaer" } } }),
       schema: SCHEMA,
       percentScale: "percent",
       vocabularies: VOCABULARIES,
       districts: [],
       markers: [],
       where: {},
+      mappingKey: "partners[2].extracts[0].mapping",
     });
     expect("reshape" in r).toBe(false);
-    expect(r.issues.map((i) => [i.code, i.column])).toEqual([["missing-column", "Cohort"]]);
+    expect(r.issues.map((i) => [i.code, i.column, i.line])).toEqual([["mapping-column-missing", "Cohort Yaer", 1]]);
+    expect(r.issues[0]?.message).toContain("partners.yaml (`partners[2].extracts[0].mapping.fields.year.column`)");
+    expect(r.issues[0]?.message).toContain("its nearest header is `Cohort Year`");
+    expect(r.issues[0]?.message).toContain("This is the partnership's configuration, not the partner's file.");
   });
 });
 

@@ -11,6 +11,7 @@ import { indexVocabulary, type VocabularyIndex } from "../normalize/vocabulary-i
 import type { RawRow } from "../read/read-partner-file.ts";
 import { normalizeLabel, parseDecimal } from "../validate/parse-values.ts";
 import { deriveCount } from "./derive-count.ts";
+import { mappedColumnKeys, mappingColumnIssue } from "./mapping-columns.ts";
 
 /** What reshaping one file needs besides its header: the target schema and the partnership's words. */
 export interface ReshapeContext {
@@ -25,6 +26,8 @@ export interface ReshapeContext {
    */
   markers: readonly string[];
   where: IssueLocation;
+  /** Where the mapping is in partners.yaml (`partners[1].extracts[0].mapping`), for the issues that blame it. */
+  mappingKey?: string;
 }
 
 /** One source row seen as named cells: the file's columns, plus any names `unpivot` captured. */
@@ -122,17 +125,12 @@ export function createReshaper(header: readonly string[], ctx: ReshapeContext): 
   const pivot = mapping.pivot;
   const pivotKeys = new Set(pivot?.keys ?? []);
   if (pivot) for (const c of [...pivot.keys, ...pivot.names, pivot.value]) named.add(c);
+  const keyOf = mappedColumnKeys(mapping, ctx.mappingKey ?? "mapping");
   for (const name of named) {
     const known =
       findColumn(name) !== undefined || slotNames.has(name) || captureNames.has(name) || (pivot && !isSourceOnly(name));
-    if (!known)
-      issues.push(
-        makeIssue(
-          "missing-column",
-          { ...where, line: mapping.headerRows, column: name },
-          { column: name, detail: "a column the extract's mapping in partners.yaml reads" },
-        ),
-      );
+    // The analyst's configuration names the column: the issue says where in partners.yaml.
+    if (!known) issues.push(mappingColumnIssue(name, where, mapping.headerRows, keyOf.get(name), header));
   }
   function isSourceOnly(name: string): boolean {
     // With a pivot, the key, name and value columns must be the file's own; the rest come from the data.

@@ -81,6 +81,8 @@ export interface RowValidator {
    * one step, and the cells are stored into properties that exist, not added one by one).
    */
   blank: Record<string, Value>;
+  /** Each field's index in a row's cells, for messages that quote a cell as written. */
+  fieldIndex: ReadonlyMap<string, number>;
 }
 
 const MARKABLE = new Set(["integer", "count", "number", "percent"]);
@@ -114,6 +116,7 @@ export function createRowValidator(
     notApplicable: new Set(extract.notApplicable.map((m) => m.trim().toLowerCase())),
     hasMarkers: extract.suppressed.length + extract.notApplicable.length > 0,
     blank: Object.fromEntries(schema.fields.map((f) => [f.name, null])),
+    fieldIndex: new Map(schema.fields.map((f, i) => [f.name, i])),
   };
 }
 
@@ -209,6 +212,26 @@ export function validateRows(
     if (bad) continue;
 
     for (const check of v.schema.checks) {
+      if (check.type === "requires") {
+        // Yes where what it needs is no: which of the two is wrong, the row cannot say, so it is not used.
+        if (values[check.field] === true && values[check.requires] === false) {
+          bad = true;
+          issues.push(
+            makeIssue(
+              "contradictory-flags",
+              { ...v.where, line: row.line, column: check.field },
+              {
+                column: check.field,
+                value: (row.cells[v.fieldIndex.get(check.field) ?? -1] ?? "").trim(),
+                other: check.requires,
+                expected: (row.cells[v.fieldIndex.get(check.requires) ?? -1] ?? "").trim(),
+                ...(check.because !== undefined ? { detail: check.because } : {}),
+              },
+            ),
+          );
+        }
+        continue;
+      }
       const part = values[check.field];
       const whole = values[check.limit];
       if (typeof part === "number" && typeof whole === "number" && part > whole) {
