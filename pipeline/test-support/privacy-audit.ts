@@ -40,8 +40,11 @@
  */
 
 import type { Highs } from "highs";
+import type { AuditFinding, Interval } from "./audit-types.ts";
 import { System } from "./reader-system.ts";
 import { type Cell, cellKey, checkPages, readCells } from "./site-cells.ts";
+
+export type { AuditFinding, Interval } from "./audit-types.ts";
 
 export type Quantity = "numerator" | "denominator" | "complement";
 
@@ -73,23 +76,11 @@ export interface AuditOptions {
   partialDimensions?: Readonly<Record<string, readonly string[]>>;
 }
 
-export interface Interval {
-  lo: number;
-  hi: number;
-}
-
 export interface HiddenCellBounds {
   key: string;
   numerator: Interval;
   denominator: Interval;
   complement: Interval;
-}
-
-export interface AuditFinding {
-  kind: "determined" | "narrowed" | "unplaced" | "published-below-minimum";
-  /** The cell (`indicator|year|geo_level|geo_id|dimension|group`) or, for `unplaced`, the file. */
-  where: string;
-  detail: string;
 }
 
 export interface AuditResult {

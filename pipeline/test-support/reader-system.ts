@@ -1,5 +1,5 @@
 import type { Highs } from "highs";
-import type { Interval } from "./privacy-audit.ts";
+import type { Interval } from "./audit-types.ts";
 
 /** A number as LP text writes it: plain digits, never an exponent. */
 function lpNumber(x: number): string {

@@ -2,7 +2,7 @@
  * What a reader reads off a built site: every cell of the downloads, and the numbers its pages show
  * (each must be one of those cells).
  */
-import type { AuditFinding } from "./privacy-audit.ts";
+import type { AuditFinding } from "./audit-types.ts";
 
 /** One published cell, as the downloads give it: counts and rate where shown, null where not. */
 export interface Cell {
