@@ -75,8 +75,8 @@ export interface IndicatorSummary {
   changeSinceBaseline: number | null;
   /** Whether the change since baseline is more than sampling variation explains; null when unknown. */
   changeSignificant: boolean | null;
-  /** Whether the change since baseline went the way the indicator's polarity calls better. */
-  direction: "better" | "worse" | "no-change" | "unknown";
+  /** Whether the change since baseline went the way the indicator's polarity calls better, by more than chance. */
+  direction: "better" | "worse" | "no-clear-change" | "unknown";
   targetValue: number;
   targetYear: number;
   /** Progress to the target, as `deriveProgress` judges it. */

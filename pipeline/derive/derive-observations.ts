@@ -35,16 +35,17 @@ export function summarizeIndicators(
       latest && baseline && latest.year !== baseline.year && comparable(indicator, baseline.year, latest.year)
         ? latest.value! - baseline.value!
         : null;
-    let direction: IndicatorSummary["direction"] = "unknown";
-    if (change !== null) {
-      const better = indicator.polarity === "higher-is-better" ? change > 0 : change < 0;
-      // No change only where the site shows none (0.0 points): the same rule as its progress status.
-      direction = Math.abs(change) < 0.0005 ? "no-change" : better ? "better" : "worse";
-    }
     const latestChange = derived?.changes.find(
       (c) =>
         c.indicator === indicator.id && c.geo_level === "community" && c.dimension === "all" && c.year === latest?.year,
     );
+    let direction: IndicatorSummary["direction"] = "unknown";
+    if (change !== null) {
+      const better = indicator.polarity === "higher-is-better" ? change > 0 : change < 0;
+      // Better or worse only where the change is more than chance, by the test changes.csv publishes.
+      if (latestChange?.change_baseline_significant !== true) direction = "no-clear-change";
+      else direction = better ? "better" : "worse";
+    }
     return {
       indicator: indicator.id,
       latestYear: latest?.year ?? null,

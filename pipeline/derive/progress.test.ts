@@ -3,7 +3,7 @@ import { type Indicator, IndicatorSchema } from "../../schemas/index.ts";
 import type { Observation } from "../observation.ts";
 import { deriveObservations } from "./derive-observations.ts";
 import { zForLevel } from "./normal.ts";
-import { deriveProgress, significantChange } from "./progress.ts";
+import { deriveProgress, gapTrend, type Share, significantChange } from "./progress.ts";
 
 function indicator(overrides: Partial<Indicator> = {}): Indicator {
   return IndicatorSchema.parse({
@@ -94,12 +94,13 @@ describe("progress to the target", () => {
     expect(status(580, past).status).toBe("target-missed");
   });
 
-  it("counts an indicator as moving the right way from a tenth of a point, as its page shows it", () => {
+  it("counts an indicator as moving the right way only where the change is more than chance", () => {
     const headline = (latest: number) =>
       derive([indicator()], [cell(2021, 4000, 10000), cell(2025, latest, 10000)]).headline;
-    expect(headline(4004).indicatorsImproving).toBe(0); // +0.04 points reads as 0 points
-    expect(headline(4005).indicatorsImproving).toBe(1); // +0.05 points reads as +0.1 points
-    expect(headline(4005).indicatorsWithTrend).toBe(1);
+    expect(headline(4050).indicatorsImproving).toBe(0); // +0.5 points of 10,000: z = 0.72, within chance
+    expect(headline(4200).indicatorsImproving).toBe(1); // +2 points: z = 2.9
+    expect(headline(3800).indicatorsImproving).toBe(0); // clearly the wrong way
+    expect(headline(4050).indicatorsWithTrend).toBe(1);
   });
 
   it("respects a lower-is-better indicator: 9% → 8% against a 7% target is on track (ratio 1.125)", () => {
@@ -167,6 +168,27 @@ describe("changes", () => {
   });
 });
 
+describe("gapTrend", () => {
+  const share = (value: number, denominator: number | null): Share => ({ value, denominator });
+  const at = (group: number, reference: number, n = 10000) => ({
+    group: share(group, n),
+    reference: share(reference, n),
+  });
+
+  it("names a move beyond chance by what it did to the gap", () => {
+    expect(gapTrend(at(0.3, 0.4), at(0.35, 0.4), 1.96)).toBe("narrowing");
+    expect(gapTrend(at(0.35, 0.4), at(0.3, 0.4), 1.96)).toBe("widening");
+    expect(gapTrend(at(0.45, 0.4), at(0.35, 0.4), 1.96)).toBe("reversed");
+  });
+
+  it("says no clear change for a move within chance, and nothing without a denominator", () => {
+    expect(gapTrend(at(0.3, 0.4, 200), at(0.32, 0.4, 200), 1.96)).toBe("no-clear-change");
+    // 1.2 points ahead to 0.2 behind (the Hispanic or Latino mothers): a side changed, but within chance.
+    expect(gapTrend(at(0.412, 0.4, 1000), at(0.398, 0.4, 1000), 1.96)).toBe("no-clear-change");
+    expect(gapTrend({ group: share(0.3, null), reference: share(0.4, 100) }, at(0.35, 0.4), 1.96)).toBeNull();
+  });
+});
+
 describe("equity gaps", () => {
   // 2021: everyone 40%, Black 30%, Hispanic 32%; 2025: everyone 48%, Black 36% of 250, Hispanic 45% of 300, White 56%.
   const cells = [
@@ -181,17 +203,27 @@ describe("equity gaps", () => {
   const at = (gaps: ReturnType<typeof derive>["gaps"], group: string) =>
     gaps.find((g) => g.group === group && g.year === 2025)!;
 
-  it("measures each group against everyone, in points and as a ratio, with whether it is narrowing", () => {
+  it("measures each group against everyone, in points and as a ratio, and calls no move within chance narrowing", () => {
     const { gaps } = derive([indicator()], cells);
     const black = at(gaps, "black");
     expect(black.gap).toBeCloseTo(-0.12, 12);
     expect(black.ratio).toBeCloseTo(0.75, 12);
     expect(black.baseline_gap).toBeCloseTo(-0.1, 12);
-    expect(black).toMatchObject({ behind: true, narrowing: false, children_to_close: 30 });
+    expect(black).toMatchObject({ behind: true, narrowing: false, trend: "no-clear-change", children_to_close: 30 });
     const hispanic = at(gaps, "hispanic");
     expect(hispanic.gap).toBeCloseTo(-0.03, 12);
-    expect(hispanic).toMatchObject({ narrowing: true, children_to_close: 9 });
-    expect(at(gaps, "white")).toMatchObject({ behind: false, children_to_close: 0, narrowing: null });
+    // 8 points behind to 3 behind, of 250 and 300 children: the 5 points are 1.1 standard errors, within chance.
+    expect(hispanic).toMatchObject({ narrowing: false, trend: "no-clear-change", children_to_close: 9 });
+    expect(at(gaps, "white")).toMatchObject({ behind: false, children_to_close: 0, narrowing: null, trend: null });
+  });
+
+  it("calls a gap narrowing where the same move is more than chance, in groups ten times as large", () => {
+    const large = cells.map((c) => ({
+      ...c,
+      numerator: (c.numerator ?? 0) * 10,
+      denominator: (c.denominator ?? 0) * 10,
+    }));
+    expect(at(derive([indicator()], large).gaps, "hispanic")).toMatchObject({ narrowing: true, trend: "narrowing" });
   });
 
   it("can measure against the best group or a named group", () => {
@@ -214,6 +246,7 @@ describe("equity gaps", () => {
       [indicator(), lbw],
       [...cells, cell(2021, 180, 2000, "all", "lbw"), cell(2025, 200, 2000, "all", "lbw")],
     );
-    expect(headline).toEqual({ indicatorsWithTrend: 2, indicatorsImproving: 1, gapsWithTrend: 2, gapsNarrowing: 1 });
+    // Reading rose 8 points of 1,000 (more than chance); low birth weight rose, the wrong way; neither gap moved beyond chance.
+    expect(headline).toEqual({ indicatorsWithTrend: 2, indicatorsImproving: 1, gapsWithTrend: 2, gapsNarrowing: 0 });
   });
 });

@@ -85,8 +85,10 @@ export interface Gap {
   /** Whether the group is doing worse than its reference, respecting polarity. */
   behind: boolean;
   baseline_gap: number | null;
-  /** Whether the gap is smaller than at the baseline; null when either is unknown or across a break. */
+  /** Whether the gap narrowed since the baseline by more than chance; null when either is unknown or across a break. */
   narrowing: boolean | null;
+  /** How the gap moved since the baseline, judged against sampling variation (see `gapTrend`). */
+  trend: GapTrend | null;
   /** Children of the group who would need to reach the milestone (or, lower-is-better, not) to close the gap. */
   children_to_close: number | null;
 }
@@ -114,6 +116,38 @@ const seriesKey = (o: Observation) => `${o.indicator}|${o.geo_level}|${o.geo_id}
 export function comparable(indicator: Indicator, from: number, to: number): boolean {
   const [a, b] = from <= to ? [from, to] : [to, from];
   return !indicator.breaks.some((br) => br.year > a && br.year <= b);
+}
+
+/**
+ * How a gap moved between two years: `reversed` where it changed sides, `narrowing` or `widening`
+ * where its size changed, each only where the change is more than sampling variation explains, and
+ * otherwise `no-clear-change`. The variance of each gap is the sum of its two shares' (p(1-p)/n),
+ * as if they were independent samples: where the reference is everyone, the group is part of it, so
+ * this overstates the variance and errs towards "no clear change".
+ */
+export type GapTrend = "narrowing" | "widening" | "reversed" | "no-clear-change";
+
+/** A published share and how many it is of. */
+export type Share = Pick<Cell, "value" | "denominator">;
+
+const shareVariance = (c: Share) => (c.denominator ? (c.value * (1 - c.value)) / c.denominator : Number.NaN);
+
+export function gapTrend(
+  before: { group: Share; reference: Share },
+  after: { group: Share; reference: Share },
+  z: number,
+): GapTrend | null {
+  const variance = [before.group, before.reference, after.group, after.reference].reduce(
+    (sum, c) => sum + shareVariance(c),
+    0,
+  );
+  if (!Number.isFinite(variance)) return null;
+  const was = before.group.value - before.reference.value;
+  const now = after.group.value - after.reference.value;
+  const moved = Math.abs(now - was);
+  if (!(variance === 0 ? moved > 0 : moved > z * Math.sqrt(variance))) return "no-clear-change";
+  if (was !== 0 && now !== 0 && Math.sign(was) !== Math.sign(now)) return "reversed";
+  return Math.abs(now) < Math.abs(was) ? "narrowing" : "widening";
 }
 
 /** Whether a difference between two shares is more than sampling variation explains (two-proportion z test). */
@@ -180,10 +214,10 @@ export function deriveProgress(
     if (o.dimension === "all" || o.value === null) continue;
     const indicator = byId.get(o.indicator);
     if (!indicator) continue;
-    const gap = gapOf(indicator, o as Cell, series, indicator.gapReference ?? options.gapReference);
+    const gap = gapOf(indicator, o as Cell, series, indicator.gapReference ?? options.gapReference, options.z);
     if (gap) gaps.push(gap);
   }
-  return { changes, progress, gaps, headline: headlineOf(indicators, progress, gaps) };
+  return { changes, progress, gaps, headline: headlineOf(indicators, progress, changes, gaps) };
 }
 
 const STATUS_BY_RATIO: [number, ProgressStatus][] = [
@@ -254,9 +288,10 @@ function gapOf(
   o: Cell,
   series: ReadonlyMap<string, ReadonlyMap<number, Cell>>,
   reference: string,
+  z: number,
 ): Gap | null {
   const sign = indicator.polarity === "higher-is-better" ? 1 : -1;
-  const referenceAt = (year: number): { code: string; value: number } | null => {
+  const referenceAt = (year: number): { code: string; value: number; cell: Cell } | null => {
     const place = `${o.indicator}|${o.geo_level}|${o.geo_id}`;
     if (reference === "best") {
       let best: Cell | undefined;
@@ -265,26 +300,29 @@ function gapOf(
         const c = years.get(year);
         if (c && (!best || sign * (c.value - best.value) > 0)) best = c;
       }
-      return best ? { code: "best", value: best.value } : null;
+      return best ? { code: "best", value: best.value, cell: best } : null;
     }
     if (reference !== "overall") {
       const named = series.get(`${place}|${o.dimension}|${reference}`)?.get(year);
-      if (named) return { code: reference, value: named.value };
+      if (named) return { code: reference, value: named.value, cell: named };
       const hasGroup = [...series.keys()].some((k) => k === `${place}|${o.dimension}|${reference}`);
       if (hasGroup) return null;
     }
     const overall = series.get(`${place}|all|all`)?.get(year);
-    return overall ? { code: "overall", value: overall.value } : null;
+    return overall ? { code: "overall", value: overall.value, cell: overall } : null;
   };
   const ref = referenceAt(o.year);
   if (!ref || (ref.code !== "overall" && ref.code !== "best" && ref.code === o.group)) return null;
   const gap = o.value - ref.value;
   const behind = sign * gap < 0;
   let baselineGap: number | null = null;
+  let trend: GapTrend | null = null;
   const base = series.get(seriesKey(o))?.get(indicator.baselineYear);
   const baseRef = base ? referenceAt(indicator.baselineYear) : null;
-  if (base && baseRef && base.year !== o.year && comparable(indicator, base.year, o.year))
+  if (base && baseRef && base.year !== o.year && comparable(indicator, base.year, o.year)) {
     baselineGap = base.value - baseRef.value;
+    trend = gapTrend({ group: base, reference: baseRef.cell }, { group: o, reference: ref.cell }, z);
+  }
   return {
     indicator: o.indicator,
     year: o.year,
@@ -299,13 +337,20 @@ function gapOf(
     ratio: ref.value === 0 ? null : o.value / ref.value,
     behind,
     baseline_gap: baselineGap,
-    narrowing: baselineGap === null ? null : Math.abs(gap) < Math.abs(baselineGap) - 1e-12,
+    narrowing: trend === null ? null : trend === "narrowing",
+    trend,
     children_to_close:
       behind && o.denominator !== null ? Math.ceil(Math.abs(gap) * o.denominator - 1e-9) : behind ? null : 0,
   };
 }
 
-function headlineOf(indicators: readonly Indicator[], progress: readonly Progress[], gaps: readonly Gap[]): Headline {
+/** Counts only what is more than chance: an outcome moved the right way, a gap narrowed. */
+function headlineOf(
+  indicators: readonly Indicator[],
+  progress: readonly Progress[],
+  changes: readonly SeriesChange[],
+  gaps: readonly Gap[],
+): Headline {
   let withTrend = 0;
   let improving = 0;
   for (const p of progress) {
@@ -315,8 +360,11 @@ function headlineOf(indicators: readonly Indicator[], progress: readonly Progres
     if (!indicator) continue;
     withTrend++;
     const sign = indicator.polarity === "higher-is-better" ? 1 : -1;
-    // Moving the right way as the site shows it: by a tenth of a point or more (see `direction`).
-    if (sign * (p.latest_value - p.baseline_value) >= 0.0005) improving++;
+    const change = changes.find(
+      (c) =>
+        c.indicator === p.indicator && c.geo_level === "community" && c.dimension === "all" && c.year === p.latest_year,
+    );
+    if (change?.change_baseline_significant === true && sign * (p.latest_value - p.baseline_value) > 0) improving++;
   }
   const latest = new Map(progress.filter((p) => p.geo_level === "community").map((p) => [p.indicator, p.latest_year]));
   const current = gaps.filter(

@@ -33,7 +33,7 @@ export const SiteStringsSchema = z.strictObject({
   footer: texts("privacy", "methods", "data"),
   milestones: texts(...MILESTONES),
   status: texts(...PROGRESS_STATUSES),
-  direction: texts("better", "worse", "no-change", "unknown"),
+  direction: texts("better", "worse", "no-clear-change", "unknown"),
   polarity: texts("higher", "lower", "higherSentence", "lowerSentence"),
   flags: texts(
     "suppressed",

@@ -135,8 +135,8 @@ export const CLAIM_WORDS: Record<string, ClaimWords> = {
     lowerIsBetter: /Más bajo es mejor|Un porcentaje más bajo es mejor/,
     points: "puntos?",
     noGroupBehind: /Ningún grupo por detrás/,
-    movingHeadline: /avanzan en la buena dirección[^:]*: (\d+) \(de un total de (\d+)\)/,
-    gapsHeadline: /se reducen desde el año base: (\d+) \(de un total de (\d+)\)/,
+    movingHeadline: /avanzan(?: claramente)? en la buena dirección[^:]*: (\d+) \(de un total de (\d+)\)/,
+    gapsHeadline: /se reducen(?: claramente)? desde el año base: (\d+) \(de un total de (\d+)\)/,
     rangeSentence: new RegExp(
       `En ${YEAR}, por ([^,]+), el porcentaje más alto fue el de (.+?) \\(${N}%\\) y el más bajo el de (.+?) \\(${N}%\\), una brecha de ${N} puntos?`,
       "g",
