@@ -15,8 +15,9 @@ import {
 import type { Feed } from "../load/load-project.ts";
 import { hashKey } from "../normalize/key-table.ts";
 import type { NormalizedRow } from "../normalize/normalize-rows.ts";
+import type { Repeat } from "../rows/repeat.ts";
 import { makeScratchDir } from "../scratch.ts";
-import type { CountingEngine, FileCounter, Repeat } from "./counting-engine.ts";
+import type { CountingEngine, FileCounter } from "./counting-engine.ts";
 
 export interface DuckDBEngineOptions {
   /** Where the temporary database and row files go (default: the system's temporary folder); removed on close. */

@@ -1,6 +1,6 @@
 import type { Config, Dimension, ExtractSchema, Partner, Vocabulary } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
-import type { SegmentRepeat } from "../process-partner-file.ts";
+import type { SegmentRepeat } from "../rows/repeat.ts";
 import type { Value } from "../validate/field-schema.ts";
 import { normalizeLabel } from "../validate/parse-values.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";

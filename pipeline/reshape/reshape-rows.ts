@@ -8,7 +8,7 @@ import {
 } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
 import { indexVocabulary, type VocabularyIndex } from "../normalize/vocabulary-index.ts";
-import type { RawRow } from "../read/read-partner-file.ts";
+import type { RawRow } from "../rows/raw-row.ts";
 import { normalizeLabel, parseDecimal } from "../validate/parse-values.ts";
 import { deriveCount } from "./derive-count.ts";
 import { mappedColumnKeys, mappingColumnIssue } from "./mapping-columns.ts";

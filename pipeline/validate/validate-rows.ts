@@ -1,6 +1,6 @@
 import type { ExtractSchema, PartnerExtract, Vocabulary } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, KEPT_PER_PROBLEM, makeIssue } from "../issues/catalogue.ts";
-import type { RawRow } from "../read/read-partner-file.ts";
+import type { RawRow } from "../rows/raw-row.ts";
 import {
   expectedFor,
   type FieldIssueParams,
