@@ -1,12 +1,12 @@
 import type { Config, Dimension, ExtractSchema, Partner, Vocabulary } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
 import type { SegmentRepeat } from "../rows/repeat.ts";
-import type { Value } from "../validate/field-schema.ts";
-import { normalizeLabel } from "../validate/parse-values.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
+import { normalizeLabel } from "../values/parse-values.ts";
+import type { Value } from "../values/value.ts";
+import { editDistance, indexVocabulary, type VocabularyIndex } from "../values/vocabulary-index.ts";
 import type { KeySpill } from "./key-spill.ts";
 import { hashKeyParts, type KeyHash, KeyTable } from "./key-table.ts";
-import { editDistance, indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
 
 /** A row in c2c's own vocabulary: canonical codes, a known district, a year, and for aggregate files its group. */
 export interface NormalizedRow {
