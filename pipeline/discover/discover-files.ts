@@ -5,7 +5,7 @@ import type { Refusal } from "../files/path-kind.ts";
 import { type Issue, makeIssue } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import type { Project } from "../load/load-project.ts";
-import { parseSchoolYear } from "../validate/parse-values.ts";
+import { parseSchoolYear } from "../values/parse-values.ts";
 
 /** A partner file found in `data/<year>/<partner>/`, matched to the extract it follows. */
 export interface PartnerFile {
