@@ -37,7 +37,6 @@ import {
   listDataFolder,
   type PartnerFile,
   type RefusedEntry,
-  timesOf,
 } from "./discover/discover-files.ts";
 import { confinedTo, type Effects, withReadProgress } from "./effects.ts";
 import type { EngineName } from "./engine/counting-engine.ts";
@@ -178,7 +177,7 @@ async function buildWith(
   // 1. load config
   const project = onlyIndicators(await loadProject(root, options.c2cRoot, effects), options.only);
   // 2. discover
-  const discovery = discoverFiles(dataFiles, project, timesOf(stats), refused);
+  const discovery = discoverFiles(dataFiles, project, refused);
   // 3–6. read, validate, normalize, aggregate each file as it streams
   const files: FileResult[] = [];
   const partials = [];

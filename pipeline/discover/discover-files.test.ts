@@ -42,22 +42,31 @@ describe("discoverFiles", () => {
     ]);
   });
 
-  it("reads only the newest of a partner's files of one extract and year, and says which it replaced", async () => {
-    const modified = new Map([
-      ["data/2025/north-sd/outcomes-2025.csv", 2_000],
-      ["data/2025/north-sd/outcomes-2025-corrected.csv", 1_000],
-    ]);
-    const d = discoverFiles(paths, await project(), modified);
-    expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025.csv"]);
+  it("reads only the later of a partner's files of one extract and year, by the version in the names, and says which it replaced", async () => {
+    const named = ["2025/north-sd/outcomes-2025-v2.csv", "2025/north-sd/outcomes-2025.csv"];
+    const d = discoverFiles(named, await project());
+    expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025-v2.csv"]);
     const replaced = d.issues.find((i) => i.code === "superseded-file");
-    expect(replaced?.file).toBe("data/2025/north-sd/outcomes-2025-corrected.csv");
-    expect(replaced?.message).toContain("`data/2025/north-sd/outcomes-2025.csv`");
-    expect(d.skipped.map((s) => s.path)).toContain("data/2025/north-sd/outcomes-2025-corrected.csv");
+    expect(replaced?.file).toBe("data/2025/north-sd/outcomes-2025.csv");
+    expect(replaced?.message).toContain("`data/2025/north-sd/outcomes-2025-v2.csv`");
+    expect(d.skipped.map((s) => s.path)).toContain("data/2025/north-sd/outcomes-2025.csv");
   });
 
-  it("breaks a tie in modification time by name, the same on every machine", async () => {
+  it("reads neither of two files whose names do not say which is later, and says so in the partner's report", async () => {
     const d = discoverFiles(paths, await project());
-    expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025.csv"]);
+    expect(d.files).toEqual([]);
+    const undecided = d.issues.filter((i) => i.code === "versions-undecided");
+    expect(undecided.map((i) => [i.file, i.severity, i.partner])).toEqual([
+      ["data/2025/north-sd/outcomes-2025-corrected.csv", "error", "north-sd"],
+      ["data/2025/north-sd/outcomes-2025.csv", "error", "north-sd"],
+    ]);
+    expect(undecided[1]?.message).toContain("`data/2025/north-sd/outcomes-2025-corrected.csv`");
+    expect(d.skipped.map((s) => s.path)).toEqual(
+      expect.arrayContaining([
+        "data/2025/north-sd/outcomes-2025.csv",
+        "data/2025/north-sd/outcomes-2025-corrected.csv",
+      ]),
+    );
   });
 
   it("turns what it will not open into issues in the report of the partner whose folder it is in", async () => {
@@ -70,7 +79,7 @@ describe("discoverFiles", () => {
       { path: "2023", refusal: { kind: "unlisted" } },
       { path: "2025/north-sd/.hidden-pipe", refusal: { kind: "special", type: "fifo", link: false } },
     ];
-    const d = discoverFiles(["2025/north-sd/outcomes-2025.csv"], await project(), new Map(), refused);
+    const d = discoverFiles(["2025/north-sd/outcomes-2025.csv"], await project(), refused);
     expect(d.files.map((f) => f.path)).toEqual(["data/2025/north-sd/outcomes-2025.csv"]);
     expect(d.issues.map((i) => [i.file, i.partner, i.code, i.severity])).toEqual([
       ["data/2025/north-sd/outcomes-link.csv", "north-sd", "link-outside-project", "error"],

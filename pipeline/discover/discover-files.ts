@@ -6,6 +6,7 @@ import { type Issue, makeIssue } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import type { Project } from "../load/load-project.ts";
 import { parseSchoolYear } from "../values/parse-values.ts";
+import { latestVersion } from "./file-versions.ts";
 
 /** A partner file found in `data/<year>/<partner>/`, matched to the extract it follows. */
 export interface PartnerFile {
@@ -54,7 +55,6 @@ export function fileNamePattern(pattern: string): RegExp {
 export function discoverFiles(
   paths: readonly string[],
   project: Project,
-  modified: ReadonlyMap<string, number> = new Map(),
   refused: readonly RefusedEntry[] = [],
 ): Discovery {
   const partners = new Map(project.partners.map((p) => [p.id, p]));
@@ -98,12 +98,17 @@ export function discoverFiles(
     }
     files.push({ path, partner: partner.id, year, extract });
   }
-  const superseded = supersededFiles(files, modified);
-  for (const [old, newer] of superseded) {
-    issues.push(makeIssue("superseded-file", { partner: old.partner, file: old.path }, { other: newer.path }));
+  const { superseded, undecided } = chooseVersions(files);
+  for (const [old, later] of superseded) {
+    issues.push(makeIssue("superseded-file", { partner: old.partner, file: old.path }, { other: later.path }));
     skipped.push({ path: old.path, partner: old.partner });
   }
-  return { files: files.filter((f) => !superseded.has(f)), issues, skipped };
+  for (const [file, others] of undecided) {
+    const other = others.map((o) => o.path).join("`, `");
+    issues.push(makeIssue("versions-undecided", { partner: file.partner, file: file.path }, { other }));
+    skipped.push({ path: file.path, partner: file.partner });
+  }
+  return { files: files.filter((f) => !superseded.has(f) && !undecided.has(f)), issues, skipped };
 }
 
 /**
@@ -136,31 +141,35 @@ function readFolders(
 }
 
 /**
- * Files replaced by a newer one: of a partner's files of one `versions: replace` extract in one
- * year, all but the most recently changed (ties go to the name that sorts last, so the choice is
- * the same on every machine).
+ * Of a partner's files of one `versions: replace` extract in one year, the ones a later version
+ * replaces (by name: see `latestVersion`), and, where the names leave it open, every file of the
+ * group with the others it competes with: none of those is read.
  */
-function supersededFiles(
-  files: readonly PartnerFile[],
-  modified: ReadonlyMap<string, number>,
-): Map<PartnerFile, PartnerFile> {
+function chooseVersions(files: readonly PartnerFile[]): {
+  superseded: Map<PartnerFile, PartnerFile>;
+  undecided: Map<PartnerFile, PartnerFile[]>;
+} {
   const groups = new Map<string, PartnerFile[]>();
   for (const f of files) {
     if (f.extract.versions !== "replace") continue;
-    // A file whose time could not be read (a broken link) competes with nothing: reading it reports why.
-    if (modified.size > 0 && !modified.has(f.path)) continue;
     const key = `${f.partner}\u0000${f.year}\u0000${f.extract.schema}\u0000${f.extract.files}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
-  const out = new Map<PartnerFile, PartnerFile>();
+  const superseded = new Map<PartnerFile, PartnerFile>();
+  const undecided = new Map<PartnerFile, PartnerFile[]>();
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    const newest = [...group].sort(
-      (a, b) => (modified.get(b.path) ?? 0) - (modified.get(a.path) ?? 0) || (a.path < b.path ? 1 : -1),
-    )[0] as PartnerFile;
-    for (const f of group) if (f !== newest) out.set(f, newest);
+    const latest = latestVersion(group, (f) => f.path.slice(f.path.lastIndexOf("/") + 1));
+    for (const f of group) {
+      if (latest === null)
+        undecided.set(
+          f,
+          group.filter((o) => o !== f),
+        );
+      else if (f !== latest) superseded.set(f, latest);
+    }
   }
-  return out;
+  return { superseded, undecided };
 }
 
 /** Lists the project's data folder (paths relative to `data/`; folders end with `/`): what c2c may read. */
@@ -237,9 +246,4 @@ export async function dataFileStats(
     }
   }
   return stats;
-}
-
-/** When each data file was last changed, by project-relative path (`data/...`), for `discoverFiles`. */
-export function timesOf(stats: ReadonlyMap<string, { modifiedMs: number }>): Map<string, number> {
-  return new Map([...stats].map(([file, s]) => [file, s.modifiedMs]));
 }

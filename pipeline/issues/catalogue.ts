@@ -266,8 +266,15 @@ export const ISSUE_CATALOGUE = {
   "superseded-file": {
     severity: "warning",
     message: (p) =>
-      `This file was replaced by ${q(p.other)}, a newer file of the same kind for the same year; its rows were not used.`,
-    fix: () => "Nothing to do if the newer file is the right one; otherwise remove it from the folder.",
+      `This file was replaced by ${q(p.other)}, a file of the same kind for the same year whose name marks it as later (a higher version or a later date); its rows were not used.`,
+    fix: () => "Nothing to do if the later file is the right one; otherwise remove it from the folder.",
+  },
+  "versions-undecided": {
+    severity: "error",
+    message: (p) =>
+      `This file and ${q(p.other)} are files of the same kind for the same year, and nothing in their names says which is the later one; neither was used, so the figures they hold are not published.`,
+    fix: () =>
+      "Remove the file that is out of date, or mark the later one in its name with a version (`-v2`) or a date (`-2025-06-01`).",
   },
   "implausible-change": {
     severity: "warning",
