@@ -1,5 +1,5 @@
 import type { Indicator } from "../../../schemas/index.ts";
-import type { Gap, Progress } from "../../derive/progress.ts";
+import type { Gap, GapTrend, Progress } from "../../derive/progress.ts";
 import type { IndicatorSummary, Observation } from "../../observation.ts";
 import type { GroupBar } from "./charts.ts";
 import { inSentence, type Locale } from "./format.ts";
@@ -39,9 +39,13 @@ export function trendSentence(
           toValue: pair.a,
           to: year(last.year),
           change: fill(
-            (indicator.polarity === "higher-is-better" ? pair.difference > 0 : pair.difference < 0)
-              ? t.improvement
-              : t.wrongWay,
+            summary.changeSignificant === null || from.year !== summary.baselineYear
+              ? t.changeOf
+              : !summary.changeSignificant
+                ? t.withinChance
+                : (indicator.polarity === "higher-is-better" ? pair.difference > 0 : pair.difference < 0)
+                  ? t.improvement
+                  : t.wrongWay,
             { points: loc.points(pair.difference) },
           ),
         });
@@ -164,6 +168,14 @@ export function progressSentence(
   }
 }
 
+/** How a gap moved since the baseline, in the words of the list of largest gaps. */
+const GAP_TREND_WORDS: { [T in GapTrend]: (t: Locale["s"]["sentences"]) => string } = {
+  narrowing: (t) => t.gapsNarrowing,
+  widening: (t) => t.gapsWidening,
+  reversed: (t) => t.gapsReversed,
+  "no-clear-change": (t) => t.gapsNoClearChange,
+};
+
 /** "12.5 points behind everyone": how far a group is from its reference. */
 export function gapWords(loc: Locale, gap: Gap, referenceLabel: string): string {
   return fill(loc.s.gaps.behind, { points: loc.points(gap.gap), reference: referenceLabel });
@@ -187,8 +199,7 @@ export function gapSentence(
     fill(t.gapsItem, {
       group: label(g),
       gap: gapWords(loc, g, referenceLabel(g)),
-      trend:
-        g.narrowing === null ? "" : fill(g.narrowing ? t.gapsNarrowing : t.gapsNotNarrowing, { year: baselineYear }),
+      trend: g.trend === null ? "" : fill(GAP_TREND_WORDS[g.trend](t), { year: baselineYear }),
     }),
   );
   return fill(t.gapsLargest, { year: year((behind[0] as Gap).year), list: top.join("; ") });
