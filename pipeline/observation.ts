@@ -98,6 +98,12 @@ export interface IndicatorSummary {
   childrenNeeded: number | null;
   /** A break in series since the baseline, which stops progress being judged. */
   breakYear: number | null;
+  /**
+   * The newest year whose community figure exists but is not shown (hidden to protect privacy,
+   * withheld, incomplete), when it is newer than `latestYear`: the headline is then an older year's,
+   * and says why.
+   */
+  newerNotShown: { year: number; flag: ObservationFlag } | null;
 }
 
 /** Indicator, year, geography (the community first), dimension (everyone first), group: the order every output uses. */

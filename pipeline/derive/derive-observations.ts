@@ -29,6 +29,17 @@ export function summarizeIndicators(
       )
       .sort((a, b) => a.year - b.year);
     const latest = series[series.length - 1];
+    const newerNotShown =
+      published
+        .filter(
+          (o) =>
+            o.indicator === indicator.id &&
+            o.geo_level === "community" &&
+            o.dimension === "all" &&
+            o.value === null &&
+            o.year > (latest?.year ?? Number.NEGATIVE_INFINITY),
+        )
+        .sort((a, b) => b.year - a.year)[0] ?? null;
     const baseline = series.find((o) => o.year === indicator.baselineYear);
     const progress = derived?.progress.find((p) => p.indicator === indicator.id && p.geo_level === "community");
     const change =
@@ -61,6 +72,7 @@ export function summarizeIndicators(
       onTrackValue: progress?.on_track_value ?? null,
       childrenNeeded: progress?.children_needed ?? null,
       breakYear: progress?.break_year ?? null,
+      newerNotShown: newerNotShown && { year: newerNotShown.year, flag: newerNotShown.flag },
     };
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Indicator, IndicatorSchema } from "../../schemas/index.ts";
 import type { Observation } from "../observation.ts";
-import { deriveObservations } from "./derive-observations.ts";
+import { deriveObservations, summarizeIndicators } from "./derive-observations.ts";
 import { zForLevel } from "./normal.ts";
 import { deriveProgress, gapTrend, type Share, significantChange } from "./progress.ts";
 
@@ -248,5 +248,18 @@ describe("equity gaps", () => {
     );
     // Reading rose 8 points of 1,000 (more than chance); low birth weight rose, the wrong way; neither gap moved beyond chance.
     expect(headline).toEqual({ indicatorsWithTrend: 2, indicatorsImproving: 1, gapsWithTrend: 2, gapsNarrowing: 0 });
+  });
+});
+
+describe("summarizeIndicators", () => {
+  it("says which newer year is not shown, and why, when the headline falls back to an older one", () => {
+    const published = deriveObservations([cell(2021, 400, 1000), cell(2024, 450, 1000), cell(2025, null, null)]);
+    const [summary] = summarizeIndicators([indicator()], published);
+    expect(summary).toMatchObject({ latestYear: 2024, newerNotShown: { year: 2025, flag: "suppressed" } });
+    const [current] = summarizeIndicators(
+      [indicator()],
+      deriveObservations([cell(2021, 400, 1000), cell(2025, 450, 1000)]),
+    );
+    expect(current?.newerNotShown).toBeNull();
   });
 });
