@@ -11,8 +11,10 @@ import {
   type Vocabulary,
   VocabularySchema,
 } from "../../schemas/index.ts";
+import { checkMapping } from "../load/check-mapping.ts";
+import { codeOf } from "../load/yaml-document.ts";
+import { renderConfigMessage } from "../messages/config/index.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
-import { checkMapping } from "./check-mapping.ts";
 import { deriveCount } from "./derive-count.ts";
 import { mappedFileReader } from "./read-mapped-file.ts";
 import { createReshaper, type Reshaper } from "./reshape-rows.ts";
@@ -455,7 +457,7 @@ describe("mappedFileReader: multi-row headers", () => {
 describe("the mapping schema rejects a wrong mapping, naming the key and the fix", () => {
   const messages = (input: unknown) => {
     const r = ExtractMappingSchema.safeParse(input);
-    return r.success ? [] : r.error.issues.map((i) => [i.path.join("."), i.message]);
+    return r.success ? [] : r.error.issues.map((i) => [i.path.join("."), renderConfigMessage(codeOf(i), "en").message]);
   };
 
   it("a field with no source, or two", () => {
