@@ -40,7 +40,8 @@ import {
   timesOf,
 } from "./discover/discover-files.ts";
 import { confinedTo, type Effects, withReadProgress } from "./effects.ts";
-import { type EngineName, openEngine } from "./engine/counting-engine.ts";
+import type { EngineName } from "./engine/counting-engine.ts";
+import { openEngine } from "./engine/open-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import type { Issue } from "./issues/catalogue.ts";
 import { loadProject, type Project } from "./load/load-project.ts";
@@ -301,7 +302,7 @@ async function buildWith(
   );
   const explain = options.explain ? explainTables({ project, discovery, files, observations, protection }) : undefined;
   const outputs: BuildOutputs = { site, private: privateOutputs(partnerReports, explain) };
-  const manifest = makeManifest({ project, files, discovery, protection, options, reportingYear, outputs });
+  const manifest = makeManifest({ project, files, discovery, protection, stamp: options, reportingYear, outputs });
   // 10. write
   if (!options.dryRun) await writeOutputs(path.resolve(options.outDir), outputs, manifest, effects);
   return {

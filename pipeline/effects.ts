@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { ByteRange } from "./files/byte-range.ts";
 import type { FolderEntry, PathKind } from "./files/path-kind.ts";
 import type { ReadLimits } from "./files/read-limits.ts";
 
@@ -113,12 +114,6 @@ export function confinedTo(root: string, effects: Effects): Effects {
     inspect: (p, options) => effects.inspect(p, confine(p, options)),
     listEntries: (dir, options) => effects.listEntries(dir, confine(dir, options)),
   };
-}
-
-/** Bytes `start` up to (not including) `end` of a file. */
-export interface ByteRange {
-  start: number;
-  end: number;
 }
 
 export interface Logger {

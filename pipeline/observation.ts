@@ -1,5 +1,16 @@
 import type { Dimension } from "../schemas/index.ts";
-import type { ProgressStatus } from "./derive/progress.ts";
+
+/** How `deriveProgress` judges progress to a target. */
+export const PROGRESS_STATUSES = [
+  "target-reached",
+  "target-missed",
+  "on-track",
+  "needs-acceleration",
+  "limited-progress",
+  "wrong-way",
+  "not-enough-data",
+] as const;
+export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
 
 /**
  * Why a published cell holds no value, or how far to trust the one it holds.

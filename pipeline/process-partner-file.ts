@@ -4,7 +4,8 @@ import { findPartsExceedTotal } from "./aggregate/cross-checks.ts";
 import { emptyPartialColumns, type PartialCounts, partialTable } from "./aggregate/partial-counts.ts";
 import type { PartnerFile } from "./discover/discover-files.ts";
 import type { Effects } from "./effects.ts";
-import { builtinEngine, type CountingEngine, type Repeat } from "./engine/counting-engine.ts";
+import { builtinEngine } from "./engine/builtin-engine.ts";
+import type { CountingEngine } from "./engine/counting-engine.ts";
 import type { FileResult } from "./file-result.ts";
 import { issueForReadError } from "./files/file-issues.ts";
 import { type Issue, type IssueLocation, makeIssue, occurrences, ProblemFolder } from "./issues/catalogue.ts";
@@ -18,8 +19,10 @@ import {
   normalizeRows,
 } from "./normalize/normalize-rows.ts";
 import type { TextEncodingName } from "./read/decode-text.ts";
-import { type RawRow, type ReadOutcome, type ReadPosition, readPartnerFile } from "./read/read-partner-file.ts";
+import { type ReadOutcome, readPartnerFile } from "./read/read-partner-file.ts";
 import { readerFor } from "./reshape/read-mapped-file.ts";
+import type { RawRow, ReadPosition } from "./rows/raw-row.ts";
+import type { SegmentRepeat } from "./rows/repeat.ts";
 import {
   createRowValidator,
   lostZeros,
@@ -68,11 +71,6 @@ export interface SegmentReading {
   spill: boolean;
   /** Where rows that repeat an earlier row's key go, instead of becoming issues: a later part's lines are renumbered first. */
   repeats: SegmentRepeat[];
-}
-
-/** A row that repeats an earlier row's key, with its whole row's hash: the issue is made once lines are known. */
-export interface SegmentRepeat extends Repeat {
-  whole: number;
 }
 
 /** What reading a file's rows (stages 3 to 6) found, before the file's own findings are added. */

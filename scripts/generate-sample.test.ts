@@ -5,7 +5,9 @@ import { discoverFiles, listDataFiles } from "../pipeline/discover/discover-file
 import { loadProject } from "../pipeline/load/load-project.ts";
 import { processPartnerFile } from "../pipeline/process-partner-file.ts";
 import { loadFixtureProject, REPO_ROOT } from "../pipeline/test-support/load-fixture.ts";
-import { BROKEN_FILE, buildSampleCommunity, generateSampleCommunity, SAMPLE_DIR, YEARS } from "./generate-sample.ts";
+import { buildSampleCommunity, generateSampleCommunity, SAMPLE_DIR } from "./sample/build-sample-community.ts";
+import { BROKEN_FILE } from "./sample/plant-mistakes.ts";
+import { YEARS } from "./sample/years.ts";
 
 const REGENERATE = "fixtures/sample-community differs from scripts/generate-sample.ts: run `npm run generate:sample`";
 

@@ -17,12 +17,12 @@ import {
 } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
-import { editDistance } from "../normalize/vocabulary-index.ts";
 import { processPartnerFile } from "../process-partner-file.ts";
 import { decodeChunks } from "../read/decode-text.ts";
 import { mapHeader } from "../read/map-header.ts";
 import { detectDelimiter, sepLine } from "../read/parse-rows.ts";
-import { parseSchoolYear } from "../validate/parse-values.ts";
+import { parseSchoolYear } from "../values/parse-values.ts";
+import { editDistance } from "../values/vocabulary-index.ts";
 import { type Command, flag, stringOption } from "./command.ts";
 import { plural } from "./format.ts";
 

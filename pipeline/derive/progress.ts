@@ -1,5 +1,5 @@
 import type { Indicator } from "../../schemas/index.ts";
-import type { Observation } from "../observation.ts";
+import type { Observation, ProgressStatus } from "../observation.ts";
 
 /**
  * Stage 7, across years and groups: how each figure moved, whether the community is on track for
@@ -7,17 +7,6 @@ import type { Observation } from "../observation.ts";
  * published (protected) table only, so no hidden count can leak through a change or a gap; a
  * missing or hidden year is never filled in, and no change is computed across a break in series.
  */
-
-export const PROGRESS_STATUSES = [
-  "target-reached",
-  "target-missed",
-  "on-track",
-  "needs-acceleration",
-  "limited-progress",
-  "wrong-way",
-  "not-enough-data",
-] as const;
-export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
 
 /** One published figure with its change from the year before and from the baseline. */
 export interface SeriesChange {

@@ -6,7 +6,7 @@ import { type Issue, makeIssue } from "../issues/catalogue.ts";
 import { configError, ProjectError } from "../load/config-error.ts";
 import type { Project } from "../load/load-project.ts";
 import type { ConfigMessage } from "../messages/config/index.ts";
-import { parseSchoolYear } from "../validate/parse-values.ts";
+import { parseSchoolYear } from "../values/parse-values.ts";
 
 /** A partner file found in `data/<year>/<partner>/`, matched to the extract it follows. */
 export interface PartnerFile {

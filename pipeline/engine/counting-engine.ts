@@ -1,22 +1,12 @@
 import { EngineSchema } from "../../schemas/config.ts";
-import { type CountingPlan, RowAggregator } from "../aggregate/aggregate-rows.ts";
+import type { CountingPlan } from "../aggregate/aggregate-rows.ts";
 import type { PartialCounts } from "../aggregate/partial-counts.ts";
 import type { NormalizedRow } from "../normalize/normalize-rows.ts";
+import type { Repeat } from "../rows/repeat.ts";
 
 /** The engines `c2c build --engine` offers. */
 export const ENGINE_NAMES = EngineSchema.options;
 export type EngineName = (typeof ENGINE_NAMES)[number];
-
-/** A row whose key an earlier row already had. */
-export interface Repeat {
-  line: number;
-  /** The line of the row that was counted. */
-  first: number;
-  /** Whether the whole row repeats that one, not only its key. */
-  sameRow: boolean;
-  /** The key's cells as the partner wrote them. */
-  shown: string;
-}
 
 /** Counts one file's rows, chunk by chunk, into its partial counts. */
 export interface FileCounter {
@@ -41,27 +31,4 @@ export interface CountingEngine {
   counterFor(plan: CountingPlan): Promise<FileCounter>;
   /** Releases the engine (its temporary files), once every file is counted. */
   close(): Promise<void>;
-}
-
-/** The default engine: repeats found in memory as rows stream (normalize's key table), cells counted in maps. */
-export const builtinEngine: CountingEngine = {
-  name: "builtin",
-  findsRepeats: false,
-  counterFor: async (plan) => {
-    const aggregator = new RowAggregator(plan);
-    return {
-      add: (rows) => aggregator.add(rows),
-      remove: (rows) => aggregator.remove(rows),
-      finish: async () => ({ partials: aggregator.result(), repeats: [] }),
-      close: async () => {},
-    };
-  },
-  close: async () => {},
-};
-
-/** The engine of that name, ready to count; the DuckDB engine (and its native module) only when asked for. */
-export async function openEngine(name: EngineName): Promise<CountingEngine> {
-  if (name === "builtin") return builtinEngine;
-  const { createDuckDBEngine } = await import("./duckdb-engine.ts");
-  return createDuckDBEngine();
 }

@@ -13,10 +13,11 @@ import {
   recordWeight,
 } from "../aggregate/aggregate-rows.ts";
 import type { Feed } from "../load/load-project.ts";
-import { hashKey } from "../normalize/key-table.ts";
+import { hashKey, type KeyHash } from "../normalize/key-table.ts";
 import type { NormalizedRow } from "../normalize/normalize-rows.ts";
+import type { Repeat } from "../rows/repeat.ts";
 import { makeScratchDir } from "../scratch.ts";
-import type { CountingEngine, FileCounter, Repeat } from "./counting-engine.ts";
+import type { CountingEngine, FileCounter } from "./counting-engine.ts";
 
 export interface DuckDBEngineOptions {
   /** Where the temporary database and row files go (default: the system's temporary folder); removed on close. */
@@ -84,7 +85,7 @@ class DuckDBFileCounter implements FileCounter {
   private readonly dimensionFields: string[];
   private readonly codes = new Map<string, number>();
   private readonly texts: string[] = [];
-  private readonly hashes = new Uint32Array(2);
+  private readonly hashes: KeyHash = { a: 0, b: 0 };
   private rows = 0;
 
   constructor(
@@ -120,7 +121,7 @@ class DuckDBFileCounter implements FileCounter {
       const key = row.key;
       if (key === null) throw new Error("the DuckDB engine needs each row's key (normalize with deferDuplicates)");
       hashKey(key.text, hashes);
-      out.cells(row.line, hashes[0] as number, hashes[1] as number, key.whole, row.year, this.code(row.district ?? ""));
+      out.cells(row.line, hashes.a, hashes.b, key.whole, row.year, this.code(row.district ?? ""));
       if (plan.kind === "record") {
         for (const field of this.dimensionFields) out.cell(this.code(groupOf(row, field)));
         for (const feed of plan.feeds) out.cell(recordWeight(row, feed));

@@ -1,5 +1,5 @@
-import { editDistance } from "../normalize/vocabulary-index.ts";
-import type { Value } from "../validate/field-schema.ts";
+import type { Value } from "../values/value.ts";
+import { editDistance } from "../values/vocabulary-index.ts";
 import {
   type ComparisonOperator,
   type ExpressionError,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Value } from "../validate/field-schema.ts";
+import type { Value } from "../values/value.ts";
 import { type CompiledExpression, compileExpression, type ExpressionRow, parseExpression } from "./index.ts";
 
 const fields = new Set([

@@ -1,4 +1,4 @@
-import type { Value } from "../validate/field-schema.ts";
+import type { Value } from "../values/value.ts";
 
 /** A comparison operator of the rule language. */
 export type ComparisonOperator = "==" | "!=" | "<" | "<=" | ">" | ">=";

@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { type FileHandle, open, readlink } from "node:fs/promises";
-import type { ByteRange } from "../effects.ts";
+import type { ByteRange } from "./byte-range.ts";
 import { inspectPath, isInside, realFolder, typeOfStats } from "./inspect-path.ts";
 import { type PathKind, RefusedFileError, type SpecialType } from "./path-kind.ts";
 import type { ReadLimits } from "./read-limits.ts";

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
+import { itemAt } from "../internal-error.ts";
 import { makeScratchDir } from "../scratch.ts";
 import { KeyTable } from "./key-table.ts";
 
@@ -38,13 +39,15 @@ export class KeySpill {
   add(a: number, b: number, line: number, whole: number): void {
     // By the second hash: the first places a key in a partition's table, which must see it spread.
     const p = b >>> 26;
-    const buffer = this.buffers[p] as Uint32Array;
-    const at = (this.filled[p] as number) * 4;
+    const buffer = itemAt(this.buffers, p, "partition");
+    const filled = itemAt(this.filled, p, "partition");
+    const at = filled * 4;
     buffer[at] = a;
     buffer[at + 1] = b;
     buffer[at + 2] = line;
     buffer[at + 3] = whole;
-    if (++(this.filled[p] as number) === BUFFERED) this.flush(p);
+    this.filled[p] = filled + 1;
+    if (filled + 1 === BUFFERED) this.flush(p);
   }
 
   /** Writes what is buffered, and closes the files: the partitions can be read. */
@@ -65,14 +68,14 @@ export class KeySpill {
   }
 
   private flush(p: number): void {
-    const n = this.filled[p] as number;
+    const n = itemAt(this.filled, p, "partition");
     if (n === 0) return;
     let fd = this.fds[p] ?? null;
     if (fd === null) {
       fd = openSync(partitionFile(this.dir, p), "a");
       this.fds[p] = fd;
     }
-    const buffer = this.buffers[p] as Uint32Array;
+    const buffer = itemAt(this.buffers, p, "partition");
     writeSync(fd, buffer, 0, n * 16);
     this.filled[p] = 0;
   }
@@ -104,16 +107,13 @@ export function findSpilledRepeats(dirs: readonly string[], offsets: readonly nu
     const table = new KeyTable();
     table.reserve(parts.reduce((n, keys) => n + keys.length / 4, 0));
     parts.forEach((keys, k) => {
-      const offset = offsets[k] as number;
+      const offset = itemAt(offsets, k, "part");
+      const repeats = itemAt(out, k, "part");
+      const word = (at: number) => itemAt(keys, at, "spilled word");
       for (let at = 0; at < keys.length; at += 4) {
-        const line = keys[at + 2] as number;
-        const seen = table.seenOrAddHashes(
-          keys[at] as number,
-          keys[at + 1] as number,
-          keys[at + 3] as number,
-          line + offset,
-        );
-        if (seen) (out[k] as SpilledRepeat[]).push({ line, first: seen.line, sameRow: seen.sameRow });
+        const line = word(at + 2);
+        const seen = table.seenOrAddHashes(word(at), word(at + 1), word(at + 3), line + offset);
+        if (seen) repeats.push({ line, first: seen.line, sameRow: seen.sameRow });
       }
     });
   }

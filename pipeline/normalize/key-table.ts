@@ -10,12 +10,14 @@
  * so a file of 256 MB or more keeps its keys on disk instead (`KeySpill`), and uses a table only
  * for one partition of them at a time.
  */
+import { itemAt } from "../internal-error.ts";
+
 export class KeyTable {
   /** [h1, h2, line, whole] per slot. */
   private slots: Uint32Array;
   private capacity: number;
   private count = 0;
-  private readonly hashes = new Uint32Array(2);
+  private readonly hash: KeyHash = { a: 0, b: 0 };
 
   constructor(capacity = 1024) {
     this.capacity = capacity;
@@ -40,8 +42,8 @@ export class KeyTable {
 
   /** As `seenOrAdd`, with the whole row already hashed (normalize hashes its values without joining them). */
   seenOrAddHashed(key: string, whole: number, line: number): { line: number; sameRow: boolean } | undefined {
-    hashKey(key, this.hashes);
-    return this.seenOrAddHashes(this.hashes[0] as number, this.hashes[1] as number, whole, line);
+    hashKey(key, this.hash);
+    return this.seenOrAddHashes(this.hash.a, this.hash.b, whole, line);
   }
 
   /** As `seenOrAdd`, with the key hashed by `hashKey` or `hashKeyParts` into `a` and `b`. */
@@ -51,7 +53,7 @@ export class KeyTable {
     const capacity = this.capacity;
     for (let i = homeOf(a, capacity); ; i = i + 1 === capacity ? 0 : i + 1) {
       const at = i * 4;
-      const first = slots[at + 2] as number;
+      const first = itemAt(slots, at + 2, "slot");
       if (first === 0) {
         slots[at] = a;
         slots[at + 1] = b;
@@ -81,8 +83,7 @@ export class KeyTable {
     const slots = new Uint32Array(capacity * 4);
     for (let j = 0; j < old.length; j += 4) {
       if (old[j + 2] === 0) continue;
-      const a = old[j] as number;
-      let i = homeOf(a, capacity);
+      let i = homeOf(itemAt(old, j, "slot"), capacity);
       while (slots[i * 4 + 2] !== 0) i = i + 1 === capacity ? 0 : i + 1;
       slots.set(old.subarray(j, j + 4), i * 4);
     }
@@ -95,11 +96,17 @@ export class KeyTable {
 const P1 = 0x01000193;
 const P2 = 0x9e3779b1;
 
+/** A key's two hashes, unsigned 32-bit. */
+export interface KeyHash {
+  a: number;
+  b: number;
+}
+
 /**
- * Two independently mixed 32-bit hashes of a key, computed in one pass, into `out[0]` and `out[1]`
- * (a buffer the caller keeps, so nothing is allocated per row).
+ * Two independently mixed 32-bit hashes of a key, computed in one pass, into `out` (an object the
+ * caller keeps, so nothing is allocated per row).
  */
-export function hashKey(key: string, out: Uint32Array): void {
+export function hashKey(key: string, out: KeyHash): void {
   let a = 0x811c9dc5;
   let b = 0x5bd1e995;
   for (let i = 0; i < key.length; i++) {
@@ -108,15 +115,15 @@ export function hashKey(key: string, out: Uint32Array): void {
     b = Math.imul(b ^ c, P2);
     b ^= b >>> 15;
   }
-  out[0] = mix(a ^ key.length);
-  out[1] = mix(b + Math.imul(key.length, 0x85ebca6b));
+  out.a = mix(a ^ key.length);
+  out.b = mix(b + Math.imul(key.length, 0x85ebca6b));
 }
 
 /**
  * `hashKey` of the first `count` parts joined by NUL and lowercased, without building that string:
  * the same hashes as `hashKey(parts.join("\u0000").toLowerCase())`.
  */
-export function hashKeyParts(parts: readonly string[], count: number, out: Uint32Array): void {
+export function hashKeyParts(parts: readonly string[], count: number, out: KeyHash): void {
   let a = 0x811c9dc5;
   let b = 0x5bd1e995;
   let length = count - 1;
@@ -126,7 +133,7 @@ export function hashKeyParts(parts: readonly string[], count: number, out: Uint3
       b = Math.imul(b, P2);
       b ^= b >>> 15;
     }
-    let text = parts[p] as string;
+    let text = itemAt(parts, p, "key part");
     let ascii = true;
     for (let i = 0; i < text.length; i++)
       if (text.charCodeAt(i) > 127) {
@@ -144,8 +151,8 @@ export function hashKeyParts(parts: readonly string[], count: number, out: Uint3
       b ^= b >>> 15;
     }
   }
-  out[0] = mix(a ^ length);
-  out[1] = mix(b + Math.imul(length, 0x85ebca6b));
+  out.a = mix(a ^ length);
+  out.b = mix(b + Math.imul(length, 0x85ebca6b));
 }
 
 /** Where the key hashed to `a` and `b` is in a table's released slots (its index times 4), or -1. */

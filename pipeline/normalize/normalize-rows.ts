@@ -1,12 +1,12 @@
 import type { Config, Dimension, ExtractSchema, Partner, Vocabulary } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
-import type { SegmentRepeat } from "../process-partner-file.ts";
-import type { Value } from "../validate/field-schema.ts";
-import { normalizeLabel } from "../validate/parse-values.ts";
+import type { SegmentRepeat } from "../rows/repeat.ts";
 import type { TypedRow, Withheld } from "../validate/validate-rows.ts";
+import { normalizeLabel } from "../values/parse-values.ts";
+import type { Value } from "../values/value.ts";
+import { editDistance, indexVocabulary, type VocabularyIndex } from "../values/vocabulary-index.ts";
 import type { KeySpill } from "./key-spill.ts";
-import { hashKeyParts, KeyTable } from "./key-table.ts";
-import { editDistance, indexVocabulary, type VocabularyIndex } from "./vocabulary-index.ts";
+import { hashKeyParts, type KeyHash, KeyTable } from "./key-table.ts";
 
 /** A row in c2c's own vocabulary: canonical codes, a known district, a year, and for aggregate files its group. */
 export interface NormalizedRow {
@@ -61,7 +61,7 @@ export interface Normalizer {
   primaryKey: string[];
   /** Scratch for one row's key, and its two hashes: filled row after row, never reallocated. */
   keyParts: string[];
-  hashes: Uint32Array;
+  hashes: KeyHash;
   keyIndexes: number[];
   /** District codes with their leading zeros removed, to recognise ids a spreadsheet shortened. */
   unpadded: Map<string, { id: string; code: string }>;
@@ -110,7 +110,7 @@ export function createNormalizer(
     fieldNames: schema.fields.map((f) => f.name),
     primaryKey: schema.primaryKey,
     keyParts: schema.primaryKey.map(() => ""),
-    hashes: new Uint32Array(2),
+    hashes: { a: 0, b: 0 },
     keyIndexes: schema.primaryKey.map((k) => schema.fields.findIndex((f) => f.name === k)),
     partnerId: partner.id,
     yearIndex: schema.fields.findIndex((f) => f.name === schema.roles.year),
@@ -284,13 +284,13 @@ export function normalizeRows(rows: readonly TypedRow[], n: Normalizer): { rows:
     let rowKey: RowKey | null = null;
     if (n.spill !== null) {
       hashKeyParts(parts, parts.length, n.hashes);
-      n.spill.add(n.hashes[0] as number, n.hashes[1] as number, row.line, wholeHash);
+      n.spill.add(n.hashes.a, n.hashes.b, row.line, wholeHash);
     } else if (n.keys === null) {
       const text = parts.join("\u0000").toLowerCase();
       rowKey = { text, whole: wholeHash, shown: shownKey(n, row.raw) };
     } else {
       hashKeyParts(parts, parts.length, n.hashes);
-      const seen = n.keys.seenOrAddHashes(n.hashes[0] as number, n.hashes[1] as number, wholeHash, row.line);
+      const seen = n.keys.seenOrAddHashes(n.hashes.a, n.hashes.b, wholeHash, row.line);
       if (seen) {
         const shown = shownKey(n, row.raw);
         if (n.repeats !== null)

@@ -1,10 +1,11 @@
 import { type CountingPlan, RowAggregator } from "../aggregate/aggregate-rows.ts";
 import type { Effects } from "../effects.ts";
-import type { CountingEngine, Repeat } from "../engine/counting-engine.ts";
+import type { CountingEngine } from "../engine/counting-engine.ts";
 import { type Issue, ProblemFolder } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
 import { duplicateIssue } from "../normalize/normalize-rows.ts";
-import { mergeByLine, readFileRows, type SegmentRepeat, takeBack } from "../process-partner-file.ts";
+import { mergeByLine, readFileRows, takeBack } from "../process-partner-file.ts";
+import type { Repeat, SegmentRepeat } from "../rows/repeat.ts";
 import type { ValidationState } from "../validate/validate-rows.ts";
 import { type Answer, columnsOf, type SegmentFound, type SegmentJob, type SegmentPart } from "./worker-protocol.ts";
 

@@ -1,4 +1,5 @@
 import type { Highs } from "highs";
+import { InternalError, itemAt } from "../internal-error.ts";
 
 /** `coefficient × unknown`, one term of a linear expression. */
 export type Term = readonly [coefficient: number, unknown: number];
@@ -94,18 +95,20 @@ function solveRanges(
 
 interface Part {
   unknowns: number[];
-  rows: number[];
+  rows: Row[];
+  /** Indexes into the problem's targets. */
   targets: number[];
 }
 
 /** Unknowns joined by rows or by a target into parts that share nothing. */
 function connectedParts(problem: RangeProblem): Part[] {
   const parent = problem.lower.map((_, i) => i);
+  const parentOf = (i: number) => itemAt(parent, i, "unknown");
   const find = (i: number): number => {
     let r = i;
-    while (parent[r] !== r) r = parent[r] as number;
-    while (parent[i] !== r) {
-      const next = parent[i] as number;
+    while (parentOf(r) !== r) r = parentOf(r);
+    while (parentOf(i) !== r) {
+      const next = parentOf(i);
       parent[i] = r;
       i = next;
     }
@@ -131,10 +134,10 @@ function connectedParts(problem: RangeProblem): Part[] {
   problem.lower.forEach((_, v) => {
     partOf(v).unknowns.push(v);
   });
-  problem.rows.forEach((row, i) => {
+  for (const row of problem.rows) {
     const first = row.terms[0];
-    if (first) partOf(first[1]).rows.push(i);
-  });
+    if (first) partOf(first[1]).rows.push(row);
+  }
   problem.targets.forEach((target, i) => {
     const first = target[0];
     if (first) partOf(first[1]).targets.push(i);
@@ -150,14 +153,20 @@ function solvePart(
   answer: RangeAnswer,
 ): void {
   const local = new Map(part.unknowns.map((v, i) => [v, i]));
-  const at = (v: number) => local.get(v) as number;
+  const at = (v: number) => {
+    const i = local.get(v);
+    if (i === undefined) throw new InternalError(`unknown ${v} is not in the part its rows joined it to`);
+    return i;
+  };
+  const lowerOf = (v: number) => itemAt(problem.lower, v, "unknown");
+  const upperOf = (v: number) => itemAt(problem.upper, v, "unknown");
   const starts = [0];
   const indices: number[] = [];
   const values: number[] = [];
-  for (const r of part.rows) {
+  for (const row of part.rows) {
     // A row may name an unknown twice; HiGHS wants one coefficient each.
     const merged = new Map<number, number>();
-    for (const [a, v] of (problem.rows[r] as Row).terms) merged.set(at(v), (merged.get(at(v)) ?? 0) + a);
+    for (const [a, v] of row.terms) merged.set(at(v), (merged.get(at(v)) ?? 0) + a);
     for (const [v, a] of [...merged].sort(([x], [y]) => x - y))
       if (a !== 0) {
         indices.push(v);
@@ -169,11 +178,9 @@ function solvePart(
   // Unknowns with no upper bound get a cap far above any count the rows allow: the programmes stay
   // bounded, and a value that reaches half the cap is taken as no bound at all.
   let scale = 1;
-  for (const r of part.rows) {
-    const row = problem.rows[r] as Row;
+  for (const row of part.rows)
     scale += Math.abs(Number.isFinite(row.lo) ? row.lo : 0) + Math.abs(Number.isFinite(row.hi) ? row.hi : 0);
-  }
-  for (const v of part.unknowns) if (Number.isFinite(problem.upper[v] as number)) scale += problem.upper[v] as number;
+  for (const v of part.unknowns) if (Number.isFinite(upperOf(v))) scale += upperOf(v);
   const cap = 10 * scale + 1e6;
   const unbounded = (x: number) => x >= cap / 2;
   const model = highs.createModel();
@@ -184,31 +191,33 @@ function solvePart(
       numCols: n,
       numRows: part.rows.length,
       colCost: new Float64Array(n),
-      colLower: part.unknowns.map((v) => problem.lower[v] as number),
-      colUpper: part.unknowns.map((v) => Math.min(problem.upper[v] as number, cap)),
-      rowLower: part.rows.map((r) => finite(highs, (problem.rows[r] as Row).lo)),
-      rowUpper: part.rows.map((r) => finite(highs, (problem.rows[r] as Row).hi)),
+      colLower: part.unknowns.map(lowerOf),
+      colUpper: part.unknowns.map((v) => Math.min(upperOf(v), cap)),
+      rowLower: part.rows.map((row) => finite(highs, row.lo)),
+      rowUpper: part.rows.map((row) => finite(highs, row.hi)),
       matrix: { format: "csr", numRows: part.rows.length, numCols: n, starts, indices, values },
     });
-    const targets = part.targets.map((t) => (problem.targets[t] as Term[]).map(([a, v]): Term => [a, at(v)]));
+    // Each target over the part's own unknowns, with every value it takes in the solutions seen.
+    const targets = part.targets.map((t) => ({
+      index: t,
+      terms: itemAt(problem.targets, t, "target").map(([a, v]): Term => [a, at(v)]),
+      seen: { lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY },
+    }));
     const valueIn = (terms: readonly Term[], x: ArrayLike<number>) => {
       let value = 0;
       for (const [a, v] of terms) {
-        const xv = Math.round(x[v] as number);
+        const xv = Math.round(itemAt(x, v, "solution value"));
         if (unbounded(xv)) return a > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
         value += a * xv;
       }
       return value;
     };
-    // Every whole-number solution seen: what each target takes in it.
-    const seen = targets.map(() => ({ lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY }));
     const witness = (x: ArrayLike<number>) => {
-      targets.forEach((terms, i) => {
+      for (const { terms, seen } of targets) {
         const value = valueIn(terms, x);
-        const s = seen[i] as Range;
-        if (value < s.lo) s.lo = value;
-        if (value > s.hi) s.hi = value;
-      });
+        if (value < seen.lo) seen.lo = value;
+        if (value > seen.hi) seen.hi = value;
+      }
     };
     const cost = new Float64Array(n);
     /**
@@ -256,12 +265,12 @@ function solvePart(
     // First solutions far apart, which settle most targets at once: one to start from, then every
     // target as small, then as large, as it can be together, then two mixtures.
     if (optimise(new Float64Array(n), true) === "infeasible") {
-      answer.infeasible.push(part.targets[0] as number);
+      answer.infeasible.push(itemAt(part.targets, 0, "target of the part"));
       for (const t of part.targets) answer.ranges[t] = { lo: Number.NaN, hi: Number.NaN, exact: false };
       return;
     }
     const together = new Float64Array(n);
-    for (const terms of targets) for (const [a, v] of terms) together[v] = (together[v] ?? 0) + a;
+    for (const { terms } of targets) for (const [a, v] of terms) together[v] = (together[v] ?? 0) + a;
     const mixed = (seed: number) => {
       const weights = new Float64Array(n);
       let state = seed;
@@ -272,27 +281,21 @@ function solvePart(
       return weights;
     };
     for (const weights of [together, together.map((w) => -w), mixed(1), mixed(2)]) optimise(weights, false);
-    targets.forEach((terms, i) => {
-      const t = part.targets[i] as number;
-      const s = seen[i] as Range;
+    for (const { index: t, terms, seen: s } of targets) {
       // A single unknown's range ends where a solution reaches the bound the rows imply.
       const [only] = terms;
-      const bound =
-        terms.length === 1 && only && only[0] === 1
-          ? {
-              lo: problem.lower[part.unknowns[only[1]] as number] as number,
-              hi: problem.upper[part.unknowns[only[1]] as number] as number,
-            }
-          : null;
+      const v =
+        terms.length === 1 && only && only[0] === 1 ? itemAt(part.unknowns, only[1], "unknown of the part") : null;
+      const bound = v === null ? null : { lo: lowerOf(v), hi: upperOf(v) };
       const loKnown = bound !== null && s.lo === bound.lo;
       const hiKnown = (bound !== null && s.hi === bound.hi) || s.hi === Number.POSITIVE_INFINITY;
       if (loKnown && hiKnown) {
         answer.ranges[t] = { ...s, exact: true };
-        return;
+        continue;
       }
       if (!needsExact(t, { ...s })) {
         answer.ranges[t] = { ...s, exact: false };
-        return;
+        continue;
       }
       const lo = loKnown ? s.lo : optimum(terms, 1);
       const hi = hiKnown ? s.hi : optimum(terms, -1);
@@ -300,7 +303,7 @@ function solvePart(
         lo === "infeasible" || hi === "infeasible"
           ? { lo: Number.NaN, hi: Number.NaN, exact: false }
           : { lo, hi, exact: true };
-    });
+    }
   } finally {
     model.dispose();
   }
@@ -318,17 +321,18 @@ export function propagateBounds(lower: number[], upper: number[], rows: readonly
   });
   const queued = new Set(rows.keys());
   const queue = [...queued];
-  for (let steps = 0; queue.length > 0 && steps < 20 * rows.length + 1000; steps++) {
-    const r = queue.shift() as number;
+  for (let steps = 0; steps < 20 * rows.length + 1000; steps++) {
+    const r = queue.shift();
+    if (r === undefined) break;
     queued.delete(r);
-    const { terms, lo, hi } = rows[r] as Row;
+    const { terms, lo, hi } = itemAt(rows, r, "row");
     // The row's least and greatest activity, and how many of its terms are unbounded each way.
     let least = 0;
     let greatest = 0;
     let leastInfinite = 0;
     let greatestInfinite = 0;
     for (const [a, v] of terms) {
-      const [l, u] = [lower[v] as number, upper[v] as number];
+      const [l, u] = [itemAt(lower, v, "unknown"), itemAt(upper, v, "unknown")];
       const [min, max] = a > 0 ? [a * l, a * u] : [a * u, a * l];
       if (Number.isFinite(min)) least += min;
       else leastInfinite++;
@@ -336,7 +340,7 @@ export function propagateBounds(lower: number[], upper: number[], rows: readonly
       else greatestInfinite++;
     }
     for (const [a, v] of terms) {
-      const [l, u] = [lower[v] as number, upper[v] as number];
+      const [l, u] = [itemAt(lower, v, "unknown"), itemAt(upper, v, "unknown")];
       const [min, max] = a > 0 ? [a * l, a * u] : [a * u, a * l];
       // What the other terms can add up to.
       const othersLeast = Number.isFinite(min)
@@ -367,7 +371,7 @@ export function propagateBounds(lower: number[], upper: number[], rows: readonly
         moved = true;
       }
       if (!moved) continue;
-      if ((lower[v] as number) > (upper[v] as number)) return;
+      if (itemAt(lower, v, "unknown") > itemAt(upper, v, "unknown")) return;
       for (const other of uses[v] ?? [])
         if (other !== r && !queued.has(other)) {
           queued.add(other);
@@ -379,7 +383,7 @@ export function propagateBounds(lower: number[], upper: number[], rows: readonly
 
 function isIntegral(x: ArrayLike<number>): boolean {
   for (let i = 0; i < x.length; i++) {
-    const v = x[i] as number;
+    const v = itemAt(x, i, "solution value");
     if (Math.abs(v - Math.round(v)) > INTEGRAL) return false;
   }
   return true;

@@ -1,4 +1,5 @@
 import type { Config, CountedQuantity, Indicator, PrivacyPolicy } from "../../schemas/index.ts";
+import { InternalError } from "../internal-error.ts";
 import type { Observation } from "../observation.ts";
 
 /** The policy one indicator is protected by: the partnership's, with the indicator's overrides. */
@@ -62,7 +63,8 @@ function largestBelow(x: number): number {
 export function codingOf(o: Observation, policy: PrivacyPolicy): "bottom-coded" | "top-coded" | null {
   const { coding, minimumCount } = policy;
   if (!coding || o.numerator === null || o.denominator === null || o.denominator === 0) return null;
-  const small = policy.counted.filter((q) => (countOf(o, q) as number) < minimumCount);
+  const counts = { numerator: o.numerator, denominator: o.denominator, complement: o.denominator - o.numerator };
+  const small = policy.counted.filter((q) => counts[q] < minimumCount);
   if (small.length !== 1) return null;
   const rate = o.numerator / o.denominator;
   if (small[0] === "numerator" && coding.below !== undefined && rate < coding.below)
@@ -70,6 +72,21 @@ export function codingOf(o: Observation, policy: PrivacyPolicy): "bottom-coded" 
   if (small[0] === "complement" && coding.above !== undefined && rate > coding.above)
     return largestBelow((1 - coding.above) * o.denominator) + 1 >= minimumCount ? "top-coded" : null;
   return null;
+}
+
+/** The rate a code names: `coding.below` for "<5%", `coding.above` for ">95%". */
+export function codingThreshold(flag: "bottom-coded" | "top-coded", policy: PrivacyPolicy): number {
+  const threshold = flag === "bottom-coded" ? policy.coding?.below : policy.coding?.above;
+  // `codingOf` codes a cell only under a policy with that threshold.
+  if (threshold === undefined) throw new InternalError(`a cell is ${flag} under a policy without that coding`);
+  return threshold;
+}
+
+/** What a reader is told of a coded cell: its numerator's range, and the denominator it publishes. */
+export interface CodedRange {
+  lo: number;
+  hi: number;
+  denominator: number;
 }
 
 /**
@@ -81,13 +98,14 @@ export function codedNumeratorRange(
   flag: "bottom-coded" | "top-coded",
   denominator: number,
   policy: PrivacyPolicy,
-): { lo: number; hi: number } {
-  const coding = policy.coding as NonNullable<PrivacyPolicy["coding"]>;
+): CodedRange {
   const small = policy.minimumCount - 1;
+  const threshold = codingThreshold(flag, policy);
   if (flag === "bottom-coded")
-    return { lo: 0, hi: Math.min(small, largestBelow((coding.below as number) * denominator)) };
+    return { lo: 0, hi: Math.min(small, largestBelow(threshold * denominator)), denominator };
   return {
-    lo: denominator - Math.min(small, largestBelow((1 - (coding.above as number)) * denominator)),
+    lo: denominator - Math.min(small, largestBelow((1 - threshold) * denominator)),
     hi: denominator,
+    denominator,
   };
 }

@@ -4,7 +4,7 @@ import { nearestComplement, setsByCell, suppressComplements } from "./complement
 import { auditExactly, type ExactAuditResult } from "./exact-audit.ts";
 import type { RangeSolver } from "./integer-ranges.ts";
 import { type LinkedSet, linkedSets } from "./linked-sets.ts";
-import { breaksPolicy, codingOf, isLowReliability } from "./privacy-policy.ts";
+import { breaksPolicy, codingOf, codingThreshold, isLowReliability } from "./privacy-policy.ts";
 import { ProtectionState, type SuppressionReason } from "./protection-state.ts";
 import { absentRelatedCells, catalogRelations, compareRelations, detectRelations, type Relation } from "./relations.ts";
 
@@ -192,8 +192,8 @@ function publish(state: ProtectionState): Observation[] {
     const policy = state.policyOf(o);
     if (code && policy.coding) {
       // What the code says of the rate, in the interval's columns: [0, 5%) or (95%, 100%].
-      const [lower, upper] =
-        code === "bottom-coded" ? [0, policy.coding.below as number] : [policy.coding.above as number, 1];
+      const threshold = codingThreshold(code, policy);
+      const [lower, upper] = code === "bottom-coded" ? [0, threshold] : [threshold, 1];
       return { ...o, numerator: null, value: null, lower, upper, flag: code };
     }
     if (o.flag === "ok" && policy.reliability.action === "caution" && isLowReliability(o, policy))

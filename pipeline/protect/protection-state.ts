@@ -1,7 +1,7 @@
 import type { Config, CountedQuantity, Indicator, PrivacyPolicy } from "../../schemas/index.ts";
+import { InternalError } from "../internal-error.ts";
 import { type Observation, observationKey } from "../observation.ts";
-import { codedNumeratorRange, countOf, policyFor } from "./privacy-policy.ts";
-import type { Bounds } from "./reader-bounds.ts";
+import { type CodedRange, codedNumeratorRange, countOf, policyFor } from "./privacy-policy.ts";
 
 /**
  * Why c2c hid a cell. `primary`: a counted quantity is below the minimum. `reliability`: the policy
@@ -62,11 +62,12 @@ export class ProtectionState {
   isHidden = (o: Observation): boolean => this.isGone(o) || this.coded.has(this.keyOf(o));
 
   /** The numerator range a reader is told for a coded cell, or null for any other cell. */
-  codedRange = (o: Observation): Bounds | null => {
+  codedRange = (o: Observation): CodedRange | null => {
     const code = this.coded.get(this.keyOf(o));
-    return code && !this.hidden.has(this.keyOf(o))
-      ? codedNumeratorRange(code, o.denominator as number, this.policyOf(o))
-      : null;
+    if (!code || this.hidden.has(this.keyOf(o))) return null;
+    // `codingOf` codes only a cell with both its counts.
+    if (o.denominator === null) throw new InternalError(`the coded cell ${this.keyOf(o)} has no denominator`);
+    return codedNumeratorRange(code, o.denominator, this.policyOf(o));
   };
 
   /** A count of a cell a reader can read: all of a shown cell's, and a coded cell's denominator. */

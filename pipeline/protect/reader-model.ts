@@ -1,8 +1,9 @@
 import type { CountedQuantity, PrivacyPolicy } from "../../schemas/index.ts";
-import type { Observation } from "../observation.ts";
-import type { Range, RangeProblem, Row, Term } from "./integer-ranges.ts";
+import { InternalError } from "../internal-error.ts";
+import { type Observation, observationKey } from "../observation.ts";
+import type { RangeProblem, Row, Term } from "./integer-ranges.ts";
 import type { LinkedSet } from "./linked-sets.ts";
-import { countOf } from "./privacy-policy.ts";
+import { type CodedRange, countOf } from "./privacy-policy.ts";
 
 export interface ReaderModelInput {
   cells: readonly Observation[];
@@ -10,7 +11,7 @@ export interface ReaderModelInput {
   /** Whether a cell does not publish all its counts. */
   isHidden: (o: Observation) => boolean;
   /** A coded cell's numerator range ("<5%" of its published denominator); null for any other cell. */
-  codedRange: (o: Observation) => Range | null;
+  codedRange: (o: Observation) => CodedRange | null;
   policyOf: (o: Observation) => PrivacyPolicy;
 }
 
@@ -73,7 +74,7 @@ export function readerModel(input: ReaderModelInput, assume: Assumption): Reader
     let counts: Record<CountedQuantity, Linear>;
     if (coded) {
       // The complement is an unknown of its own, tied by a row, so its bounds narrow like the others'.
-      const d = o.denominator as number;
+      const d = coded.denominator;
       const [nv, cv] = [unknown(coded.lo, coded.hi), unknown(d - coded.hi, d - coded.lo)];
       rows.push({
         terms: [
@@ -85,7 +86,8 @@ export function readerModel(input: ReaderModelInput, assume: Assumption): Reader
       });
       counts = { numerator: single(nv), denominator: { terms: [], constant: d }, complement: single(cv) };
     } else if (isHidden(o) || o.numerator === null || o.denominator === null) {
-      const [nv, dv, cv] = [0, 0, 0].map(() => unknown(0, Number.POSITIVE_INFINITY)) as [number, number, number];
+      const free = () => unknown(0, Number.POSITIVE_INFINITY);
+      const [nv, dv, cv] = [free(), free(), free()];
       rows.push({
         terms: [
           [1, nv],
@@ -106,7 +108,12 @@ export function readerModel(input: ReaderModelInput, assume: Assumption): Reader
     known.set(o, counts);
     if (counts.numerator.terms.length > 0) hidden.push(o);
   }
-  const expression = (o: Observation, q: CountedQuantity) => (known.get(o) as Record<CountedQuantity, Linear>)[q];
+  const expression = (o: Observation, q: CountedQuantity) => {
+    const counts = known.get(o);
+    // Every set is drawn from the same cells.
+    if (!counts) throw new InternalError(`a linked set names ${observationKey(o)}, which is not among the cells`);
+    return counts[q];
+  };
 
   const families = sumFamilies(sets);
   for (const set of sets) {

@@ -1,6 +1,6 @@
 import type { ExtractSchema } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
-import { normalizeLabel } from "../validate/parse-values.ts";
+import { normalizeLabel } from "../values/parse-values.ts";
 
 /** Which file column feeds each schema field (by field index); -1 where the column is absent. */
 export interface HeaderMapping {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { RawRow } from "../rows/raw-row.ts";
 import { smallRecordSchema } from "../test-support/small-schema.ts";
-import { detectDelimiter, type RawRow, readPartnerFile } from "./read-partner-file.ts";
+import { detectDelimiter, readPartnerFile } from "./read-partner-file.ts";
 
 async function* chunks(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);

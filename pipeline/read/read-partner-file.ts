@@ -1,22 +1,10 @@
 import type { ExtractSchema } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue, ProblemFolder } from "../issues/catalogue.ts";
+import type { RawRow, ReadPosition } from "../rows/raw-row.ts";
 import { type RowSpot, rejectsRow } from "./bad-spots.ts";
 import type { TextEncodingName } from "./decode-text.ts";
 import { columnName, type HeaderMapping, mapHeader } from "./map-header.ts";
 import { parseRows } from "./parse-rows.ts";
-
-/** One data row, its cells in the order of the schema's fields ("" where a column is absent). */
-export interface RawRow {
-  /** The row as the partner's spreadsheet numbers it: the header is row 1. */
-  line: number;
-  cells: string[];
-}
-
-/** How far into the file the rows handed on so far reach. */
-export interface ReadPosition {
-  /** Bytes of the file up to the end of the last row handed on (estimated from the text's own bytes per character). */
-  bytes: number;
-}
 
 export interface ReadOptions {
   schema: ExtractSchema;

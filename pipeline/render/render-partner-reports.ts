@@ -1,4 +1,3 @@
-import type { BuildOptions } from "../build.ts";
 import type { Discovery } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
@@ -17,7 +16,7 @@ export async function renderPartnerReports(
   project: Project,
   discovery: Discovery,
   files: readonly FileResult[],
-  options: Pick<BuildOptions, "buildDate" | "version" | "c2cRoot">,
+  options: { buildDate: string; version: string; c2cRoot: string },
   effects: Effects,
 ): Promise<Map<string, { html: string; json: string }>> {
   const template = await loadPartnerReportTemplate((p) => effects.readFile(p), options.c2cRoot);

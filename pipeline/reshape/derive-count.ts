@@ -1,4 +1,4 @@
-import { parseBounds, parseDecimal, parseInteger } from "../validate/parse-values.ts";
+import { parseBounds, parseDecimal, parseInteger } from "../values/parse-values.ts";
 
 /**
  * What a rate cell and its count cell make of a count (a numerator):

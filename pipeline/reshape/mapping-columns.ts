@@ -1,7 +1,7 @@
 import type { ExtractMapping } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
-import { editDistance } from "../normalize/vocabulary-index.ts";
-import { normalizeLabel } from "../validate/parse-values.ts";
+import { normalizeLabel } from "../values/parse-values.ts";
+import { editDistance } from "../values/vocabulary-index.ts";
 
 /**
  * Where in partners.yaml each column a mapping reads is named (the first place, when several

@@ -7,12 +7,12 @@ import { parseRows } from "../read/parse-rows.ts";
 import {
   binaryIssue,
   QUOTES_STOPPED,
-  type RawRow,
   type ReadOptions,
   type ReadOutcome,
   readPartnerFile,
   spotIssue,
 } from "../read/read-partner-file.ts";
+import type { RawRow } from "../rows/raw-row.ts";
 import { createReshaper, type ReshapeContext } from "./reshape-rows.ts";
 
 /**

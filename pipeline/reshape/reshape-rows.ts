@@ -7,9 +7,9 @@ import {
   type Vocabulary,
 } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, makeIssue } from "../issues/catalogue.ts";
-import { indexVocabulary, type VocabularyIndex } from "../normalize/vocabulary-index.ts";
-import type { RawRow } from "../read/read-partner-file.ts";
-import { normalizeLabel, parseDecimal } from "../validate/parse-values.ts";
+import type { RawRow } from "../rows/raw-row.ts";
+import { normalizeLabel, parseDecimal } from "../values/parse-values.ts";
+import { indexVocabulary, type VocabularyIndex } from "../values/vocabulary-index.ts";
 import { deriveCount } from "./derive-count.ts";
 import { mappedColumnKeys, mappingColumnIssue } from "./mapping-columns.ts";
 

@@ -40,6 +40,7 @@
  */
 
 import type { Highs } from "highs";
+import { InternalError } from "../internal-error.ts";
 import type { AuditFinding, Interval } from "./audit-types.ts";
 import { System } from "./reader-system.ts";
 import { type Cell, cellKey, checkPages, readCells } from "./site-cells.ts";
@@ -124,7 +125,7 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
       c:
         cell.flag === "top-coded" && d !== null && cell.lower !== null
           ? system.variableIn(0, Math.min(small, below((1 - cell.lower) * d)))
-          : system.variable(published ? (cell.denominator as number) - (cell.numerator as number) : null),
+          : system.variable(d !== null && cell.numerator !== null ? d - cell.numerator : null),
     };
     vars.set(key, v);
     system.equation(
@@ -144,7 +145,13 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
         0,
       );
   }
-  const isPublished = (c: Cell) => c.numerator !== null && c.denominator !== null;
+  const varsOf = (key: string) => {
+    const v = vars.get(key);
+    if (!v) throw new InternalError(`the reader's system has no unknowns for ${key}`);
+    return v;
+  };
+  const isPublished = (c: Cell): c is Cell & { numerator: number; denominator: number } =>
+    c.numerator !== null && c.denominator !== null;
   // What the fully published sums of each family (an indicator's groups of one dimension, or its
   // districts) show a reader: that they add up, fall short of the total (groups an agency does not
   // report), or go over it (groups that overlap). A reader takes the other sums of the family alike.
@@ -154,10 +161,10 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
       : `geo|${total.indicator}`;
   const shows = new Map<string, Set<number>>();
   for (const { total, parts } of sums(cells)) {
-    if (![total, ...parts].every(isPublished)) continue;
+    if (!isPublished(total) || !parts.every(isPublished)) continue;
     const signs = shows.get(family(total, parts)) ?? new Set<number>();
     for (const q of ["numerator", "denominator"] as const)
-      signs.add(Math.sign((total[q] as number) - parts.reduce((a, p) => a + (p[q] as number), 0)));
+      signs.add(Math.sign(total[q] - parts.reduce((a, p) => a + p[q], 0)));
     shows.set(family(total, parts), signs);
   }
   const addSum = (total: Cell, parts: Cell[]) => {
@@ -193,8 +200,7 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
   const relations = [...(options.relations ?? []), ...readerRelations(cells)];
   for (const relation of relations)
     for (const [a, b] of relationPairs(cells, relation)) {
-      const unknownOf = (t: Tied) =>
-        (vars.get(cellKey(t.cell)) as { n: number; d: number; c: number })[short(t.quantity)];
+      const unknownOf = (t: Tied) => varsOf(cellKey(t.cell))[short(t.quantity)];
       if (b === null) system.equation([[1, unknownOf(a)]], 0);
       else
         system.equation(
@@ -210,22 +216,23 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
     for (const [key, cell] of cells) {
       if (!family.includes(cell.indicator)) continue;
       const place = key.slice(key.indexOf("|"));
-      byPlace.set(place, [...(byPlace.get(place) ?? []), (vars.get(key) as { d: number }).d]);
+      byPlace.set(place, [...(byPlace.get(place) ?? []), varsOf(key).d]);
     }
-    for (const ds of byPlace.values())
-      for (let i = 1; i < ds.length; i++)
-        system.equation(
-          [
-            [1, ds[0] as number],
-            [-1, ds[i] as number],
-          ],
-          0,
-        );
+    for (const [first, ...rest] of byPlace.values())
+      if (first !== undefined)
+        for (const d of rest)
+          system.equation(
+            [
+              [1, first],
+              [-1, d],
+            ],
+            0,
+          );
   }
   conflicts.push(...system.solve());
   const minimumOf = new Map<number, number>();
   for (const [key, cell] of cells) {
-    const v = vars.get(key) as { n: number; d: number; c: number };
+    const v = varsOf(key);
     if (!isPublished(cell))
       for (const u of [v.n, v.d, v.c]) minimumOf.set(u, options.policy(cell.indicator).minimumCount);
   }
@@ -236,7 +243,7 @@ export function auditSite(site: ReadonlyMap<string, string | Uint8Array>, option
   let published = 0;
   for (const [key, cell] of cells) {
     const policy = options.policy(cell.indicator);
-    const v = vars.get(key) as { n: number; d: number; c: number };
+    const v = varsOf(key);
     const bounds = { numerator: system.bounds(v.n), denominator: system.bounds(v.d), complement: system.bounds(v.c) };
     if (isPublished(cell)) {
       published++;

@@ -1,4 +1,5 @@
 import type { Highs } from "highs";
+import { InternalError, itemAt } from "../internal-error.ts";
 import type { Interval } from "./audit-types.ts";
 
 /** A number as LP text writes it: plain digits, never an exponent. */
@@ -36,7 +37,19 @@ export class System {
   }
 
   bounds(v: number): Interval {
-    return { lo: this.lo[v] as number, hi: this.hi[v] as number };
+    return { lo: this.loOf(v), hi: this.hiOf(v) };
+  }
+
+  private loOf(v: number): number {
+    return itemAt(this.lo, v, "unknown");
+  }
+
+  private hiOf(v: number): number {
+    return itemAt(this.hi, v, "unknown");
+  }
+
+  private equationAt(e: number): { terms: [number, number][]; rhs: number } {
+    return itemAt(this.equations, e, "equation");
   }
 
   /**
@@ -49,18 +62,20 @@ export class System {
    * contradicted), by one of their unknowns.
    */
   solveExactly(highs: Highs, wanted: readonly number[], wide: (v: number) => number): number[] {
-    const free = (v: number) => (this.lo[v] as number) < (this.hi[v] as number);
+    const free = (v: number) => this.loOf(v) < this.hiOf(v);
     const parent = this.lo.map((_, i) => i);
+    const parentOf = (i: number) => itemAt(parent, i, "unknown");
     const find = (i: number): number => {
-      while (parent[i] !== i) {
-        parent[i] = parent[parent[i] as number] as number;
-        i = parent[i] as number;
+      while (parentOf(i) !== i) {
+        parent[i] = parentOf(parentOf(i));
+        i = parentOf(i);
       }
       return i;
     };
     for (const { terms } of this.equations) {
-      const vars = terms.map(([, v]) => v).filter(free);
-      for (const v of vars.slice(1)) parent[find(v)] = find(vars[0] as number);
+      const [first, ...others] = terms.map(([, v]) => v).filter(free);
+      if (first === undefined) continue;
+      for (const v of others) parent[find(v)] = find(first);
     }
     const parts = new Map<number, { wanted: number[]; equations: number[] }>();
     const part = (v: number) => {
@@ -78,11 +93,11 @@ export class System {
     for (const { wanted: vars, equations } of parts.values()) {
       const used = new Set<number>();
       const rows = equations.map((i, k) => {
-        const { terms, rhs } = this.equations[i] as { terms: [number, number][]; rhs: number };
+        const { terms, rhs } = this.equationAt(i);
         let constant = 0;
         const written: string[] = [];
         for (const [a, v] of terms) {
-          if (!free(v)) constant += a * (this.lo[v] as number);
+          if (!free(v)) constant += a * this.loOf(v);
           else {
             used.add(v);
             written.push(`${a < 0 ? "-" : "+"} ${lpNumber(Math.abs(a))} x${v}`);
@@ -93,9 +108,9 @@ export class System {
       for (const v of vars) used.add(v);
       const columns = [...used].sort((a, b) => a - b);
       const bounds = columns.map((v) =>
-        Number.isFinite(this.hi[v] as number)
-          ? ` ${lpNumber(this.lo[v] as number)} <= x${v} <= ${lpNumber(this.hi[v] as number)}`
-          : ` x${v} >= ${lpNumber(this.lo[v] as number)}`,
+        Number.isFinite(this.hiOf(v))
+          ? ` ${lpNumber(this.loOf(v))} <= x${v} <= ${lpNumber(this.hiOf(v))}`
+          : ` x${v} >= ${lpNumber(this.loOf(v))}`,
       );
       const body = `Subject To\n${rows.join("\n")}\nBounds\n${bounds.join("\n")}\nEnd\n`;
       // One model per part, read from its LP text; each optimisation changes only the objective.
@@ -103,11 +118,16 @@ export class System {
       try {
         model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0 });
         const index = new Map(columns.map((v) => [v, model.getColByName(`x${v}`)]));
+        const column = (v: number) => {
+          const c = index.get(v);
+          if (c === undefined) throw new InternalError(`x${v} is not a column of its part's programme`);
+          return c;
+        };
         const cost = new Float64Array(columns.length);
         // The linear programme first; where its optimum is not at whole numbers, the whole-number one.
         const run = (weights: ReadonlyMap<number, number>, sense: "minimize" | "maximize") => {
           cost.fill(0);
-          for (const [v, w] of weights) cost[index.get(v) as number] = w;
+          for (const [v, w] of weights) cost[column(v)] = w;
           model.changeColsCost({ kind: "range", from: 0, to: columns.length - 1 }, cost);
           model.changeObjectiveSense(highs.constants.objectiveSense[sense]);
           model.run();
@@ -139,7 +159,7 @@ export class System {
         // Two solutions far apart (everything as small, then as large, as it can be): where an
         // unknown already takes values `wide` apart in them, its range is wide and needs no more.
         const seen = new Map<number, Interval>();
-        const bounded = columns.filter((v) => Number.isFinite(this.hi[v] as number));
+        const bounded = columns.filter((v) => Number.isFinite(this.hiOf(v)));
         let infeasible = false;
         for (const [weights, sense] of [
           [new Map(columns.map((v) => [v, 1])), "minimize"],
@@ -153,7 +173,7 @@ export class System {
           }
           if (status !== highs.constants.modelStatus.optimal) continue;
           for (const v of columns) {
-            const value = Math.round(x[index.get(v) as number] as number);
+            const value = Math.round(itemAt(x, column(v), "solution value"));
             const known = seen.get(v);
             seen.set(
               v,
@@ -162,20 +182,20 @@ export class System {
           }
         }
         if (infeasible) {
-          contradicted.push(vars[0] as number);
+          contradicted.push(itemAt(vars, 0, "wanted unknown of the part"));
           continue;
         }
         for (const v of vars) {
           const known = seen.get(v);
-          if (known && known.hi - known.lo + 1 >= wide(v) && Number.isFinite(this.hi[v] as number)) continue;
+          if (known && known.hi - known.lo + 1 >= wide(v) && Number.isFinite(this.hiOf(v))) continue;
           const lo = optimum(v, "minimize");
           const hi = optimum(v, "maximize");
           if (lo === null || hi === null) {
             contradicted.push(v);
             break;
           }
-          this.lo[v] = Math.max(this.lo[v] as number, lo);
-          this.hi[v] = Math.min(this.hi[v] as number, hi);
+          this.lo[v] = Math.max(this.loOf(v), lo);
+          this.hi[v] = Math.min(this.hiOf(v), hi);
         }
       } finally {
         model.dispose();
@@ -191,16 +211,15 @@ export class System {
     const queued = new Set(this.equations.keys());
     const queue = [...queued];
     let steps = 0;
-    while (queue.length > 0) {
+    for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
       if (++steps > limit) {
         conflicts.push("the bounds did not settle");
         break;
       }
-      const e = queue.shift() as number;
       queued.delete(e);
       if (broken.has(e)) continue;
       for (const v of this.narrow(e)) {
-        if ((this.lo[v] as number) > (this.hi[v] as number)) {
+        if (this.loOf(v) > this.hiOf(v)) {
           broken.add(e);
           conflicts.push(`equation ${e} has no solution`);
           break;
@@ -217,14 +236,14 @@ export class System {
 
   /** One equation's implied bounds on each of its unknowns; returns the unknowns it narrowed. */
   private narrow(index: number): number[] {
-    const { terms, rhs } = this.equations[index] as { terms: [number, number][]; rhs: number };
-    const range = terms.map(([a, v]) => {
-      const [lo, hi] = [this.lo[v] as number, this.hi[v] as number];
+    const { terms, rhs } = this.equationAt(index);
+    const range = terms.map(([a, v]): [number, number] => {
+      const [lo, hi] = [this.loOf(v), this.hiOf(v)];
       return a >= 0 ? [a * lo, a * hi] : [a * hi, a * lo];
-    }) as [number, number][];
+    });
     const sum = (pick: 0 | 1, skip: number) => {
       let s = 0;
-      for (let j = 0; j < range.length; j++) if (j !== skip) s += (range[j] as [number, number])[pick];
+      for (const [j, r] of range.entries()) if (j !== skip) s += r[pick];
       return s;
     };
     const changed: number[] = [];
@@ -237,20 +256,17 @@ export class System {
       const newLo = Number.isNaN(lo) ? -Infinity : Math.ceil(lo - 1e-9);
       const newHi = Number.isNaN(hi) ? Infinity : Math.floor(hi + 1e-9);
       let moved = false;
-      if (newLo > (this.lo[v] as number)) {
+      if (newLo > this.loOf(v)) {
         this.lo[v] = newLo;
         moved = true;
       }
-      if (newHi < (this.hi[v] as number)) {
+      if (newHi < this.hiOf(v)) {
         this.hi[v] = newHi;
         moved = true;
       }
       if (moved) {
         changed.push(v);
-        range[i] =
-          a >= 0
-            ? [a * (this.lo[v] as number), a * (this.hi[v] as number)]
-            : [a * (this.hi[v] as number), a * (this.lo[v] as number)];
+        range[i] = a >= 0 ? [a * this.loOf(v), a * this.hiOf(v)] : [a * this.hiOf(v), a * this.loOf(v)];
       }
     });
     return changed;

@@ -8,10 +8,8 @@ import {
   parseInteger,
   parsePercent,
   parseSchoolYear,
-} from "./parse-values.ts";
-
-/** A typed cell value. Blanks are null, never 0. */
-export type Value = string | number | boolean | null;
+} from "../values/parse-values.ts";
+import type { Value } from "../values/value.ts";
 
 /** What a zod issue raised by a field schema carries, so the catalogue can word it. */
 export interface FieldIssueParams {

@@ -4,7 +4,8 @@ import { type ExtractSchema, PartnerExtractSchema } from "../../schemas/index.ts
 import { memoryEffects } from "../effects-memory.ts";
 import { ISSUE_CATALOGUE, type Issue } from "../issues/catalogue.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
-import { type RawRow, readPartnerFile } from "../read/read-partner-file.ts";
+import { readPartnerFile } from "../read/read-partner-file.ts";
+import type { RawRow } from "../rows/raw-row.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
 import { createRowValidator, newValidationState, validateRows } from "./validate-rows.ts";
 

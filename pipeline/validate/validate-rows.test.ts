@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { booleanVocabulary, extract, smallAggregateSchema, smallRecordSchema } from "../test-support/small-schema.ts";
-import { parseDecimal, parseInteger, parseSchoolYear } from "./parse-values.ts";
+import { parseDecimal, parseInteger, parseSchoolYear } from "../values/parse-values.ts";
 import { createRowValidator, lostZeros, newValidationState, validateRows } from "./validate-rows.ts";
 
 const vocabularies = new Map([["boolean", booleanVocabulary]]);

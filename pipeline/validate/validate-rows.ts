@@ -1,15 +1,9 @@
 import type { ExtractSchema, PartnerExtract, Vocabulary } from "../../schemas/index.ts";
 import { type Issue, type IssueLocation, KEPT_PER_PROBLEM, makeIssue } from "../issues/catalogue.ts";
-import type { RawRow } from "../read/read-partner-file.ts";
-import {
-  expectedFor,
-  type FieldIssueParams,
-  fastFieldParser,
-  fieldValueSchema,
-  UNDECIDED,
-  type Value,
-} from "./field-schema.ts";
-import { type Bounds, parseBounds } from "./parse-values.ts";
+import type { RawRow } from "../rows/raw-row.ts";
+import { type Bounds, parseBounds } from "../values/parse-values.ts";
+import type { Value } from "../values/value.ts";
+import { expectedFor, type FieldIssueParams, fastFieldParser, fieldValueSchema, UNDECIDED } from "./field-schema.ts";
 
 /**
  * Why a cell holds no number although the partner wrote something: one of the partner's own

@@ -291,7 +291,7 @@ describe("the manifests", () => {
         relations: [],
         audit: { cells: 0, counts: 0, rounds: 1, hiddenByAudit: 0, narrowest: null, contradicted: [] },
       } satisfies Parameters<typeof makeManifest>[0]["protection"],
-      options: { version: "1.0.0", buildDate: "2026-01-01" } as Parameters<typeof makeManifest>[0]["options"],
+      stamp: { version: "1.0.0", buildDate: "2026-01-01" },
       reportingYear: 2025,
       outputs: { site, private: privateOutputs(reports) },
     });

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { BuildOptions } from "../build.ts";
 import type { Discovery } from "../discover/discover-files.ts";
 import type { Effects } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
@@ -66,7 +65,8 @@ export function makeManifest(input: {
   files: FileResult[];
   discovery: Discovery;
   protection: ProtectionResult;
-  options: BuildOptions;
+  /** The c2c version and the build's date, as `build.json` records them. */
+  stamp: { version: string; buildDate: string };
   reportingYear: number | null;
   outputs: BuildOutputs;
 }): BuildManifest {
@@ -78,8 +78,8 @@ export function makeManifest(input: {
   const reasons = [...protection.hidden.values()];
   const published = protection.published;
   return {
-    c2c: { version: input.options.version },
-    buildDate: input.options.buildDate,
+    c2c: { version: input.stamp.version },
+    buildDate: input.stamp.buildDate,
     partnership: project.config.partnership.name,
     configHash: project.configHash,
     reportingYear: input.reportingYear,

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mulberry32 } from "../generate-sample.ts";
+import { mulberry32 } from "../sample/random.ts";
 
 /**
  * A seeded generator of record-level student assessment files (the `student-assessment` extract),

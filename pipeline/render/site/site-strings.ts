@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MILESTONES } from "../../../schemas/common.ts";
-import { PROGRESS_STATUSES } from "../../derive/progress.ts";
+import { PROGRESS_STATUSES } from "../../observation.ts";
 
 /**
  * The schema of `reports/site/i18n/<language>.yaml`: every word the public site says that is not

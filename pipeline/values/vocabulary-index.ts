@@ -1,5 +1,5 @@
 import type { Vocabulary } from "../../schemas/index.ts";
-import { normalizeLabel } from "../validate/parse-values.ts";
+import { normalizeLabel } from "./parse-values.ts";
 
 /** Looks partner labels up in a vocabulary, ignoring case, spacing and punctuation. */
 export interface VocabularyIndex {

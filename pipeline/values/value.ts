@@ -1,0 +1,2 @@
+/** A typed cell value. Blanks are null, never 0. */
+export type Value = string | number | boolean | null;

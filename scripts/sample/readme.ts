@@ -1,0 +1,157 @@
+import type { DistrictYear } from "./district-year.ts";
+import { BROKEN_FILE, type SampleMistake } from "./plant-mistakes.ts";
+import type { Stage, Student } from "./student.ts";
+import { YEARS } from "./years.ts";
+
+/** What the README reports about the generated files. */
+interface Shape {
+  rows: Map<string, number>;
+  mistakes: SampleMistake[];
+  /** The sizes of the small groups, by description. */
+  small: [string, number[]][];
+}
+
+/** How many of a district's children in each of the stages belong to a group. */
+function countInStages(d: DistrictYear, member: (s: Student) => boolean, stages: readonly Stage[]): number[] {
+  const students: Record<Stage, Student[]> = {
+    k: d.kindergarten.map((k) => k.student),
+    g3: d.assessment.filter((a) => a.grade === 3 && a.subject === "ELA").map((a) => a.student),
+    g8: d.assessment.filter((a) => a.grade === 8 && a.subject === "ELA").map((a) => a.student),
+    hs: d.cohort.map((c) => c.student),
+  };
+  return stages.map((stage) => students[stage].filter(member).length);
+}
+
+/** A column of the row whose second-to-fourth cell is `label`, from a file with no quoted cells. */
+function cellOf(csv: string, label: string, column: number): number {
+  const row = csv.split("\n").find((line) => line.split(",").slice(1, 3).includes(label));
+  return Number(row?.split(",")[column]);
+}
+
+export function noteSmallGroups(
+  small: Map<string, number[]>,
+  riverside: DistrictYear,
+  cedar: DistrictYear,
+  births: string,
+  workforce: string,
+): void {
+  const all: Stage[] = ["k", "g3", "g8", "hs"];
+  const notes: [string, number[]][] = [
+    [
+      "Riverside, Pacific Islander students a grade",
+      countInStages(riverside, (s) => s.race === "pacific_islander", all),
+    ],
+    ["Riverside, American Indian students a grade", countInStages(riverside, (s) => s.race === "american_indian", all)],
+    [
+      "Riverside, nonbinary students in grade 8 and the graduation cohort",
+      countInStages(riverside, (s) => s.gender === "nonbinary", ["g8", "hs"]),
+    ],
+    ["Cedar Hills, American Indian students a grade", countInStages(cedar, (s) => s.race === "american_indian", all)],
+    ["Cedar Hills, Black students a grade", countInStages(cedar, (s) => s.race === "black", all)],
+    [
+      "Cedar Hills, English learners in grade 8 and the graduation cohort",
+      countInStages(cedar, (s) => s.el, ["g8", "hs"]),
+    ],
+    [
+      "River Valley Health, births to American Indian or Alaska Native mothers",
+      [cellOf(births, "American Indian or Alaska Native", 2)],
+    ],
+    [
+      "River Valley Health, low-birth-weight births to American Indian or Alaska Native mothers",
+      [cellOf(births, "American Indian or Alaska Native", 3)],
+    ],
+    [
+      "River Valley Health, low-birth-weight births to mothers of two or more races",
+      [cellOf(births, "Two or more races", 3)],
+    ],
+    ["River Valley Works, American Indian exiters", [cellOf(workforce, "American Indian", 3)]],
+    ["River Valley Works, Asian exiters", [cellOf(workforce, "Asian", 3)]],
+  ];
+  for (const [label, counts] of notes) small.set(label, [...(small.get(label) ?? []), ...counts]);
+}
+
+export function dataRows(text: string): number {
+  return text.split("\n").length - 2;
+}
+
+export function renderReadme(shape: Shape): string {
+  const rowsOf = (partner: string, file: (y: number) => string) =>
+    YEARS.map((y) => shape.rows.get(`data/${y}/${partner}/${file(y)}`) ?? 0).join(" | ");
+  const table = [
+    `| file | ${YEARS.join(" | ")} |`,
+    `|---|${YEARS.map(() => "---:").join("|")}|`,
+    `| riverside-usd/kindergarten-<year>.csv | ${rowsOf("riverside-usd", (y) => `kindergarten-${y}.csv`)} |`,
+    `| riverside-usd/assessment-<year>.csv | ${rowsOf("riverside-usd", (y) => `assessment-${y}.csv`)} |`,
+    `| riverside-usd/graduation-cohort-<year>.csv | ${rowsOf("riverside-usd", (y) => `graduation-cohort-${y}.csv`)} |`,
+    `| cedar-hills-sd/outcome-counts-<year>.csv | ${rowsOf("cedar-hills-sd", (y) => `outcome-counts-${y}.csv`)} |`,
+    `| river-valley-health/birth-outcomes-<year>.csv | ${rowsOf("river-valley-health", (y) => `birth-outcomes-${y}.csv`)} |`,
+    `| pathways-college-access/postsecondary-<year>.csv | ${rowsOf("pathways-college-access", (y) => `postsecondary-${y}.csv`)} |`,
+    `| river-valley-works/workforce-outcomes-<year>.csv | ${rowsOf("river-valley-works", (y) => `workforce-outcomes-${y}.csv`)} |`,
+  ].join("\n");
+  const mistakes = shape.mistakes
+    .map((m) => `| ${m.line} | \`${m.code}\` | ${m.description.replace(/\|/g, "\\|")} |`)
+    .join("\n");
+  return `# River Valley: c2c's sample community
+
+A complete, fictional c2c project: the **River Valley Cradle to Career Partnership** (community id
+\`river-valley\`), two school districts and three other partners, with five years of partner files
+(2021 to 2025). Every child, school and number here is made up. The files are generated by
+\`scripts/generate-sample.ts\` from a fixed seed; do not edit them by hand. To change them, change
+the script and run
+
+\`\`\`sh
+npm run generate:sample
+\`\`\`
+
+A test (\`scripts/generate-sample.test.ts\`) fails whenever these files and the script disagree.
+
+## The partners
+
+| partner | kind | sends |
+|---|---|---|
+| \`riverside-usd\` | school district (\`riverside\`, codes 0601 / RUSD) | one row per student: kindergarten readiness, grade 3 and 8 state tests (ELA and math), the four-year graduation cohort |
+| \`cedar-hills-sd\` | school district (\`cedar-hills\`, codes 0602 / CHSD) | the same outcomes as counts (\`outcome-counts\`), by school and student group, with district rows (school blank); counts under 10 are withheld as \`*\` |
+| \`river-valley-health\` | health department | births by calendar year and mother's race/ethnicity: low birth weight, first-trimester prenatal care |
+| \`pathways-college-access\` | college access | one row per high-school graduate of both districts: this spring's graduates tracked for fall enrollment, graduates of six years ago tracked for a credential |
+| \`river-valley-works\` | workforce board | young adults leaving its programs and employed in the second quarter after exit, by race/ethnicity and gender |
+
+Years are folder names: \`data/2025/\` holds the 2024-25 school and program year, and calendar year
+2025 for the health department. Riverside has four elementary schools (014, 022, 037, 045), a middle
+school (061) and a high school (082), with roughly 750 to 850 children a grade; Cedar Hills has two
+elementary schools (101, 102) and a junior/senior high (201), with about 250 a grade.
+
+Data rows in each file:
+
+${table}
+
+## What the numbers do
+
+Rates start near where many American communities are (kindergarten readiness near 46%, third-grade
+reading near 40%, eighth-grade math near 25%, graduation near 82%, fall enrollment near 55%,
+completion near 35%, young-adult employment near 60%, low birth weight near 8.7%, early prenatal care
+near 70%) and improve a little each year, with noise. Gaps by economic disadvantage, race/ethnicity,
+English learner status and disability persist and narrow slowly.
+
+Small groups are there on purpose, so the dashboard has something to protect (the least and most
+in any one grade, cohort or year of 2021 to 2025):
+
+${shape.small.map(([label, counts]) => `- ${label}: ${Math.min(...counts)} to ${Math.max(...counts)}`).join("\n")}
+
+Riverside sends records, so c2c itself must suppress its small groups. Cedar Hills withholds every
+count under 10 as \`*\`; c2c must still keep the withheld counts from being recovered by subtraction.
+The health department's and the workforce board's small groups fall below the minimum count (11 for
+the birth indicators, 10 otherwise).
+
+## Deliberate mistakes
+
+Every file is clean except \`${BROKEN_FILE}\`, which has one row for each kind of problem
+Cedar Hills' partner report should show (lines as a spreadsheet numbers them; the header is line 1):
+
+| line | issue | mistake |
+|---:|---|---|
+${mistakes}
+
+The file also withholds small counts with \`*\`, reported as information (\`source-suppressed\`), as
+in every Cedar Hills file.
+`;
+}
