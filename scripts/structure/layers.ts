@@ -6,7 +6,7 @@
 export const LAYERS: readonly (readonly string[])[] = [
   ["schemas/", "pipeline/messages/", "pipeline/rows/", "pipeline/internal-error.ts", "pipeline/package-root.ts"],
   ["pipeline/issues/", "pipeline/observation.ts", "pipeline/file-result.ts", "pipeline/scratch.ts"],
-  ["pipeline/files/", "pipeline/values/"],
+  ["pipeline/files/", "pipeline/values/", "pipeline/csv/"],
   ["pipeline/effects.ts", "pipeline/effects-node.ts", "pipeline/effects-memory.ts", "pipeline/expression/"],
   ["pipeline/load/"],
   ["pipeline/discover/"],
