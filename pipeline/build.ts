@@ -24,7 +24,7 @@
  */
 import path from "node:path";
 import { buildObservations } from "./aggregate/build-observations.ts";
-import { combineGroups, takeOutCombinedRepeats } from "./aggregate/combined-files.ts";
+import { combineGroups } from "./aggregate/combined-files.ts";
 import { findImplausibleChanges, resolveConflicts } from "./aggregate/cross-checks.ts";
 import { mergePartials } from "./aggregate/partial-counts.ts";
 import { deriveObservations, summarizeIndicators } from "./derive/derive-observations.ts";
@@ -61,7 +61,8 @@ import {
   wantsThreads,
 } from "./parallel/worker-pool.ts";
 import type { ProjectRef } from "./parallel/worker-protocol.ts";
-import { processPartnerFile } from "./process-partner-file.ts";
+import { takeOutCombinedRepeats } from "./per-file/combined-repeats.ts";
+import { processPartnerFile } from "./per-file/process-partner-file.ts";
 import { loadRangeSolver } from "./protect/integer-ranges.ts";
 import { minimumCountFor, type ProtectionResult, protectCells } from "./protect/protect-cells.ts";
 import { renderPartnerReports } from "./render/render-partner-reports.ts";

@@ -19,7 +19,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["pipeline/derive/"],
   ["pipeline/render/"],
   ["pipeline/template/", "pipeline/write/"],
-  ["pipeline/per-file/", "pipeline/process-partner-file.ts", "pipeline/parallel/"],
+  ["pipeline/per-file/", "pipeline/parallel/"],
   ["pipeline/build.ts"],
   ["pipeline/cli/"],
   ["scripts/"],
