@@ -28,7 +28,7 @@ import type {
 } from "./worker-protocol.ts";
 
 /**
- * Stages 3 to 6 for several partner files at once, each whole file in a worker thread of its own
+ * Stages 3 to 7 for several partner files at once, each whole file in a worker thread of its own
  * (a file streams through one thread, so its rows stay in line order). Results come back in the
  * order the files were given, whatever order they finish in.
  */
@@ -72,7 +72,7 @@ export async function processFilesInParallel(
 }
 
 /**
- * Stages 3 to 6 for one large file in parts, one per worker: each part's rows are read after the
+ * Stages 3 to 7 for one large file in parts, one per worker: each part's rows are read after the
  * file's header line, so the threads share the file's work. The file is hashed here meanwhile.
  * Once every part is read, the parts' lines are numbered as the file's, rows that repeat an
  * earlier part's row are taken back out, and the parts' findings are added up as one file's (its

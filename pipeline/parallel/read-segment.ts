@@ -12,7 +12,7 @@ import type { ValidationState } from "../validate/validate-rows.ts";
 import { type Answer, columnsOf, type SegmentFound, type SegmentJob, type SegmentPart } from "./worker-protocol.ts";
 
 /**
- * Stages 3 to 6 for one part of a large file, in a worker thread: the part's rows are read after
+ * Stages 3 to 7 for one part of a large file, in a worker thread: the part's rows are read after
  * the file's header, validated, normalized and counted, with repeats found among the part's own
  * rows. Then the main thread, told what the part found (`ask`), answers where its lines start in
  * the file and which of its rows repeat rows of the parts before it: those are read again and

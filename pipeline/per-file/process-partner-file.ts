@@ -5,7 +5,7 @@ import { finishFile } from "./finish-file.ts";
 import { type ProcessedFile, type ProcessOptions, readFileRows } from "./read-file-rows.ts";
 
 /**
- * Stages 3 to 6 for one partner file, as it streams: each chunk of rows is read, validated,
+ * Stages 3 to 7 for one partner file, as it streams: each chunk of rows is read, validated,
  * normalized and counted before the next is read, so memory depends on the number of cells, not
  * rows (bar the keys kept to find repeated rows: in memory for a file under `SPILL_MIN_BYTES`, on
  * disk for a larger one). A file that fails costs only its own rows.

@@ -61,7 +61,7 @@ export interface ProcessedFile {
   partials: PartialCounts;
 }
 
-/** What reading a file's rows (stages 3 to 6) found, before the file's own findings are added. */
+/** What reading a file's rows (stages 3 to 7) found, before the file's own findings are added. */
 export interface FileRows {
   outcome: ReadOutcome;
   /** Validation's issues, in line order (ids that lost their zeros are judged at the end, from `state`). */
@@ -79,7 +79,7 @@ export interface FileRows {
   spilled: string | null;
 }
 
-/** Stages 3 to 6 for a file, or one part of it: its rows read, validated, normalized and counted. */
+/** Stages 3 to 7 for a file, or one part of it: its rows read, validated, normalized and counted. */
 export async function readFileRows(
   file: PartnerFile,
   project: Project,

@@ -5,7 +5,7 @@ import { reshapeFor } from "../reshape/reshape-file.ts";
 import type { RawRow, ReadPosition } from "../rows/raw-row.ts";
 
 /**
- * Stages 3 and 3b for one partner file: the one reader (decode, guard, parse) takes the file, and
+ * Stages 3 and 4 for one partner file: the one reader (decode, guard, parse) takes the file, and
  * where its extract has a mapping, reshape turns the agency's rows into the schema's as they come.
  * `onRows` sees the schema's rows either way.
  */

@@ -8,7 +8,7 @@ import type { RawRow } from "../rows/raw-row.ts";
 import { createReshaper, type ReshapeContext, type Reshaper } from "./reshape-rows.ts";
 
 /**
- * Stage 3b for one file with a mapping: the reader takes the file by the mapping's header rows and
+ * Stage 4 for one file with a mapping: the reader takes the file by the mapping's header rows and
  * hands on its rows as the file has them (`header`); reshape turns them into rows of the extract
  * schema (`reshape`, then `finish`), so validation and everything after it see what a file in the
  * schema's own layout would give.

@@ -20,7 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["pipeline/render/"],
   ["pipeline/template/", "pipeline/write/"],
   ["pipeline/per-file/", "pipeline/parallel/"],
-  ["pipeline/build.ts"],
+  ["pipeline/build.ts", "pipeline/build-contract.ts"],
   ["pipeline/cli/"],
   ["scripts/"],
 ];
