@@ -4,6 +4,7 @@ import type { PartialCounts } from "../aggregate/partial-counts.ts";
 import type { PartnerFile } from "../discover/discover-files.ts";
 import { type Effects, withReadProgress } from "../effects.ts";
 import type { FileResult } from "../file-result.ts";
+import { itemAt } from "../internal-error.ts";
 import { type Issue, makeIssue, ProblemFolder } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
 import { KeyTable } from "../normalize/key-table.ts";
@@ -51,7 +52,7 @@ export async function takeOutCombinedRepeats(
   for (const indexes of members.values()) {
     // Counts files (`c2c aggregate`'s, one per records file) that send the same cell are added up,
     // as combined files are: only a record, one child, can be in two files once too often.
-    const first = files[indexes[0] as number] as PartnerFile;
+    const first = itemAt(files, itemAt(indexes, 0, "file of the group"), "partner file");
     if (project.extracts.get(first.extract.schema)?.kind !== "record") continue;
     const table = new KeyTable();
     /** Where each file's lines start in the group's numbering, to tell which file a first row is in. */
