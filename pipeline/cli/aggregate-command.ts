@@ -6,7 +6,7 @@ import type { Effects } from "../effects.ts";
 import { readLimitsHelp } from "../files/read-limits.ts";
 import { countSeverity } from "../issues/catalogue.ts";
 import { INDICATOR_COUNTS } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { formatCheck, placeFile } from "./check-command.ts";
 import { type Command, stringOption } from "./command.ts";
 import { plural } from "./format.ts";

@@ -19,8 +19,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["pipeline/derive/"],
   ["pipeline/render/"],
   ["pipeline/template/", "pipeline/write/"],
-  ["pipeline/per-file/", "pipeline/process-partner-file.ts", "pipeline/parallel/"],
-  ["pipeline/build.ts"],
+  ["pipeline/per-file/", "pipeline/parallel/"],
+  ["pipeline/build.ts", "pipeline/build-contract.ts"],
   ["pipeline/cli/"],
   ["scripts/"],
 ];
