@@ -135,7 +135,7 @@ export async function runBuild(
   try {
     return await runLockedBuild(options, outDir, effects, stdout, terminal);
   } catch (e) {
-    // Only stage 10's own faults (a full disk, a folder that cannot be written), never a partner file's.
+    // Only stage 13's own faults (a full disk, a folder that cannot be written), never a partner file's.
     if (!(e instanceof OutputFolderError)) throw e;
     terminal.done();
     return refused(e);

@@ -17,7 +17,7 @@ import {
 } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { decodeChunks } from "../read/decode-text.ts";
 import { mapHeader } from "../read/map-header.ts";
 import { detectDelimiter, sepLine } from "../read/parse-rows.ts";
