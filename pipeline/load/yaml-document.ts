@@ -67,31 +67,43 @@ export function codeOf(issue: z.core.$ZodIssue): ConfigMessage {
     case "invalid_value":
       return { code: "value-not-allowed", params: { allowed: issue.values.map((v) => String(v)), ...seen } };
     case "invalid_union": {
-      // A discriminated union (`kind:`, `type:`) whose discriminator names no variant.
-      const discriminator = (issue as { discriminator?: string }).discriminator;
-      const options = (issue as { options?: unknown[] }).options;
-      if (discriminator !== undefined && options !== undefined) {
-        const input = issue.input as Record<string, unknown> | undefined;
-        const value = input !== null && typeof input === "object" ? input[discriminator] : undefined;
-        return { code: "value-not-allowed", params: { allowed: options.map((v) => String(v)), ...seenOf(value) } };
-      }
-      return { code: "value-invalid", params: seen };
+      const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
+      if (discriminator === undefined || options === undefined || options.length === 0)
+        return { code: "value-invalid", params: seen };
+      const input = issue.input;
+      const value =
+        input !== null && typeof input === "object" ? (input as Record<string, unknown>)[discriminator] : undefined;
+      return {
+        code: "discriminator-invalid",
+        params: { key: discriminator, allowed: options.map((o) => String(o)), ...seenOf(value) },
+      };
     }
-    case "invalid_key": {
-      // A record's key: what its own schema says of it, the key being the value found.
-      const inner = issue.issues[0];
-      return inner
-        ? codeOf({ ...inner, input: issue.input } as z.core.$ZodIssue)
-        : { code: "value-invalid", params: seen };
-    }
+    case "invalid_key":
+      return { code: "key-invalid", params: { origin: issue.origin, ...seen } };
     case "too_small":
     case "too_big": {
-      const limit = String(issue.code === "too_small" ? issue.minimum : issue.maximum);
-      const params = { origin: String(issue.origin), limit, inclusive: issue.inclusive ?? true, ...seen };
-      return issue.code === "too_small" ? { code: "value-too-small", params } : { code: "value-too-big", params };
+      const bound = {
+        origin: issue.origin ?? "value",
+        limit: String(issue.code === "too_small" ? issue.minimum : issue.maximum),
+        inclusive: issue.inclusive ?? false,
+        exact: issue.exact ?? false,
+      };
+      return { code: issue.code === "too_small" ? "value-too-small" : "value-too-big", params: { ...bound, ...seen } };
     }
-    case "invalid_format":
-      return { code: "format-invalid", params: { format: issue.format, ...seen } };
+    case "invalid_format": {
+      const { pattern, prefix, suffix, includes } = issue as {
+        pattern?: string;
+        prefix?: string;
+        suffix?: string;
+        includes?: string;
+      };
+      return {
+        code: "format-invalid",
+        params: { format: issue.format, pattern: pattern ?? prefix ?? suffix ?? includes ?? "", ...seen },
+      };
+    }
+    case "not_multiple_of":
+      return { code: "not-multiple", params: { divisor: String(issue.divisor), ...seen } };
     default:
       return { code: "value-invalid", params: seen };
   }

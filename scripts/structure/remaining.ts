@@ -10,12 +10,10 @@ export const REMAINING: readonly string[] = [
   "too-long pipeline/cli/build-command.ts",
   "too-long pipeline/cli/check-command.ts",
   "too-long pipeline/issues/catalogue.ts",
-  "too-long pipeline/load/load-project.ts",
   "too-long pipeline/render/partner/render-partner-report.ts",
   "too-long pipeline/render/site/charts.ts",
   "too-long pipeline/render/site/render-site.ts",
   "too-long pipeline/test-support/privacy-audit.ts",
-  "upward-import pipeline/load/load-project.ts -> pipeline/reshape/check-mapping.ts",
   "upward-import pipeline/render/site/render-site.ts -> pipeline/protect/privacy-policy.ts",
 ];
 

@@ -15,6 +15,9 @@ export type NotAFile =
   | { found: "link-broken"; target: string }
   | { found: "stalled"; seconds: number };
 
+/** A size or length zod found beyond its bound: of a `string`, an `array`, a `number`... */
+export type Bound = { origin: string; limit: string; inclusive: boolean; exact: boolean };
+
 /** Every mistake in the project's own files, by code, with the type of its parameters. */
 export type ConfigCodes = {
   [C in keyof SchemaIssueCodes]: SchemaIssueCodes[C] & Seen;
@@ -31,14 +34,20 @@ export type ConfigCodes = {
   "path-too-large": { size: number; limit: number };
   "path-not-a-file": NotAFile;
   "path-not-a-folder": Record<never, never>;
-  // What zod finds in a file's shape.
+  // What zod finds in a file's shape; the params are zod's issue, the words c2c's own.
   "key-unknown": { keys: readonly string[] };
   "key-missing": { expected: string };
   "type-wrong": { expected: string } & Seen;
   "value-not-allowed": { allowed: readonly string[] } & Seen;
-  "value-too-small": { origin: string; limit: string; inclusive: boolean } & Seen;
-  "value-too-big": { origin: string; limit: string; inclusive: boolean } & Seen;
-  "format-invalid": { format: string } & Seen;
+  /** `kind:` or `type:` names no variant; what was seen is the discriminator's value. */
+  "discriminator-invalid": { key: string; allowed: readonly string[] } & Seen;
+  /** A key of a mapping whose keys are themselves checked (a mapping's fields); seen is the key. */
+  "key-invalid": { origin: string } & Seen;
+  "value-too-small": Bound & Seen;
+  "value-too-big": Bound & Seen;
+  /** `pattern` is what the format asks for (a prefix, a regex), empty when the format says it all. */
+  "format-invalid": { format: string; pattern: string } & Seen;
+  "not-multiple": { divisor: string } & Seen;
   "value-invalid": Seen;
   // What the files say of each other.
   "id-differs-from-file-name": { id: string; base: string };

@@ -1,17 +1,12 @@
-import { formatSize } from "../../files/read-limits.ts";
-import type { ConfigTable, NotAFile, Seen } from "./codes.ts";
+import { formatSizeIn } from "../format-size.ts";
+import type { Bound, ConfigTable, NotAFile, Seen } from "./codes.ts";
 
 /** The configuration mistakes in English: the words c2c has always used. */
 
 const q = (v: string) => `\`${v}\``;
-const seen = (p: Seen) =>
-  p.found === "empty"
-    ? "an empty value"
-    : p.found === "list"
-      ? "a list"
-      : p.found === "mapping"
-        ? "a mapping"
-        : q(p.value);
+const SEEN = { empty: "an empty value", list: "a list", mapping: "a mapping" } as const;
+/** What was found, as c2c has always named it (nothing at all reads `undefined`). */
+const seen = (p: Seen) => (p.found === "value" ? q(p.value) : p.found === "none" ? q("undefined") : SEEN[p.found]);
 /** ` (found \`x\`)`, after a schema's own sentence; nothing for a key left out. */
 const found = (p: Seen) => (p.found === "none" ? "" : ` (found ${seen(p)})`);
 const useOneOf = (list: readonly string[]) => `Use one of: ${list.join(", ")}.`;
@@ -40,6 +35,36 @@ function notAFile(p: NotAFile): string {
 }
 
 const none = () => "";
+
+const UNITS: Readonly<Record<string, string>> = {
+  string: "characters",
+  file: "bytes",
+  array: "items",
+  set: "items",
+  map: "entries",
+};
+/** "expected string to have >=1 characters", "expected number to be <=2200". */
+function bound(p: Bound, than: ">" | "<"): string {
+  const adjective = p.exact ? "exactly " : p.inclusive ? `${than}=` : than;
+  const unit = UNITS[p.origin];
+  return unit
+    ? `expected ${p.origin} to have ${adjective}${p.limit} ${unit}`
+    : `expected ${p.origin} to be ${adjective}${p.limit}`;
+}
+
+const FORMATS: Readonly<Record<string, string>> = {
+  url: "URL",
+  email: "email address",
+  date: "ISO date",
+  datetime: "ISO datetime",
+};
+function formatWanted(p: { format: string; pattern: string }): string {
+  if (p.format === "starts_with") return `Invalid string: must start with "${p.pattern}"`;
+  if (p.format === "ends_with") return `Invalid string: must end with "${p.pattern}"`;
+  if (p.format === "includes") return `Invalid string: must include "${p.pattern}"`;
+  if (p.format === "regex") return `Invalid string: must match pattern ${p.pattern}`;
+  return `Invalid ${FORMATS[p.format] ?? p.format}`;
+}
 const copyInstead = () => "Copy the file itself into the project folder in place of the link.";
 
 export const CONFIG_EN: ConfigTable = {
@@ -83,7 +108,7 @@ export const CONFIG_EN: ConfigTable = {
   },
   "path-too-large": {
     message: (p) =>
-      `the file is ${formatSize(p.size)}, more than the ${formatSize(p.limit)} c2c reads of a project file.`,
+      `the file is ${formatSizeIn(p.size, "en")}, more than the ${formatSizeIn(p.limit, "en")} c2c reads of a project file.`,
     fix: () => "Check that this is the right file.",
   },
   "path-not-a-file": {
@@ -106,47 +131,21 @@ export const CONFIG_EN: ConfigTable = {
     fix: (p) => `Write ${p.expected === "array" ? "a list" : `a ${p.expected}`} here.`,
   },
   "value-not-allowed": {
-    message: (p) =>
-      p.found === "none"
-        ? "this key is required but missing."
-        : `${seen(p)} is not one of ${p.allowed.map(q).join(", ")}.`,
-    fix: (p) =>
-      p.found === "none" ? `Add it (one of ${p.allowed.map(q).join(", ")}).` : "Use one of the listed values.",
+    message: (p) => `${seen(p)} is not one of ${p.allowed.map(q).join(", ")}.`,
+    fix: () => "Use one of the listed values.",
   },
-  "value-too-small": {
+  // The words of zod's English locale, as c2c has always shown them.
+  "discriminator-invalid": {
     message: (p) =>
-      p.origin === "string"
-        ? p.value === ""
-          ? "this is empty."
-          : `${seen(p)} is shorter than ${p.limit} characters.`
-        : p.origin === "array"
-          ? p.limit === "1"
-            ? "the list is empty."
-            : `the list has fewer than ${p.limit} entries.`
-          : `${seen(p)} is too small: it must be ${p.inclusive ? "at least" : "more than"} ${p.limit}.`,
-    fix: (p) =>
-      p.origin === "string"
-        ? p.limit === "1"
-          ? "Write some text here, or remove the key."
-          : `Write at least ${p.limit} characters.`
-        : p.origin === "array"
-          ? `List at least ${p.limit === "1" ? "one entry" : `${p.limit} entries`}.`
-          : "",
-  },
-  "value-too-big": {
-    message: (p) =>
-      p.origin === "string"
-        ? `${seen(p)} is longer than ${p.limit} characters.`
-        : p.origin === "array"
-          ? `the list has more than ${p.limit} entries.`
-          : `${seen(p)} is too large: it must be ${p.inclusive ? "at most" : "less than"} ${p.limit}.`,
+      `Invalid discriminator value. Expected ${p.allowed.map((a) => `'${a}'`).join(" | ")} (found a mapping).`,
     fix: none,
   },
-  "format-invalid": {
-    message: (p) => `${seen(p)} is not a valid ${p.format === "url" ? "URL" : p.format}.`,
-    fix: (p) => (p.format === "url" ? "Write a whole address, such as https://example.org/." : ""),
-  },
-  "value-invalid": { message: (p) => `${seen(p)} is not valid here.`, fix: none },
+  "key-invalid": { message: (p) => `Invalid key in ${p.origin}${found(p)}.`, fix: none },
+  "value-too-small": { message: (p) => `Too small: ${bound(p, ">")}${found(p)}.`, fix: none },
+  "value-too-big": { message: (p) => `Too big: ${bound(p, "<")}${found(p)}.`, fix: none },
+  "format-invalid": { message: (p) => `${formatWanted(p)}${found(p)}.`, fix: none },
+  "not-multiple": { message: (p) => `Invalid number: must be a multiple of ${p.divisor}${found(p)}.`, fix: none },
+  "value-invalid": { message: (p) => `Invalid input${found(p)}.`, fix: none },
 
   "id-not-kebab": {
     message: (p) => `use lowercase letters, digits and hyphens, e.g. \`early-grade-reading\`${found(p)}.`,

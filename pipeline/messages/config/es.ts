@@ -1,16 +1,11 @@
+import { formatSizeIn } from "../format-size.ts";
 import type { ConfigTable, NotAFile, Seen } from "./codes.ts";
 
 /** The configuration mistakes in Spanish (usted). Codes, keys and values are written as they are. */
 
 const q = (v: string) => `\`${v}\``;
-const seen = (p: Seen) =>
-  p.found === "empty"
-    ? "un valor vacío"
-    : p.found === "list"
-      ? "una lista"
-      : p.found === "mapping"
-        ? "un mapa de claves"
-        : q(p.value);
+const SEEN = { none: "el valor", empty: "un valor vacío", list: "una lista", mapping: "un mapa de claves" } as const;
+const seen = (p: Seen) => (p.found === "value" ? q(p.value) : SEEN[p.found]);
 const found = (p: Seen) => (p.found === "none" ? "" : ` (se encontró ${seen(p)})`);
 const useOneOf = (list: readonly string[]) => `Use uno de estos: ${list.join(", ")}.`;
 const SPECIAL = {
@@ -28,17 +23,6 @@ const TYPES: Readonly<Record<string, string>> = {
   object: "mapa de claves",
 };
 const typeName = (t: string) => TYPES[t] ?? t;
-
-function size(bytes: number): string {
-  for (const [unit, n] of [
-    ["TB", 1e12],
-    ["GB", 1e9],
-    ["MB", 1e6],
-    ["kB", 1e3],
-  ] as const)
-    if (bytes >= n) return `${Number((bytes / n).toFixed(1)).toLocaleString("es")} ${unit}`;
-  return `${bytes.toLocaleString("es")} bytes`;
-}
 
 function notAFile(p: NotAFile): string {
   switch (p.found) {
@@ -101,7 +85,7 @@ export const CONFIG_ES: ConfigTable = {
   },
   "path-too-large": {
     message: (p) =>
-      `el archivo ocupa ${size(p.size)}, más que los ${size(p.limit)} que c2c lee de un archivo del proyecto.`,
+      `el archivo ocupa ${formatSizeIn(p.size, "es")}, más que los ${formatSizeIn(p.limit, "es")} que c2c lee de un archivo del proyecto.`,
     fix: () => "Compruebe que es el archivo correcto.",
   },
   "path-not-a-file": {
@@ -135,6 +119,17 @@ export const CONFIG_ES: ConfigTable = {
     fix: (p) =>
       p.found === "none" ? `Añádala (uno de ${p.allowed.map(q).join(", ")}).` : "Use uno de los valores de la lista.",
   },
+  "discriminator-invalid": {
+    message: (p) =>
+      p.found === "none"
+        ? `falta \`${p.key}\`, que dice de qué clase es esta entrada.`
+        : `${seen(p)} no es un valor válido de \`${p.key}\`.`,
+    fix: (p) => `Escriba \`${p.key}:\` con uno de estos valores: ${p.allowed.map(q).join(", ")}.`,
+  },
+  "key-invalid": {
+    message: (p) => `${seen(p)} no es una clave válida en este mapa de claves.`,
+    fix: () => "Revise cómo está escrita la clave.",
+  },
   "value-too-small": {
     message: (p) =>
       p.origin === "string"
@@ -145,7 +140,7 @@ export const CONFIG_ES: ConfigTable = {
           ? p.limit === "1"
             ? "la lista está vacía."
             : `la lista tiene menos de ${p.limit} elementos.`
-          : `${seen(p)} es demasiado pequeño: debe ser ${p.inclusive ? "al menos" : "mayor que"} ${p.limit}.`,
+          : `${seen(p)} es demasiado pequeño: debe ser ${p.exact ? "exactamente" : p.inclusive ? "al menos" : "mayor que"} ${p.limit}.`,
     fix: (p) =>
       p.origin === "string"
         ? p.limit === "1"
@@ -161,14 +156,19 @@ export const CONFIG_ES: ConfigTable = {
         ? `${seen(p)} tiene más de ${p.limit} caracteres.`
         : p.origin === "array"
           ? `la lista tiene más de ${p.limit} elementos.`
-          : `${seen(p)} es demasiado grande: debe ser ${p.inclusive ? "como máximo" : "menor que"} ${p.limit}.`,
+          : `${seen(p)} es demasiado grande: debe ser ${p.exact ? "exactamente" : p.inclusive ? "como máximo" : "menor que"} ${p.limit}.`,
     fix: none,
   },
   "format-invalid": {
     message: (p) =>
-      `${seen(p)} no es ${p.format === "url" ? "una URL válida" : `un valor válido de formato ${p.format}`}.`,
+      p.format === "url"
+        ? `${seen(p)} no es una URL válida.`
+        : p.format === "regex"
+          ? `${seen(p)} no sigue el patrón ${p.pattern}.`
+          : `${seen(p)} no tiene el formato ${p.format}${p.pattern ? ` (${p.pattern})` : ""}.`,
     fix: (p) => (p.format === "url" ? "Escriba una dirección completa, como https://example.org/." : ""),
   },
+  "not-multiple": { message: (p) => `${seen(p)} no es múltiplo de ${p.divisor}.`, fix: none },
   "value-invalid": { message: (p) => `${seen(p)} no es válido aquí.`, fix: none },
 
   "id-not-kebab": {
