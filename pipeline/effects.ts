@@ -5,7 +5,7 @@ import type { ReadLimits } from "./files/read-limits.ts";
 
 /**
  * Everything the build does to the outside world goes through one of these: reading the project
- * and c2c's own assets, writing `out/`, and telling the user what is happening. Stages 4 to 9 never
+ * and c2c's own assets, writing `out/`, and telling the user what is happening. Stages 5 to 12 never
  * see it; tests pass an in-memory one.
  */
 export interface Effects {

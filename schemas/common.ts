@@ -1,14 +1,11 @@
 import { z } from "zod";
+import { schemaIssue } from "./issue-codes.ts";
 
 /** A lowercase, hyphenated identifier such as `early-grade-reading`. */
-export const KebabIdSchema = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "use lowercase letters, digits and hyphens, e.g. `early-grade-reading`");
+export const KebabIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, schemaIssue("id-not-kebab", {}).message);
 
 /** A lowercase, underscored identifier such as `race_ethnicity`, used for fields and dimensions. */
-export const SnakeIdSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, "use lowercase letters, digits and underscores, e.g. `race_ethnicity`");
+export const SnakeIdSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, schemaIssue("id-not-snake", {}).message);
 
 /** The stages of the cradle-to-career continuum, in the order a child meets them. */
 export const MILESTONES = [

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DimensionSchema, KebabIdSchema, SnakeIdSchema } from "./common.ts";
+import { schemaIssue } from "./issue-codes.ts";
 
 export const FIELD_TYPES = [
   "id",
@@ -35,7 +36,7 @@ export const ExtractFieldSchema = z
     example: z.string(),
   })
   .refine((f) => f.type !== "code" || f.vocabulary !== undefined, {
-    message: "a `code` field needs a `vocabulary`",
+    ...schemaIssue("code-field-without-vocabulary", {}),
     path: ["vocabulary"],
   });
 export type ExtractField = z.output<typeof ExtractFieldSchema>;

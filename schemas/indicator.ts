@@ -7,6 +7,7 @@ import {
   SnakeIdSchema,
   YearSchema,
 } from "./common.ts";
+import { schemaIssue } from "./issue-codes.ts";
 import { CountedQuantitySchema, MinimumCountSchema, PrivacyOverrideSchema } from "./privacy.ts";
 
 /** How a record-level extract feeds an indicator: safe expressions over the row's fields. */
@@ -115,23 +116,23 @@ export const IndicatorSchema = z
     translations: z.partialRecord(SiteLanguageSchema, IndicatorTranslationSchema).default({}),
   })
   .refine((i) => i.target.year >= i.baselineYear, {
-    message: "the target year must not be before the baseline year",
+    ...schemaIssue("target-before-baseline", {}),
     path: ["target", "year"],
   })
   .refine((i) => Object.values(i.translations).every((t) => !t?.notes || t.notes.length === i.notes.length), {
-    message: "a translation's notes must match the indicator's notes one for one",
+    ...schemaIssue("translation-notes-mismatch", {}),
     path: ["translations"],
   })
   .refine((i) => i.partialDimensions.every((d) => i.dimensions.includes(d)), {
-    message: "every dimension in `partialDimensions` must also be in `dimensions`",
+    ...schemaIssue("partial-dimension-not-listed", {}),
     path: ["partialDimensions"],
   })
   .refine((i) => i.relations.every((r) => r.of !== i.id || r.yearOffset !== 0), {
-    message: "a relation of an indicator to itself needs a `yearOffset` other than 0",
+    ...schemaIssue("relation-to-itself-same-year", {}),
     path: ["relations"],
   })
   .refine((i) => i.minimumN === undefined || i.privacy?.minimumCount === undefined, {
-    message: "give the minimum count once: `privacy.minimumCount` (or the older `minimumN`), not both",
+    ...schemaIssue("minimum-count-twice", {}),
     path: ["minimumN"],
   });
 export type Indicator = z.output<typeof IndicatorSchema>;

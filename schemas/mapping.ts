@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SnakeIdSchema } from "./common.ts";
+import { schemaIssue } from "./issue-codes.ts";
 
 /** A regular expression written in YAML: it must compile, and the message says where it does not. */
 const PatternSchema = z.string().superRefine((text, ctx) => {
@@ -8,7 +9,7 @@ const PatternSchema = z.string().superRefine((text, ctx) => {
   } catch (e) {
     ctx.addIssue({
       code: "custom",
-      message: `\`${text}\` is not a valid regular expression (${e instanceof Error ? e.message : String(e)}); escape \\ as \\\\ inside double quotes, or use single quotes`,
+      ...schemaIssue("pattern-invalid", { pattern: text, detail: e instanceof Error ? e.message : String(e) }),
     });
   }
 });
@@ -56,13 +57,12 @@ export const FieldSourceSchema = z
     if (given.length !== 1)
       ctx.addIssue({
         code: "custom",
-        message:
-          given.length === 0
-            ? "say where the field comes from: `column: <header>`, `value: <constant>` or `rate: <column>` (with `of: <count column>`)"
-            : `give only one of ${given.map((k) => `\`${k}\``).join(", ")}: a field comes from one column, one constant or one rate`,
+        ...(given.length === 0
+          ? schemaIssue("field-source-missing", {})
+          : schemaIssue("field-source-several", { given })),
       });
     if (s.of !== undefined && s.rate === undefined)
-      ctx.addIssue({ code: "custom", path: ["of"], message: "`of` goes with `rate`: write `rate: <rate column>` too" });
+      ctx.addIssue({ code: "custom", path: ["of"], ...schemaIssue("of-without-rate", {}) });
   });
 export type FieldSource = z.output<typeof FieldSourceSchema>;
 
@@ -75,9 +75,7 @@ export const KeepRuleSchema = z
     /** Why the other rows are left out, for the partner report. */
     reason: z.string().min(1).optional(),
   })
-  .refine((k) => (k.values === undefined) !== (k.pattern === undefined), {
-    message: "a keep rule needs either `values: [...]` or `pattern: <regex>` (one of them)",
-  });
+  .refine((k) => (k.values === undefined) !== (k.pattern === undefined), schemaIssue("keep-rule-needs-one", {}));
 
 /**
  * How an agency's file becomes rows of an extract schema without code: which columns hold the
@@ -129,16 +127,15 @@ export const ExtractMappingSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["headerRow"],
-        message: `headerRow ${m.headerRow} is past the ${m.headerRows} header row(s); set headerRows: ${m.headerRow} or a smaller headerRow`,
+        ...schemaIssue("header-row-past-header", { headerRow: m.headerRow, headerRows: m.headerRows }),
       });
     if (m.unpivot !== undefined && !/\(\?<measure>/.test(m.unpivot.columns))
       ctx.addIssue({
         code: "custom",
         path: ["unpivot", "columns"],
-        message:
-          "the pattern needs a named group `(?<measure>...)` saying which value a column holds, e.g. `^(?<group>[A-Z]{3})_(?<measure>COHORT|RATE)_1415$`",
+        ...schemaIssue("unpivot-without-measure", {}),
       });
     if (m.unpivot !== undefined && m.pivot !== undefined)
-      ctx.addIssue({ code: "custom", path: ["pivot"], message: "use `unpivot` or `pivot`, not both, in one mapping" });
+      ctx.addIssue({ code: "custom", path: ["pivot"], ...schemaIssue("pivot-and-unpivot", {}) });
   });
 export type ExtractMapping = z.output<typeof ExtractMappingSchema>;

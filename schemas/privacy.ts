@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schemaIssue } from "./issue-codes.ts";
 
 /** The counts of one cell that the minimum applies to: `complement` is denominator − numerator. */
 export const CountedQuantitySchema = z.enum(["denominator", "numerator", "complement"]);
@@ -30,9 +31,7 @@ export const CodingSchema = z
     /** Show ">95%" (0.95) rather than hide a rate above it that few did not reach. */
     above: z.number().gt(0.5).lt(1).optional(),
   })
-  .refine((c) => c.below !== undefined || c.above !== undefined, {
-    message: "give `below` (for example 0.05, shown as <5%), `above` (for example 0.95, shown as >95%), or both",
-  });
+  .refine((c) => c.below !== undefined || c.above !== undefined, schemaIssue("coding-without-bound", {}));
 export type Coding = z.output<typeof CodingSchema>;
 
 /**
@@ -46,9 +45,7 @@ export const MINIMUM_COUNT_FLOOR = 3;
 export const MinimumCountSchema = z
   .number()
   .int()
-  .min(MINIMUM_COUNT_FLOOR, {
-    error: `a minimum count below ${MINIMUM_COUNT_FLOOR} would publish figures about one or two people (1 of 1, 2 of 2), so c2c does not build with it: use ${MINIMUM_COUNT_FLOOR} or more (10 is common; 11 for health data)`,
-  });
+  .refine((n) => n >= MINIMUM_COUNT_FLOOR, schemaIssue("minimum-count-below-floor", { floor: MINIMUM_COUNT_FLOOR }));
 
 /**
  * `privacy:` in `c2c.config.yaml`: the small-number policy for the whole partnership. Every key is

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { discoverFiles, listDataFiles } from "../pipeline/discover/discover-files.ts";
 import { loadProject } from "../pipeline/load/load-project.ts";
-import { processPartnerFile } from "../pipeline/process-partner-file.ts";
+import { processPartnerFile } from "../pipeline/per-file/process-partner-file.ts";
 import { loadFixtureProject, REPO_ROOT } from "../pipeline/test-support/load-fixture.ts";
 import { buildSampleCommunity, generateSampleCommunity, SAMPLE_DIR } from "./sample/build-sample-community.ts";
 import { BROKEN_FILE } from "./sample/plant-mistakes.ts";

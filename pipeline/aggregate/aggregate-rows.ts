@@ -65,7 +65,7 @@ export function countsOf(
 }
 
 /**
- * Stage 6 for one file, as it streams: counts each chunk's rows into the cells of every indicator
+ * Stage 7 for one file, as it streams: counts each chunk's rows into the cells of every indicator
  * the file feeds. Record-level rows are counted with the indicator's rules; aggregate rows carry
  * their counts as written. Counts add, so memory depends on the number of cells, not rows. Cells
  * keep the order they were first counted in, indicator by indicator.

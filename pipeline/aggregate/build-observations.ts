@@ -20,7 +20,7 @@ interface CellRow {
 }
 
 /**
- * Stage 6, at the end: rolls the merged partial counts up into the observation table. A district's
+ * Stage 8, at the end: rolls the merged partial counts up into the observation table. A district's
  * figure comes from its district-wide rows where the partner sent them, otherwise from the sum of
  * its schools; the community's is the sum of its districts and of community-wide sources. A cell
  * with a withheld part gets no numbers: `source-suppressed` when the partner withheld it,

@@ -1,12 +1,12 @@
 import path from "node:path";
 import type { CountedCell } from "../aggregate/aggregate-rows.ts";
 import type { PartialCounts } from "../aggregate/partial-counts.ts";
+import { writeCsv } from "../csv/write-csv.ts";
 import type { Effects } from "../effects.ts";
 import { readLimitsHelp } from "../files/read-limits.ts";
 import { countSeverity } from "../issues/catalogue.ts";
 import { INDICATOR_COUNTS } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
-import { csvCell } from "../render/site/downloads.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { formatCheck, placeFile } from "./check-command.ts";
 import { type Command, stringOption } from "./command.ts";
 import { plural } from "./format.ts";
@@ -60,14 +60,14 @@ export function countsCsv(partials: PartialCounts): string {
       cmp(a.dimension === "all" ? "" : a.dimension, b.dimension === "all" ? "" : b.dimension) ||
       cmp(a.group, b.group),
   );
-  const lines = ["year,district_id,school_id,indicator,group_type,group,denominator,numerator"];
-  for (const r of rows)
-    lines.push(
-      [r.year, r.district, r.school, r.indicator, r.dimension, r.group, r.denominator, r.numerator]
-        .map((v) => csvCell(typeof v === "number" ? v : String(v)))
-        .join(","),
-    );
-  return `${lines.join("\n")}\n`;
+  return writeCsv(
+    ["year", "district_id", "school_id", "indicator", "group_type", "group", "denominator", "numerator"],
+    rows.map((r) =>
+      [r.year, r.district, r.school, r.indicator, r.dimension, r.group, r.denominator, r.numerator].map((v) =>
+        typeof v === "number" ? v : String(v),
+      ),
+    ),
+  );
 }
 
 function cmp(a: string, b: string): number {

@@ -4,15 +4,14 @@
  * first, then the rest of c2c loads: each thread loads c2c and the project while this one does.
  */
 import { packageRoot } from "../package-root.ts";
-import { dropEarlyPool } from "../parallel/worker-pool.ts";
 import { startBuildThreads } from "./early-threads.ts";
 
 const argv = process.argv.slice(2);
-startBuildThreads(argv, packageRoot());
+const started = startBuildThreads(argv, packageRoot());
 try {
   const { main } = await import("./main.ts");
-  process.exitCode = await main(argv);
+  process.exitCode = await main(argv, undefined, started);
 } finally {
   // Threads no build took (the command stopped first) would keep the process alive.
-  await dropEarlyPool();
+  await started?.drop();
 }

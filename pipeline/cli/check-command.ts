@@ -17,12 +17,13 @@ import {
 } from "../issues/catalogue.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject, loadStandaloneProject, type Project } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { decodeChunks } from "../read/decode-text.ts";
 import { mapHeader } from "../read/map-header.ts";
 import { detectDelimiter, sepLine } from "../read/parse-rows.ts";
 import { parseSchoolYear } from "../values/parse-values.ts";
 import { editDistance } from "../values/vocabulary-index.ts";
+import type { CheckOptions } from "./check-options.ts";
 import { type Command, flag, stringOption } from "./command.ts";
 import { plural } from "./format.ts";
 
@@ -63,22 +64,6 @@ Examples:
   c2c check data/2025/cedar-hills-sd/outcomes-2025.csv --project fixtures/sample-community
   c2c check counts.csv --schema outcome-counts --suppressed '*' --json
 `;
-
-export interface CheckOptions {
-  file: string;
-  schema: string | undefined;
-  partner: string | undefined;
-  project: string | undefined;
-  /** `--year`: the year the file is for, when it is not in a `data/<year>/` folder. */
-  year?: number | undefined;
-  suppressed: string[];
-  json: boolean;
-  report: string | undefined;
-  maxLines: number;
-  c2cRoot: string;
-  version: string;
-  buildDate: string;
-}
 
 export interface CheckResult {
   file: string;

@@ -6,7 +6,7 @@ import {
   loadPartnerReportTemplate,
   renderPartnerReportHtml,
 } from "../render/partner/render-partner-report.ts";
-import type { CheckOptions } from "./check-command.ts";
+import type { CheckOptions } from "./check-options.ts";
 
 /** Writes `c2c check --report`: the same page the build sends a partner, for one file. */
 export async function writeCheckReport(

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
 import type { Effects } from "../effects.ts";
+import type { StartedThreads } from "../parallel/started-threads.ts";
 
 /** What every command is given: where c2c lives, its version, the build date, and the terminal. */
 export interface CommandContext {
@@ -11,6 +12,8 @@ export interface CommandContext {
   /** Data goes to stdout; logs and progress go to stderr through `effects.log` and `terminal`. */
   stdout: (text: string) => void;
   terminal: Terminal;
+  /** Worker threads started for this command before c2c loaded (only `c2c build` has any), else null. */
+  started?: StartedThreads | null;
 }
 
 /** The terminal the user watches: colour and progress only when it is one, and NO_COLOR is unset. */

@@ -11,14 +11,11 @@ import { REPO_ROOT } from "../test-support/load-fixture.ts";
  * compiled `dist/` (`npm test` builds it first), so this imports the compiled modules.
  */
 type EarlyThreads = typeof import("./early-threads.ts");
-type Pool = typeof import("../parallel/worker-pool.ts");
 const DIST = path.join(REPO_ROOT, "dist", "pipeline");
 const { startBuildThreads } = (await import(path.join(DIST, "cli", "early-threads.js"))) as EarlyThreads;
-const { takeEarlyPool, dropEarlyPool } = (await import(path.join(DIST, "parallel", "worker-pool.js"))) as Pool;
 
 const dir = mkdtempSync(path.join(tmpdir(), "c2c-early-"));
 afterAll(async () => {
-  await dropEarlyPool();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -41,18 +38,18 @@ describe("the threads c2c build starts before it loads", () => {
   const large = project("large", 40 << 20);
 
   it("are started for a build on large partner files, and taken by that build", async () => {
-    startBuildThreads(["build", "--project", large, "--threads", "2"], C2C);
-    const pool = await takeEarlyPool(ref(large), 2);
+    const started = startBuildThreads(["build", "--project", large, "--threads", "2"], C2C);
+    const pool = await started?.take(ref(large), 2);
     expect(pool?.size).toBe(2);
     await pool?.terminate();
     // Taken once: a second build starts its own.
-    expect(await takeEarlyPool(ref(large), 2)).toBeNull();
+    expect(await started?.take(ref(large), 2)).toBeNull();
   });
 
   it("count a partner file reached through a link, as the build reads it", async () => {
     const linked = project("linked", 40 << 20, true);
-    startBuildThreads(["build", "--project", linked, "--threads", "2", "--out", "/tmp/x"], C2C);
-    const pool = await takeEarlyPool(ref(linked), 2);
+    const started = startBuildThreads(["build", "--project", linked, "--threads", "2", "--out", "/tmp/x"], C2C);
+    const pool = await started?.take(ref(linked), 2);
     expect(pool).not.toBeNull();
     await pool?.terminate();
   });
@@ -63,8 +60,11 @@ describe("the threads c2c build starts before it loads", () => {
       [ref(large, ["early-grade-reading"]), 2],
       [ref(large), 3],
     ] as const) {
-      startBuildThreads(["build", "--project", large, "--threads", "2"], C2C);
-      expect(await takeEarlyPool(wanted, threads)).toBeNull();
+      const started = startBuildThreads(["build", "--project", large, "--threads", "2"], C2C);
+      expect(started).not.toBeNull();
+      expect(await started?.take(wanted, threads)).toBeNull();
+      // Stopped when they do not fit: nothing is left to drop.
+      expect(await started?.take(ref(large), 2)).toBeNull();
     }
   });
 
@@ -78,9 +78,7 @@ describe("the threads c2c build starts before it loads", () => {
       ["build", "--project", large, "--threads", "two"],
       ["check", "--project", large],
     ]) {
-      startBuildThreads(argv, C2C);
-      const root = argv[2] as string;
-      expect(await takeEarlyPool(ref(root), 2), argv.join(" ")).toBeNull();
+      expect(startBuildThreads(argv, C2C), argv.join(" ")).toBeNull();
     }
   });
 });

@@ -7,6 +7,7 @@ import type { Effects, Logger } from "../effects.ts";
 import { nodeEffects } from "../effects-node.ts";
 import { parseReadLimits, READ_LIMIT_OPTIONS, type ReadLimits } from "../files/read-limits.ts";
 import { packageRoot } from "../package-root.ts";
+import type { StartedThreads } from "../parallel/started-threads.ts";
 import { removeOwnScratch, removeStaleScratch } from "../scratch.ts";
 import { aggregateCommand } from "./aggregate-command.ts";
 import { buildCommand } from "./build-command.ts";
@@ -58,11 +59,13 @@ Environment:
 
 /**
  * The command line: parses arguments, routes to a command, and turns failures into exit codes.
- * `makeEffects` is for tests that slow or watch the build's writes.
+ * `makeEffects` is for tests that slow or watch the build's writes; `started`, worker threads the
+ * caller started for this command before it loaded c2c (`startBuildThreads`).
  */
 export async function main(
   argv: string[],
   makeEffects: (log: Logger, limits: ReadLimits) => Effects = nodeEffects,
+  started: StartedThreads | null = null,
 ): Promise<number> {
   const stderr = (text: string) => process.stderr.write(text);
   const stdout = (text: string) => process.stdout.write(text);
@@ -144,6 +147,7 @@ export async function main(
         effects,
         stdout,
         terminal,
+        started,
       },
     );
     const stuck = effects.stuckReads();

@@ -2,7 +2,7 @@ import path from "node:path";
 import { confinedTo, type Effects } from "../effects.ts";
 import { ProjectError } from "../load/config-error.ts";
 import { loadProject } from "../load/load-project.ts";
-import { hashFile } from "../process-partner-file.ts";
+import { hashFile } from "../per-file/hash-file.ts";
 import { interruptedOutputs, MANIFEST, PRIVATE, PUBLIC_MANIFEST, SITE } from "../write/output-layout.ts";
 import { type BuildManifest, sha256Of } from "../write/write-outputs.ts";
 import { type Command, flag, stringOption } from "./command.ts";

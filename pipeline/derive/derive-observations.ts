@@ -3,7 +3,7 @@ import type { IndicatorSummary, Observation } from "../observation.ts";
 import { comparable, type Derived } from "./progress.ts";
 import { wilsonInterval } from "./wilson-interval.ts";
 
-/** Stage 7, per cell: the rate and its interval (95% unless `z` says otherwise), wherever the counts are known. */
+/** Stage 9, per cell: the rate and its interval (95% unless `z` says otherwise), wherever the counts are known. */
 export function deriveObservations(observations: readonly Observation[], z = 1.959963984540054): Observation[] {
   return observations.map((o) => {
     if (o.numerator === null || o.denominator === null || o.denominator === 0)
@@ -14,7 +14,7 @@ export function deriveObservations(observations: readonly Observation[], z = 1.9
 }
 
 /**
- * Stage 7, per indicator: where the community stands against its baseline and target. Computed
+ * Stage 11, per indicator: where the community stands against its baseline and target. Computed
  * from the published (protected) table only, so no hidden cell can leak through a change.
  */
 export function summarizeIndicators(

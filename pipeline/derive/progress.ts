@@ -2,7 +2,7 @@ import type { Indicator } from "../../schemas/index.ts";
 import type { Observation, ProgressStatus } from "../observation.ts";
 
 /**
- * Stage 7, across years and groups: how each figure moved, whether the community is on track for
+ * Stage 11, across years and groups: how each figure moved, whether the community is on track for
  * each target, and how far each group is from its reference. Everything here is computed from the
  * published (protected) table only, so no hidden count can leak through a change or a gap; a
  * missing or hidden year is never filled in, and no change is computed across a break in series.

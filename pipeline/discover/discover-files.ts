@@ -3,8 +3,9 @@ import type { Effects } from "../effects.ts";
 import { issueForRefusal } from "../files/file-issues.ts";
 import type { Refusal } from "../files/path-kind.ts";
 import { type Issue, makeIssue } from "../issues/catalogue.ts";
-import { ProjectError } from "../load/config-error.ts";
+import { configError, ProjectError } from "../load/config-error.ts";
 import type { Project } from "../load/load-project.ts";
+import type { ConfigMessage } from "../messages/config/index.ts";
 import { parseSchoolYear } from "../values/parse-values.ts";
 import { latestVersion } from "./file-versions.ts";
 
@@ -188,30 +189,20 @@ export async function listDataFolder(projectRoot: string, effects: Effects): Pro
   const within = { within: projectRoot };
   const at = await effects.inspect(dir, within);
   if (at.kind === "missing") return { paths: [], refused: [] };
-  const fail = (code: string, message: string, fix: string): never => {
-    throw new ProjectError([{ file: "data", line: null, key: null, code, message, fix }]);
+  const fail = (message: ConfigMessage): never => {
+    throw new ProjectError([configError({ file: "data", line: null, key: null }, message)]);
   };
   if (at.kind === "link-outside")
-    fail(
-      "path-outside-project",
-      `the data folder is a link to \`${at.target}\`, outside the project folder; c2c reads only what is inside it.`,
-      "Make data/ a folder of the project itself, not a link, and move the partners' files into it.",
-    );
-  if (at.kind === "denied")
-    fail("path-unreadable", "c2c has no permission to read the data folder.", "Let the account that runs c2c read it.");
-  if (at.kind !== "folder")
-    fail("path-not-a-folder", "data is not a folder.", "Make data/ a folder holding data/<year>/<partner>/ folders.");
+    fail({ code: "path-outside-project", params: { via: "data-link", target: at.target } });
+  if (at.kind === "denied") fail({ code: "path-unreadable", params: { what: "data-folder" } });
+  if (at.kind !== "folder") fail({ code: "path-not-a-folder", params: {} });
   let entries: Awaited<ReturnType<Effects["listEntries"]>>;
   try {
     entries = await effects.listEntries(dir, within);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== "EACCES" && code !== "EPERM") throw e;
-    return fail(
-      "path-unreadable",
-      "c2c has no permission to list the data folder.",
-      "Let the account that runs c2c read it.",
-    );
+    return fail({ code: "path-unreadable", params: { what: "data-listing" } });
   }
   const paths: string[] = [];
   const refused: RefusedEntry[] = [];

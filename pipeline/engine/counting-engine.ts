@@ -21,7 +21,7 @@ export interface FileCounter {
 }
 
 /**
- * Where stage 6 runs, and with it finding repeated keys: what grows with the rows. Reading,
+ * Where stage 7 runs, and with it finding repeated keys: what grows with the rows. Reading,
  * validating and normalizing every cell stay in c2c whatever the engine.
  */
 export interface CountingEngine {

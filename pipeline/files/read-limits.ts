@@ -1,3 +1,5 @@
+import { formatSizeIn } from "../messages/format-size.ts";
+
 /**
  * Every read c2c makes has a bound in bytes and in time, so that no file (a device that streams
  * forever, a network drive that stopped answering) can keep a command running for ever.
@@ -72,15 +74,7 @@ export function parseSize(text: string): number | null {
 
 /** A size as a person reads it: `16 GB`, `2.5 MB`, `812 bytes`. */
 export function formatSize(bytes: number): string {
-  for (const [unit, size] of [
-    ["TB", 1e12],
-    ["GB", 1e9],
-    ["MB", 1e6],
-    ["kB", 1e3],
-  ] as const) {
-    if (bytes >= size) return `${Number((bytes / size).toFixed(1)).toLocaleString("en-US")} ${unit}`;
-  }
-  return `${bytes.toLocaleString("en-US")} bytes`;
+  return formatSizeIn(bytes, "en");
 }
 
 /** `--max-size` to suggest for a file of this size: the next whole GB (or MB) above it. */

@@ -3,7 +3,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigSchema, IndicatorSchema } from "../../schemas/index.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
+import { type ConfigError, describeConfigError } from "./config-error.ts";
 import { parseYamlDocument } from "./yaml-document.ts";
+
+/** What an analyst reads of a mistake, in English. */
+const words = (e: ConfigError | undefined) => (e ? describeConfigError(e).message : undefined);
 
 describe("parseYamlDocument", () => {
   it("returns the validated value with defaults filled in", () => {
@@ -26,8 +30,8 @@ describe("parseYamlDocument", () => {
       ["c2c.config.yaml", 8, "privacy.minimumCount"],
       ["c2c.config.yaml", 9, "privacy.minimumCuont"],
     ]);
-    expect(r.errors[1]?.message).toBe("expected number, found `ten`.");
-    expect(r.errors[2]?.message).toContain("`minimumCuont` is not a key");
+    expect(words(r.errors[1])).toBe("expected number, found `ten`.");
+    expect(words(r.errors[2])).toContain("`minimumCuont` is not a key");
   });
 
   it("refuses a minimum count below 3, in the partnership's policy and in an indicator's, naming line and key", () => {
@@ -39,7 +43,7 @@ describe("parseYamlDocument", () => {
     expect(config.ok).toBe(false);
     if (config.ok) return;
     expect(config.errors.map((e) => [e.line, e.key])).toEqual([[8, "privacy.minimumCount"]]);
-    expect(config.errors[0]?.message).toBe(
+    expect(words(config.errors[0])).toBe(
       "a minimum count below 3 would publish figures about one or two people (1 of 1, 2 of 2), so c2c does not build with it: use 3 or more (10 is common; 11 for health data) (found `2`).",
     );
     const indicator = readFileSync(path.join(REPO_ROOT, "indicators", "early-grade-reading.yaml"), "utf8");
@@ -62,6 +66,6 @@ describe("parseYamlDocument", () => {
   it("reports broken YAML with its line", () => {
     const r = parseYamlDocument("partnership:\n  name: [P\n", "c2c.config.yaml", ConfigSchema);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]?.message).toMatch(/not valid YAML/);
+    if (!r.ok) expect(words(r.errors[0])).toMatch(/not valid YAML/);
   });
 });

@@ -1,12 +1,14 @@
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { type ConfigError, formatKeyPath } from "./config-error.ts";
+import { isSchemaIssueCode, type SchemaIssueCodes } from "../../schemas/issue-codes.ts";
+import type { ConfigMessage, Seen } from "../messages/config/index.ts";
+import { type ConfigError, configError, formatKeyPath } from "./config-error.ts";
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: ConfigError[] };
 
 /**
- * Parses a YAML file and validates it with a zod schema. Every error names the line and the key
- * and says how to fix it, in the words of the schema.
+ * Parses a YAML file and validates it with a zod schema. Every error names the line and the key,
+ * with its code and the values it found.
  */
 export function parseYamlDocument<S extends z.ZodType>(
   text: string,
@@ -18,13 +20,12 @@ export function parseYamlDocument<S extends z.ZodType>(
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0]?.line ?? null,
-        key: null,
-        message: `this is not valid YAML: ${e.message.split("\n")[0]}`,
-        fix: "Check the indentation and that every quote and bracket is closed.",
-      })),
+      errors: doc.errors.map((e) =>
+        configError(
+          { file, line: e.linePos?.[0]?.line ?? null, key: null },
+          { code: "yaml-invalid", params: { detail: e.message.split("\n")[0] ?? "" } },
+        ),
+      ),
     };
   }
   const parsed = schema.safeParse(doc.toJS(), { reportInput: true });
@@ -43,51 +44,75 @@ export function parseYamlDocument<S extends z.ZodType>(
       const path = issue.path as PropertyKey[];
       const unknownKeys = issue.code === "unrecognized_keys" ? issue.keys : [];
       const keyPath = unknownKeys.length > 0 ? [...path, unknownKeys[0] as string] : path;
-      return {
-        file,
-        line: lineOf(keyPath),
-        key: formatKeyPath(keyPath) || null,
-        message: describeIssue(issue),
-        fix: fixFor(issue),
-      };
+      return configError({ file, line: lineOf(keyPath), key: formatKeyPath(keyPath) || null }, codeOf(issue));
     }),
   };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** A zod issue as a configuration mistake: the schema's own code where it has one, else zod's kind. */
+export function codeOf(issue: z.core.$ZodIssue): ConfigMessage {
+  const seen = seenOf(issue.input);
+  if (isSchemaIssueCode(issue.message)) {
+    // The schemas' refinements report their params through `schemaIssue`, typed by their code.
+    const given = (issue.code === "custom" ? issue.params : undefined) as SchemaIssueCodes[typeof issue.message];
+    return { code: issue.message, params: { ...given, ...seen } } as ConfigMessage;
+  }
   switch (issue.code) {
     case "unrecognized_keys":
-      return `${issue.keys.map((k) => `\`${k}\``).join(", ")} ${issue.keys.length === 1 ? "is not a key" : "are not keys"} c2c knows here.`;
+      return { code: "key-unknown", params: { keys: issue.keys } };
     case "invalid_type":
       return issue.input === undefined
-        ? "this key is required but missing."
-        : `expected ${issue.expected}, found ${describeValue(issue.input)}.`;
+        ? { code: "key-missing", params: { expected: issue.expected } }
+        : { code: "type-wrong", params: { expected: issue.expected, ...seen } };
     case "invalid_value":
-      return `${describeValue(issue.input)} is not one of ${issue.values.map((v) => `\`${String(v)}\``).join(", ")}.`;
+      return { code: "value-not-allowed", params: { allowed: issue.values.map((v) => String(v)), ...seen } };
+    case "invalid_union": {
+      const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
+      if (discriminator === undefined || options === undefined || options.length === 0)
+        return { code: "value-invalid", params: seen };
+      const input = issue.input;
+      const value =
+        input !== null && typeof input === "object" ? (input as Record<string, unknown>)[discriminator] : undefined;
+      return {
+        code: "discriminator-invalid",
+        params: { key: discriminator, allowed: options.map((o) => String(o)), ...seenOf(value) },
+      };
+    }
+    case "invalid_key":
+      return { code: "key-invalid", params: { origin: issue.origin, ...seen } };
+    case "too_small":
+    case "too_big": {
+      const bound = {
+        origin: issue.origin ?? "value",
+        limit: String(issue.code === "too_small" ? issue.minimum : issue.maximum),
+        inclusive: issue.inclusive ?? false,
+        exact: issue.exact ?? false,
+      };
+      return { code: issue.code === "too_small" ? "value-too-small" : "value-too-big", params: { ...bound, ...seen } };
+    }
+    case "invalid_format": {
+      const { pattern, prefix, suffix, includes } = issue as {
+        pattern?: string;
+        prefix?: string;
+        suffix?: string;
+        includes?: string;
+      };
+      return {
+        code: "format-invalid",
+        params: { format: issue.format, pattern: pattern ?? prefix ?? suffix ?? includes ?? "", ...seen },
+      };
+    }
+    case "not_multiple_of":
+      return { code: "not-multiple", params: { divisor: String(issue.divisor), ...seen } };
     default:
-      return `${issue.message.replace(/^Invalid input: /, "")}${issue.input !== undefined ? ` (found ${describeValue(issue.input)})` : ""}.`;
+      return { code: "value-invalid", params: seen };
   }
 }
 
-function fixFor(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return "Check the spelling, or remove the key.";
-    case "invalid_type":
-      return issue.input === undefined
-        ? `Add it (${issue.expected}).`
-        : `Write ${issue.expected === "array" ? "a list" : `a ${issue.expected}`} here.`;
-    case "invalid_value":
-      return "Use one of the listed values.";
-    default:
-      return "";
-  }
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return "an empty value";
-  if (typeof v === "string") return `\`${v}\``;
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  return `\`${String(v)}\``;
+function seenOf(v: unknown): Seen {
+  if (v === undefined) return { found: "none", value: "" };
+  if (v === null) return { found: "empty", value: "" };
+  if (Array.isArray(v)) return { found: "list", value: "" };
+  if (typeof v === "object") return { found: "mapping", value: "" };
+  return { found: "value", value: String(v) };
 }

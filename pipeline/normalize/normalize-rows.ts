@@ -130,7 +130,7 @@ export function createNormalizer(
 }
 
 /**
- * Stage 5: maps partner codes to c2c's canonical vocabulary (race/ethnicity, gender, ...), district
+ * Stage 6: maps partner codes to c2c's canonical vocabulary (race/ethnicity, gender, ...), district
  * codes to the partnership's districts, and an aggregate row's group label to its dimension's code.
  * A row with a code c2c cannot place is left out with an issue that suggests the nearest code.
  */

@@ -5,7 +5,7 @@ import { nodeEffects } from "../effects-node.ts";
 import type { ReadLimits } from "../files/read-limits.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
 import { onlyIndicators } from "../load/only-indicators.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { readSegment } from "./read-segment.ts";
 import { columnsOf, type FromWorker, type ProjectRef, type SegmentAnswer, type ToWorker } from "./worker-protocol.ts";
 

@@ -5,7 +5,7 @@ import type { PartialCounts } from "../aggregate/partial-counts.ts";
 import { discoverFiles, listDataFiles } from "../discover/discover-files.ts";
 import { memoryEffects } from "../effects-memory.ts";
 import { loadProject } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
 import { localParts, processFileInParts } from "./process-files.ts";
 

@@ -6,7 +6,10 @@ import type { FileResult } from "../file-result.ts";
 import type { Project } from "../load/load-project.ts";
 import { findSpilledRepeats } from "../normalize/key-spill.ts";
 import { findInSlots } from "../normalize/key-table.ts";
-import { finishFile, foldParts, hashFile, type ProcessedFile, SPILL_MIN_BYTES } from "../process-partner-file.ts";
+import { finishFile } from "../per-file/finish-file.ts";
+import { hashFile } from "../per-file/hash-file.ts";
+import { foldParts } from "../per-file/issue-list.ts";
+import { type ProcessedFile, SPILL_MIN_BYTES } from "../per-file/read-file-rows.ts";
 import { sniffEncoding } from "../read/decode-text.ts";
 import { sepLine } from "../read/parse-rows.ts";
 import { MAX_MISSHAPEN_ROWS } from "../read/read-partner-file.ts";
@@ -25,7 +28,7 @@ import type {
 } from "./worker-protocol.ts";
 
 /**
- * Stages 3 to 6 for several partner files at once, each whole file in a worker thread of its own
+ * Stages 3 to 7 for several partner files at once, each whole file in a worker thread of its own
  * (a file streams through one thread, so its rows stay in line order). Results come back in the
  * order the files were given, whatever order they finish in.
  */
@@ -69,7 +72,7 @@ export async function processFilesInParallel(
 }
 
 /**
- * Stages 3 to 6 for one large file in parts, one per worker: each part's rows are read after the
+ * Stages 3 to 7 for one large file in parts, one per worker: each part's rows are read after the
  * file's header line, so the threads share the file's work. The file is hashed here meanwhile.
  * Once every part is read, the parts' lines are numbered as the file's, rows that repeat an
  * earlier part's row are taken back out, and the parts' findings are added up as one file's (its

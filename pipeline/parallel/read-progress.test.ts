@@ -10,7 +10,7 @@ import { discoverFiles, listDataFiles } from "../discover/discover-files.ts";
 import { withReadProgress } from "../effects.ts";
 import { memoryEffects } from "../effects-memory.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
 import { localParts, processFileInParts } from "./process-files.ts";
 

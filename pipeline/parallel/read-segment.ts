@@ -4,13 +4,15 @@ import type { CountingEngine } from "../engine/counting-engine.ts";
 import { type Issue, ProblemFolder } from "../issues/catalogue.ts";
 import type { Project } from "../load/load-project.ts";
 import { duplicateIssue } from "../normalize/normalize-rows.ts";
-import { mergeByLine, readFileRows, takeBack } from "../process-partner-file.ts";
+import { mergeByLine } from "../per-file/issue-list.ts";
+import { readFileRows } from "../per-file/read-file-rows.ts";
+import { takeBack } from "../per-file/take-back.ts";
 import type { Repeat, SegmentRepeat } from "../rows/repeat.ts";
 import type { ValidationState } from "../validate/validate-rows.ts";
 import { type Answer, columnsOf, type SegmentFound, type SegmentJob, type SegmentPart } from "./worker-protocol.ts";
 
 /**
- * Stages 3 to 6 for one part of a large file, in a worker thread: the part's rows are read after
+ * Stages 3 to 7 for one part of a large file, in a worker thread: the part's rows are read after
  * the file's header, validated, normalized and counted, with repeats found among the part's own
  * rows. Then the main thread, told what the part found (`ask`), answers where its lines start in
  * the file and which of its rows repeat rows of the parts before it: those are read again and

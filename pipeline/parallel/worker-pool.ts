@@ -83,39 +83,3 @@ export function wantsThreads(
   const enough = Math.min(sizes.splitMinBytes ?? SPLIT_MIN_BYTES, sizes.parallelMinBytes ?? PARALLEL_MIN_BYTES);
   return threads >= 2 && engine !== "duckdb" && dataBytes >= enough;
 }
-
-/** Threads the CLI started before it loaded the rest of c2c, for the build it is running. */
-let early: { pool: WorkerPool; key: string } | null = null;
-
-const keyOf = (ref: ProjectRef, threads: number) => JSON.stringify([ref.root, ref.c2cRoot, ref.only, threads]);
-
-/**
- * Starts a build's worker threads now, each loading the project, before the CLI loads the rest of
- * c2c (a quarter of a second in which the second core would idle). The build takes them with
- * `takeEarlyPool`, for the same project and number of threads.
- */
-export function startEarlyPool(ref: ProjectRef, threads: number): void {
-  const pool = new WorkerPool(threads);
-  pool.warm(ref);
-  early = { pool, key: keyOf(ref, threads) };
-}
-
-/**
- * The threads `startEarlyPool` started, if they are for this project and number of threads (they
- * are stopped otherwise); null when none were started.
- */
-export async function takeEarlyPool(ref: ProjectRef, threads: number): Promise<WorkerPool | null> {
-  const started = early;
-  early = null;
-  if (started === null) return null;
-  if (started.key === keyOf(ref, threads)) return started.pool;
-  await started.pool.terminate();
-  return null;
-}
-
-/** Stops threads `startEarlyPool` started that no build took (the command stopped before it built). */
-export async function dropEarlyPool(): Promise<void> {
-  const started = early;
-  early = null;
-  await started?.pool.terminate();
-}

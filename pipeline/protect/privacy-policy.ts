@@ -24,6 +24,11 @@ export function minimumCountFor(indicator: Indicator | undefined, config: Config
   return policyFor(indicator, config).minimumCount;
 }
 
+/** The smallest count any of the indicators may publish: the least the site shows. */
+export function smallestMinimumCount(indicators: readonly Indicator[], config: Config): number {
+  return Math.min(...indicators.map((i) => minimumCountFor(i, config)));
+}
+
 /** One of a cell's counts, or null where unknown. */
 export function countOf(o: Pick<Observation, "numerator" | "denominator">, q: CountedQuantity): number | null {
   if (o.numerator === null || o.denominator === null) return null;

@@ -8,7 +8,7 @@ import { breaksPolicy, codingOf, codingThreshold, isLowReliability } from "./pri
 import { ProtectionState, type SuppressionReason } from "./protection-state.ts";
 import { absentRelatedCells, catalogRelations, compareRelations, detectRelations, type Relation } from "./relations.ts";
 
-export { breaksPolicy, codingOf, minimumCountFor, policyFor } from "./privacy-policy.ts";
+export { breaksPolicy, codingOf, minimumCountFor, policyFor, smallestMinimumCount } from "./privacy-policy.ts";
 export type { SuppressionReason } from "./protection-state.ts";
 
 /** What the exact audit checked in the table protection published, and what it left a reader. */
@@ -56,7 +56,7 @@ export interface ProtectOptions {
 }
 
 /**
- * Stage 8: nothing below the threshold leaves this stage, alone or combined.
+ * Stage 10: nothing below the threshold leaves this stage, alone or combined.
  *
  * 1. Primary suppression hides every cell that breaks its indicator's policy (and, where the policy
  *    says so, every unreliable rate). Where the policy codes rates (`privacy.coding`) and the

@@ -12,7 +12,7 @@ import {
 import { memoryEffects } from "../effects-memory.ts";
 import type { Issue, IssueCode } from "../issues/catalogue.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
 import { createRowValidator, newValidationState, type TypedRow, validateRows } from "../validate/validate-rows.ts";
 import { readPartnerFile } from "./read-partner-file.ts";

@@ -6,7 +6,7 @@ import { discoverFiles, listDataFiles, type PartnerFile } from "../discover/disc
 import type { MemoryEffects } from "../effects-memory.ts";
 import type { FileResult } from "../file-result.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { loadFixtureProject, REPO_ROOT } from "../test-support/load-fixture.ts";
 
 /**

@@ -1,3 +1,4 @@
+import { itemAt } from "../internal-error.ts";
 import { MARK_BAD, MARK_GUESSED } from "./bad-spots.ts";
 
 /** The text encodings c2c reads. Excel writes all of them. */
@@ -48,7 +49,7 @@ function countUtf8Sequences(bytes: Uint8Array): number {
  * Unicode standard's (Table 3-7): no overlong forms, no surrogates, nothing past U+10FFFF.
  */
 function sequenceAt(bytes: Uint8Array, i: number): number {
-  const b = bytes[i] as number;
+  const b = itemAt(bytes, i, "byte");
   if (b < 0x80) return 1;
   let len: number;
   let lo = 0x80;
@@ -64,9 +65,9 @@ function sequenceAt(bytes: Uint8Array, i: number): number {
     if (b === 0xf4) hi = 0x8f;
   } else return 0;
   if (i + len > bytes.length) return 0;
-  const second = bytes[i + 1] as number;
+  const second = itemAt(bytes, i + 1, "byte");
   if (second < lo || second > hi) return 0;
-  for (let k = 2; k < len; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return 0;
+  for (let k = 2; k < len; k++) if ((itemAt(bytes, i + k, "byte") & 0xc0) !== 0x80) return 0;
   return len;
 }
 
@@ -76,7 +77,7 @@ function sequenceAt(bytes: Uint8Array, i: number): number {
  */
 function unfinishedTail(bytes: Uint8Array): number {
   for (let back = 1; back <= Math.min(3, bytes.length); back++) {
-    const b = bytes[bytes.length - back] as number;
+    const b = itemAt(bytes, bytes.length - back, "byte");
     if ((b & 0xc0) === 0x80) continue;
     const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 1;
     return len > back ? back : 0;
@@ -272,7 +273,7 @@ function decodeUtf8(bytes: Uint8Array, onMarks: (n: number) => void): string {
     let run = 0;
     let bad = 0;
     for (let i = 0; i < bytes.length; ) {
-      if ((bytes[i] as number) < 0x80) {
+      if (itemAt(bytes, i, "byte") < 0x80) {
         i++;
         continue;
       }
@@ -282,7 +283,7 @@ function decodeUtf8(bytes: Uint8Array, onMarks: (n: number) => void): string {
         continue;
       }
       if (i > run) out.push(withOwnMarks(UTF8.decode(bytes.subarray(run, i)), onMarks));
-      out.push(markByte(bytes[i] as number));
+      out.push(markByte(itemAt(bytes, i, "byte")));
       bad++;
       i++;
       run = i;
@@ -298,7 +299,7 @@ function unfinishedUtf16(bytes: Uint8Array, encoding: "utf-16le" | "utf-16be"): 
   const odd = bytes.length % 2;
   const end = bytes.length - odd;
   if (end < 2) return odd;
-  const high = encoding === "utf-16le" ? (bytes[end - 1] as number) : (bytes[end - 2] as number);
+  const high = encoding === "utf-16le" ? itemAt(bytes, end - 1, "byte") : itemAt(bytes, end - 2, "byte");
   return (high & 0xfc) === 0xd8 ? odd + 2 : odd;
 }
 
@@ -313,8 +314,8 @@ function decodeUtf16(bytes: Uint8Array, encoding: "utf-16le" | "utf-16be", onMar
     // The slow way: unit by unit, an unpaired surrogate marked as no character.
     const unit = (i: number) =>
       encoding === "utf-16le"
-        ? (even[i] as number) | ((even[i + 1] as number) << 8)
-        : ((even[i] as number) << 8) | (even[i + 1] as number);
+        ? itemAt(even, i, "byte") | (itemAt(even, i + 1, "byte") << 8)
+        : (itemAt(even, i, "byte") << 8) | itemAt(even, i + 1, "byte");
     const out: string[] = [];
     let bad = 0;
     for (let i = 0; i < even.length; i += 2) {

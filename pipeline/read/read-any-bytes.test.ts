@@ -5,7 +5,7 @@ import type { Effects } from "../effects.ts";
 import { memoryEffects } from "../effects-memory.ts";
 import { ISSUE_CATALOGUE } from "../issues/catalogue.ts";
 import { loadProject, type Project } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
 
 /**

@@ -3,11 +3,14 @@ import { type Issue, type IssueLocation, makeIssue, ProblemFolder } from "../iss
 import type { RawRow, ReadPosition } from "../rows/raw-row.ts";
 import { type RowSpot, rejectsRow } from "./bad-spots.ts";
 import type { TextEncodingName } from "./decode-text.ts";
-import { columnName, type HeaderMapping, mapHeader } from "./map-header.ts";
+import { type HeaderColumns, type HeaderLayout, schemaLayout } from "./header-layout.ts";
+import { columnName } from "./map-header.ts";
 import { parseRows } from "./parse-rows.ts";
 
 export interface ReadOptions {
   schema: ExtractSchema;
+  /** How the header is read and the rows' cells lined up (default: the schema's own layout, `schemaLayout`). */
+  header?: HeaderLayout;
   where: IssueLocation;
   /** Declared by the partner; else from the file's `sep=` line, else detected from the header line. */
   delimiter?: string | undefined;
@@ -66,12 +69,13 @@ export const QUOTES_STOPPED =
   "from this line on, quote marks open values that never close, more than c2c reads past, so the rest of the file was not read and none of it was used";
 
 /**
- * Stage 3: decodes and parses a partner file as it streams (`parseRows`), maps its header to the
- * schema, and hands rows on in chunks, each row's cells in the schema's field order. A row with a
- * bad spot (bytes that are no text, a quote that never closes, a line past the length limit) or
- * whose cells do not line up with the header is left out with an issue on its line; the rest are
- * read. The file fails as a whole only when it is no text, has no usable header, or is mostly bad
- * rows. Memory stays bounded by the chunk size and the longest row.
+ * Stage 3, the one reader of partner files: decodes and parses a file as it streams (`parseRows`),
+ * reads its header as `options.header` says (by default matched to the schema, each row's cells then
+ * in the schema's field order; a mapped file's by its own column names, for reshape), and hands
+ * rows on in chunks. A row with a bad spot (bytes that are no text, a quote that never closes, a
+ * line past the length limit) or whose cells do not line up with the header is left out with an
+ * issue on its line; the rest are read. The file fails as a whole only when it is no text, has no
+ * usable header, or is mostly bad rows. Memory stays bounded by the chunk size and the longest row.
  */
 export async function readPartnerFile(
   bytes: AsyncIterable<Uint8Array>,
@@ -86,7 +90,8 @@ export async function readPartnerFile(
   };
   const where = options.where;
   const maxFieldChars = options.maxFieldChars ?? 1024 * 1024;
-  const width = options.schema.fields.length;
+  const layout = options.header ?? schemaLayout(options.schema, where);
+  const headerIssues = options.headerIssues !== false;
   let failed = false;
   let stopped = false;
   /** The header stopped the file: its rows are only counted. */
@@ -95,9 +100,8 @@ export async function readPartnerFile(
   let rowIndex = 0;
   let rowsPassed = 0;
   let pendingBlank: number[] = [];
-  let mapping: HeaderMapping | null = null;
-  let labels: string[] = [];
-  let inOrder = false;
+  const headerRows: string[][] = [];
+  let columns: HeaderColumns | null = null;
   let misshapen = 0;
   const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
 
@@ -114,25 +118,25 @@ export async function readPartnerFile(
           continue;
         }
         const spot = chunk.spots?.[at] ?? null;
-        if (mapping === null) {
+        if (columns === null) {
           if (spot !== null && rejectsRow(spot)) {
             // A header that is no text, never closes a quote, or runs past the limit: no column can be found.
             issues.push(spotIssue(spot, { ...where, line }, columnName, maxFieldChars));
             failed = true;
             return true;
           }
-          if (spot !== null && options.headerIssues !== false)
+          if (spot !== null && headerIssues)
             issues.push(spotIssue(spot, { ...where, line }, (c) => cells[c]?.trim() || columnName(c), maxFieldChars));
-          const header = mapHeader(cells, options.schema, where);
-          if (options.headerIssues !== false) issues.push(...header.issues);
-          if (!header.ok) {
+          headerRows.push(cells);
+          if (headerRows.length < layout.rows) continue;
+          const header = layout.open(headerRows);
+          if (headerIssues) issues.push(...header.issues);
+          if (header.columns === null) {
             failed = true;
             counting = true;
             continue;
           }
-          mapping = header.mapping;
-          labels = columnLabels(cells, mapping, options.schema);
-          inOrder = mapping.columnOfField.every((c, f) => c === f);
+          columns = header.columns;
           continue;
         }
         if (isBlank(cells)) {
@@ -141,20 +145,21 @@ export async function readPartnerFile(
         }
         for (const b of pendingBlank) addRowIssue(makeIssue("blank-row", { ...where, line: b }));
         pendingBlank = [];
+        const { width, labels } = columns;
         if (spot !== null)
           addRowIssue(spotIssue(spot, { ...where, line }, (c) => labels[c] ?? columnName(c), maxFieldChars));
-        const extra = cells.length > mapping.width && cells.slice(mapping.width).some((c) => c.trim() !== "");
+        const extra = cells.length > width && cells.slice(width).some((c) => c.trim() !== "");
         const bad = spot !== null && rejectsRow(spot);
-        if (bad || extra || cells.length < mapping.width) {
+        if (bad || extra || cells.length < width) {
           if (!bad)
             addRowIssue(
               makeIssue(
                 extra ? "extra-cell" : "missing-cell",
                 { ...where, line },
-                { count: cells.length, expected: String(mapping.width) },
+                { count: cells.length, expected: String(width) },
               ),
             );
-          if (++misshapen >= MAX_MISSHAPEN_ROWS && misshapen * 2 > line - 1) {
+          if (++misshapen >= MAX_MISSHAPEN_ROWS && misshapen * 2 > line - layout.rows) {
             failed = true;
             issues.push(
               makeIssue(
@@ -162,7 +167,7 @@ export async function readPartnerFile(
                 { ...where, line },
                 {
                   count: misshapen,
-                  expected: String(line - 1),
+                  expected: String(line - layout.rows),
                   detail: "they are not rows that line up with the header's columns",
                 },
               ),
@@ -171,17 +176,7 @@ export async function readPartnerFile(
           }
           continue;
         }
-        // A file in the template's own column order hands its cells on as they are.
-        if (inOrder && cells.length === width) {
-          out.push({ line, cells });
-          continue;
-        }
-        const ordered = new Array<string>(width);
-        for (let f = 0; f < width; f++) {
-          const c = mapping.columnOfField[f]!;
-          ordered[f] = c === -1 ? "" : (cells[c] ?? "");
-        }
-        out.push({ line, cells: ordered });
+        out.push({ line, cells: columns.order(cells) });
       }
       if (failed || counting) return undefined;
       rowsPassed += out.length;
@@ -195,9 +190,9 @@ export async function readPartnerFile(
   );
 
   if (parsed.unreadable === "binary") issues.push(binaryIssue(where));
-  if (parsed.unreadable === "empty" || (parsed.unreadable === null && mapping === null && !failed))
+  if (parsed.unreadable === "empty" || (parsed.unreadable === null && columns === null && !failed))
     issues.push(makeIssue("empty-file", { ...where, line: 1 }));
-  if (parsed.unreadable !== null || (mapping === null && !failed)) failed = true;
+  if (parsed.unreadable !== null || (columns === null && !failed)) failed = true;
   if (parsed.unterminated !== null && !stopped) {
     failed = true;
     issues.push(
@@ -212,7 +207,7 @@ export async function readPartnerFile(
     failed = true;
     issues.push(makeIssue("parse-error", { ...where, line: rowIndex + 1 }, { detail: QUOTES_STOPPED }));
   }
-  const records = Math.max(0, rowIndex - 1);
+  const records = Math.max(0, rowIndex - layout.rows);
   return {
     encoding: parsed.encoding,
     delimiter: parsed.delimiter,
@@ -229,15 +224,6 @@ export async function readPartnerFile(
     runaways: parsed.guard.runaways,
     endedQuoted: parsed.guard.endedQuoted,
   };
-}
-
-/** What each column of the file is called in messages: its field's name where it has one, else its header. */
-function columnLabels(cells: readonly string[], mapping: HeaderMapping, schema: ExtractSchema): string[] {
-  const labels = cells.map((c, i) => c.trim() || columnName(i));
-  mapping.columnOfField.forEach((c, f) => {
-    if (c !== -1) labels[c] = schema.fields[f]?.name ?? labels[c] ?? columnName(c);
-  });
-  return labels;
 }
 
 /** The issue for a row's bad spot, on its line; `label` names a column by its index. */

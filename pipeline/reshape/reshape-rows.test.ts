@@ -11,10 +11,13 @@ import {
   type Vocabulary,
   VocabularySchema,
 } from "../../schemas/index.ts";
+import { checkMapping } from "../load/check-mapping.ts";
+import { codeOf } from "../load/yaml-document.ts";
+import { renderConfigMessage } from "../messages/config/index.ts";
+import { readPartnerFile } from "../read/read-partner-file.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
-import { checkMapping } from "./check-mapping.ts";
 import { deriveCount } from "./derive-count.ts";
-import { mappedFileReader } from "./read-mapped-file.ts";
+import { fileReshape, headerNames } from "./reshape-file.ts";
 import { createReshaper, type Reshaper } from "./reshape-rows.ts";
 
 const SCHEMA = ExtractSchemaSchema.parse(
@@ -389,7 +392,7 @@ describe("createReshaper", () => {
   });
 });
 
-describe("mappedFileReader: multi-row headers", () => {
+describe("a mapped file through the reader: multi-row headers", () => {
   it("names ACS columns by their second header row and unpivots the age groups", async () => {
     const csv = [
       '"GEO_ID","NAME","S2301_C01_002E","S2301_C03_002E","S2301_C01_002M"',
@@ -399,7 +402,7 @@ describe("mappedFileReader: multi-row headers", () => {
       "",
     ].join("\r\n");
     const extract = PartnerExtractSchema.parse({ schema: "agency-counts", files: "*.csv" });
-    const read = mappedFileReader({
+    const reshape = fileReshape({
       mapping: ExtractMappingSchema.parse({
         headerRows: 2,
         unpivot: { columns: "^Estimate!!(?<measure>Total|Employment/Population Ratio)!!AGE!!(?<age>.+)$" },
@@ -419,12 +422,19 @@ describe("mappedFileReader: multi-row headers", () => {
       vocabularies: VOCABULARIES,
       districts: DISTRICTS,
       markers: extract.suppressed,
+      where: { file: "acs.csv" },
     });
     const rows: { line: number; cells: string[] }[] = [];
     async function* bytes() {
       yield new TextEncoder().encode(`\uFEFF${csv}`);
     }
-    const outcome = await read(bytes(), { schema: SCHEMA, where: { file: "acs.csv" } }, (r) => rows.push(...r));
+    const read = await readPartnerFile(
+      bytes(),
+      { schema: SCHEMA, where: { file: "acs.csv" }, header: reshape.header },
+      (r) => rows.push(...reshape.reshape(r)),
+    );
+    rows.push(...reshape.finish());
+    const outcome = reshape.outcome(read);
     expect(outcome.failed).toBe(false);
     const cells = (i: number) => Object.fromEntries(FIELDS.map((f, k) => [f, rows[i]?.cells[k]]));
     expect(rows.map((r) => r.line)).toEqual([3, 4]);
@@ -438,7 +448,6 @@ describe("mappedFileReader: multi-row headers", () => {
   });
 
   it("joins header rows with a separator when asked to", async () => {
-    const { headerNames } = await import("./read-mapped-file.ts");
     const mapping: ExtractMapping = ExtractMappingSchema.parse({ headerRows: 2, joinHeaderRows: "!!", fields: {} });
     expect(
       headerNames(
@@ -455,7 +464,7 @@ describe("mappedFileReader: multi-row headers", () => {
 describe("the mapping schema rejects a wrong mapping, naming the key and the fix", () => {
   const messages = (input: unknown) => {
     const r = ExtractMappingSchema.safeParse(input);
-    return r.success ? [] : r.error.issues.map((i) => [i.path.join("."), i.message]);
+    return r.success ? [] : r.error.issues.map((i) => [i.path.join("."), renderConfigMessage(codeOf(i), "en").message]);
   };
 
   it("a field with no source, or two", () => {

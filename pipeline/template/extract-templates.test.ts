@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigSchema, PartnerSchema } from "../../schemas/index.ts";
 import { memoryEffects } from "../effects-memory.ts";
 import { loadProject } from "../load/load-project.ts";
-import { processPartnerFile } from "../process-partner-file.ts";
+import { processPartnerFile } from "../per-file/process-partner-file.ts";
 import { REPO_ROOT } from "../test-support/load-fixture.ts";
 import { templatesFor } from "./extract-templates.ts";
 

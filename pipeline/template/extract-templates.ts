@@ -1,5 +1,6 @@
 import type { ExtractField, ExtractSchema, Vocabulary } from "../../schemas/index.ts";
-import { csvCell } from "../render/site/downloads.ts";
+import { writeCsv } from "../csv/write-csv.ts";
+import { escapeHtml } from "../render/escape-html.ts";
 
 /** What a partner gets before sending a file: a CSV to fill, two machine schemas, and a page to read. */
 export interface ExtractTemplates {
@@ -33,7 +34,10 @@ export function templatesFor(schema: ExtractSchema, vocabularies: ReadonlyMap<st
 }
 
 export function csvTemplate(schema: ExtractSchema): string {
-  return `${schema.fields.map((f) => csvCell(f.name)).join(",")}\n${schema.fields.map((f) => csvCell(f.example)).join(",")}\n`;
+  return writeCsv(
+    schema.fields.map((f) => f.name),
+    [schema.fields.map((f) => f.example)],
+  );
 }
 
 function codesOf(field: ExtractField, vocabularies: ReadonlyMap<string, Vocabulary>): string[] | undefined {
@@ -99,13 +103,6 @@ export function tableSchema(schema: ExtractSchema, vocabularies: ReadonlyMap<str
     primaryKey: schema.primaryKey,
     missingValues: [""],
   };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
 }
 
 /** A self-contained page describing every column: what it holds, how to write it, which codes count. */

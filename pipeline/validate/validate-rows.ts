@@ -115,7 +115,7 @@ export function createRowValidator(
 }
 
 /**
- * Stage 4: types every cell of a chunk of rows with the schema's zod field schemas, turns the
+ * Stage 5: types every cell of a chunk of rows with the schema's zod field schemas, turns the
  * partner's suppression markers into withheld nulls, and checks row rules (duplicates are found on
  * canonical codes, in normalize). A row with any
  * error is left out and every error is reported; rows are never half-used.

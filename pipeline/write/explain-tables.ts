@@ -1,9 +1,10 @@
+import { writeCsv } from "../csv/write-csv.ts";
 import type { Discovery } from "../discover/discover-files.ts";
 import type { FileResult } from "../file-result.ts";
 import type { Project } from "../load/load-project.ts";
 import type { Observation } from "../observation.ts";
 import type { ProtectionResult } from "../protect/protect-cells.ts";
-import { csvCell, observationsCsv } from "../render/site/downloads.ts";
+import { observationsCsv } from "../render/site/downloads.ts";
 
 /**
  * `c2c build --explain`: each stage's table as CSV or JSON, by file name, for an analyst to
@@ -31,10 +32,7 @@ export function explainTables(stages: {
     ["3-5-files.json", JSON.stringify(files, null, 2)],
     ["6-7-observations.csv", observationsCsv(observations)],
     ["8-published.csv", observationsCsv(protection.published)],
-    [
-      "8-hidden.csv",
-      `key,reason\n${[...protection.hidden.entries()].map(([k, r]) => `${csvCell(k)},${r}`).join("\n")}\n`,
-    ],
+    ["8-hidden.csv", writeCsv(["key", "reason"], [...protection.hidden.entries()])],
   ];
   return new Map(tables.map(([name, content]) => [name, `${content.trimEnd()}\n`]));
 }

@@ -62,7 +62,7 @@ export async function keptBuilds(outDir: string, effects: Effects): Promise<numb
 /** The build kept for rollback: the newest one older than `current`. */
 export function previousBuild(builds: readonly number[], current: number | null): number | null {
   const older = builds.filter((n) => current !== null && n < current);
-  return older.length > 0 ? (older[older.length - 1] as number) : null;
+  return older.at(-1) ?? null;
 }
 
 /** Whether OUT still holds an earlier c2c's outputs (or real folders where links go) to move aside. */

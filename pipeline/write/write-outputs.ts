@@ -206,7 +206,7 @@ export function publicManifestJson(
 }
 
 /**
- * Stage 10: writes the site and the private outputs, with the manifest, into `OUT/.c2c/staging/`,
+ * Stage 13: writes the site and the private outputs, with the manifest, into `OUT/.c2c/staging/`,
  * then publishes it whole (`publishStaged`: one rename of a link, or real folders where the file
  * system has no links). First it clears what a stopped build left (`recoverOutputs`).
  *

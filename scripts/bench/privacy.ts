@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { deriveObservations } from "../../pipeline/derive/derive-observations.ts";
+import { itemAt } from "../../pipeline/internal-error.ts";
 import type { Observation } from "../../pipeline/observation.ts";
 import { loadRangeSolver } from "../../pipeline/protect/integer-ranges.ts";
 import { protectCells } from "../../pipeline/protect/protect-cells.ts";
@@ -70,7 +71,7 @@ function statewideTable(districts: number, years: number, seed: number): Observa
         let pick = r();
         let race = RACES.length - 1;
         for (let k = 0; k < RACES.length; k++) {
-          pick -= RACE_SHARES[k] as number;
+          pick -= itemAt(RACE_SHARES, k, "race share");
           if (pick < 0) {
             race = k;
             break;
@@ -161,4 +162,4 @@ for (const districts of values.districts.split(",").map(Number)) {
   ]);
 }
 const widths = (lines[0] as string[]).map((_, i) => Math.max(...lines.map((l) => (l[i] as string).length)));
-for (const l of lines) process.stdout.write(`${l.map((c, i) => c.padStart(widths[i] as number)).join("  ")}\n`);
+for (const l of lines) process.stdout.write(`${l.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ")}\n`);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { itemAt } from "../../pipeline/internal-error.ts";
 import { packageRoot } from "../../pipeline/package-root.ts";
 import { BENCH_CONFIG_YAML, BENCH_PARTNERS_YAML, writeBenchFile } from "./generate-records.ts";
 
@@ -68,7 +69,8 @@ function measure(command: string, args: string[]): Measure {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  const at = (i: number) => itemAt(s, i, "timing");
+  return s.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
 function repeat(f: () => Measure): Measure {
@@ -144,7 +146,7 @@ rows.push(["c2c, sample community", "–", ...fmt(sample), "–", "–"]);
 
 const header = ["stack", "rows", `median wall (${runs} runs)`, "peak memory", "÷ DuckDB", "÷ pandas"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
 process.stdout.write(
   `${[line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n")}\n`,
 );

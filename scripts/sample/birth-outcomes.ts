@@ -1,4 +1,4 @@
-import { toCsv } from "./csv.ts";
+import { writeCsv } from "../../pipeline/csv/write-csv.ts";
 import { drawOutcomes, EARLY_PRENATAL_CARE, LOW_BIRTH_WEIGHT } from "./outcomes.ts";
 import { fork } from "./random.ts";
 import { person, type Race } from "./student.ts";
@@ -32,7 +32,7 @@ export function writeBirthOutcomes(year: number, seed: number): string {
       String(who.filter((i) => early[i]).length),
     ];
   };
-  return toCsv(
+  return writeCsv(
     ["year", "mother_race_ethnicity", "live_births", "low_birth_weight", "early_prenatal_care"],
     [row("Total", () => true), ...BIRTH_LABELS.map(([race, label]) => row(label, (i) => mothers[i]!.race === race))],
   );

@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { writeCsv } from "../../pipeline/csv/write-csv.ts";
 import { writeBirthOutcomes } from "./birth-outcomes.ts";
 import { BOUNDARIES_GEOJSON } from "./boundaries.ts";
-import { toCsv } from "./csv.ts";
 import { CEDAR_HILLS, RIVERSIDE } from "./district-plans.ts";
 import { simulateDistrictYear } from "./district-year.ts";
 import { OUTCOME_COUNT_HEADER, outcomeCountRows } from "./outcome-counts.ts";
@@ -50,7 +50,7 @@ export function buildSampleCommunity(
       counts = planted.rows;
       mistakes = planted.mistakes;
     }
-    data.set(`${dir}/cedar-hills-sd/outcome-counts-${year}.csv`, toCsv(OUTCOME_COUNT_HEADER, counts));
+    data.set(`${dir}/cedar-hills-sd/outcome-counts-${year}.csv`, writeCsv(OUTCOME_COUNT_HEADER, counts));
 
     const births = writeBirthOutcomes(year, seed);
     data.set(`${dir}/river-valley-health/birth-outcomes-${year}.csv`, births);

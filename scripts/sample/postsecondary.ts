@@ -1,4 +1,4 @@
-import { toCsv } from "./csv.ts";
+import { writeCsv } from "../../pipeline/csv/write-csv.ts";
 import type { DistrictPlan } from "./district-plans.ts";
 import type { DistrictYear } from "./district-year.ts";
 import { drawStudents, StudentIds } from "./draw-students.ts";
@@ -43,7 +43,7 @@ export function writePostsecondary(
       ...older.map((s, i) => line(s, "Completion", "", yn(completed[i]!))),
     );
   }
-  return toCsv(
+  return writeCsv(
     [
       "student_id",
       "report_year",

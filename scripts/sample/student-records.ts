@@ -1,4 +1,4 @@
-import { toCsv } from "./csv.ts";
+import { writeCsv } from "../../pipeline/csv/write-csv.ts";
 import type { DistrictPlan } from "./district-plans.ts";
 import type { DistrictYear } from "./district-year.ts";
 import { DEMOGRAPHIC_FIELDS, demographics, yn } from "./student-columns.ts";
@@ -7,7 +7,7 @@ import { schoolYear } from "./years.ts";
 /** Riverside's record-level extracts: one row per child, as the district's own systems export them. */
 
 export function writeKindergarten(d: DistrictYear, plan: DistrictPlan, year: number): string {
-  return toCsv(
+  return writeCsv(
     ["student_id", "school_year", "district_id", "school_id", ...DEMOGRAPHIC_FIELDS, "assessed", "ready"],
     d.kindergarten.map(({ student: s, assessed, ready }) => [
       s.id,
@@ -22,7 +22,7 @@ export function writeKindergarten(d: DistrictYear, plan: DistrictPlan, year: num
 }
 
 export function writeAssessment(d: DistrictYear, plan: DistrictPlan, year: number): string {
-  return toCsv(
+  return writeCsv(
     [
       "student_id",
       "school_year",
@@ -49,7 +49,7 @@ export function writeAssessment(d: DistrictYear, plan: DistrictPlan, year: numbe
 }
 
 export function writeGraduationCohort(d: DistrictYear, plan: DistrictPlan, year: number): string {
-  return toCsv(
+  return writeCsv(
     ["student_id", "cohort_year", "district_id", "school_id", ...DEMOGRAPHIC_FIELDS, "graduated"],
     d.cohort.map(({ student: s, graduated }) => [
       s.id,

@@ -1,4 +1,4 @@
-import { toCsv } from "./csv.ts";
+import { writeCsv } from "../../pipeline/csv/write-csv.ts";
 import { drawOutcomes, EMPLOYMENT } from "./outcomes.ts";
 import { fork } from "./random.ts";
 import { person, type Race, type Student } from "./student.ts";
@@ -25,7 +25,7 @@ export function writeWorkforce(year: number, seed: number): string {
     const who = exiters.map((_, i) => i).filter((i) => member(exiters[i]!));
     return [schoolYear(year), type, label, String(who.length), String(who.filter((i) => employed[i]).length)];
   };
-  return toCsv(
+  return writeCsv(
     ["program_year", "group_type", "group", "exiters", "employed_q2"],
     [
       row("All Participants", "All", () => true),

@@ -6,7 +6,7 @@
 export const LAYERS: readonly (readonly string[])[] = [
   ["schemas/", "pipeline/messages/", "pipeline/rows/", "pipeline/internal-error.ts", "pipeline/package-root.ts"],
   ["pipeline/issues/", "pipeline/observation.ts", "pipeline/file-result.ts", "pipeline/scratch.ts"],
-  ["pipeline/files/", "pipeline/values/"],
+  ["pipeline/files/", "pipeline/values/", "pipeline/csv/"],
   ["pipeline/effects.ts", "pipeline/effects-node.ts", "pipeline/effects-memory.ts", "pipeline/expression/"],
   ["pipeline/load/"],
   ["pipeline/discover/"],
@@ -19,8 +19,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["pipeline/derive/"],
   ["pipeline/render/"],
   ["pipeline/template/", "pipeline/write/"],
-  ["pipeline/per-file/", "pipeline/process-partner-file.ts", "pipeline/parallel/"],
-  ["pipeline/build.ts"],
+  ["pipeline/per-file/", "pipeline/parallel/"],
+  ["pipeline/build.ts", "pipeline/build-contract.ts"],
   ["pipeline/cli/"],
   ["scripts/"],
 ];

@@ -1,23 +1,14 @@
 import type { Indicator } from "../../../schemas/index.ts";
+import { type CsvValue, writeCsv } from "../../csv/write-csv.ts";
 import { OBSERVATION_COLUMNS, type Observation } from "../../observation.ts";
 
-/** One cell of a CSV download: quoted when needed, and never read by a spreadsheet as a formula. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  if (typeof value === "number") return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function cells(o: Observation): (string | number | null)[] {
+function cells(o: Observation): CsvValue[] {
   return OBSERVATION_COLUMNS.map((c) => (c === "sources" ? o.sources.join(";") : o[c]));
 }
 
 /** The published observations as CSV, in the columns of the observation table. */
 export function observationsCsv(observations: readonly Observation[]): string {
-  const lines = [OBSERVATION_COLUMNS.join(",")];
-  for (const o of observations) lines.push(cells(o).map(csvCell).join(","));
-  return `${lines.join("\n")}\n`;
+  return writeCsv(OBSERVATION_COLUMNS, observations.map(cells));
 }
 
 export function observationsJson(observations: readonly Observation[]): string {
@@ -165,21 +156,14 @@ export const DERIVED_COLUMNS = Object.fromEntries(
 
 /** Any table of plain rows as CSV, in the given columns; booleans as true/false, blanks for null. */
 export function tableCsv(rows: readonly object[], columns: readonly string[]): string {
-  const lines = [columns.join(",")];
-  for (const row of rows) {
-    const r = row as Record<string, unknown>;
-    lines.push(
-      columns
-        .map((c) => {
-          const v = r[c];
-          if (v === null || v === undefined) return "";
-          if (typeof v === "number" || typeof v === "string") return csvCell(v);
-          return csvCell(String(v));
-        })
-        .join(","),
-    );
-  }
-  return `${lines.join("\n")}\n`;
+  const cell = (v: unknown): CsvValue =>
+    v === null || v === undefined || typeof v === "number" || typeof v === "string" || typeof v === "boolean"
+      ? v
+      : String(v);
+  return writeCsv(
+    columns,
+    rows.map((row) => columns.map((c) => cell((row as Record<string, unknown>)[c]))),
+  );
 }
 
 function tableSchema() {

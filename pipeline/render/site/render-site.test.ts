@@ -12,7 +12,6 @@ import { loadRangeSolver } from "../../protect/integer-ranges.ts";
 import { protectCells } from "../../protect/protect-cells.ts";
 import { REPO_ROOT } from "../../test-support/load-fixture.ts";
 import type { BoundaryFeature } from "./charts.ts";
-import { csvCell } from "./downloads.ts";
 import { loadSiteAssets } from "./load-site-assets.ts";
 import { renderSite } from "./render-site.ts";
 import { lookupString, placeholders, type SiteStrings, SiteStringsSchema } from "./site-strings.ts";
@@ -260,16 +259,6 @@ describe("renderSite", () => {
     const b = await render();
     expect([...a.site.keys()]).toEqual([...b.site.keys()]);
     for (const [p, v] of a.site) expect(b.site.get(p), p).toEqual(v);
-  });
-});
-
-describe("csvCell", () => {
-  it("quotes separators and defuses spreadsheet formulas", () => {
-    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvCell("+1")).toBe("'+1");
-    expect(csvCell("a,b")).toBe('"a,b"');
-    expect(csvCell(-0.5)).toBe("-0.5");
-    expect(csvCell(null)).toBe("");
   });
 });
 

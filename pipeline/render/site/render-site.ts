@@ -8,6 +8,7 @@ import {
 import type { Gap } from "../../derive/progress.ts";
 import type { IndicatorSummary, Observation, ObservationFlag } from "../../observation.ts";
 import { policyFor } from "../../protect/privacy-policy.ts";
+import { escapeHtml } from "../escape-html.ts";
 import type { SiteInput } from "../site-input.ts";
 import {
   type BoundaryFeature,
@@ -494,7 +495,7 @@ async function chartView(
     source,
     notes.map((n) => `${n.symbol} ${n.text}`),
   );
-  const embedCode = `<iframe src="${escapeAttribute(src)}" title="${escapeAttribute(frameTitle)}" width="100%" height="${frameHeight}" style="border:0;max-width:640px" loading="lazy"></iframe>`;
+  const embedCode = `<iframe src="${escapeHtml(src)}" title="${escapeHtml(frameTitle)}" width="100%" height="${frameHeight}" style="border:0;max-width:640px" loading="lazy"></iframe>`;
   return {
     id,
     svg: rendered.svg,
@@ -505,10 +506,6 @@ async function chartView(
     embedRelative: ctx.siteUrl === null,
     notes,
   };
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** JSON that is safe inside a `<script type="application/json">` element. */

@@ -1,5 +1,6 @@
 import type { ExtractMapping, ExtractSchema, FieldSource, Vocabulary } from "../../schemas/index.ts";
-import type { ConfigError } from "../load/config-error.ts";
+import type { ConfigMessage } from "../messages/config/index.ts";
+import { type ConfigError, configError } from "./config-error.ts";
 
 /**
  * Checks a mapping against the schema it fills and the vocabularies it names: every target is a
@@ -13,38 +14,26 @@ export function checkMapping(
   key: string,
 ): ConfigError[] {
   const errors: ConfigError[] = [];
-  const file = "partners.yaml";
+  const push = (at: string, message: ConfigMessage) =>
+    errors.push(configError({ file: "partners.yaml", line: null, key: at }, message));
   const names = new Set(schema.fields.map((f) => f.name));
-  const fieldList = [...names].join(", ");
   const check = (sources: Record<string, FieldSource>, at: string) => {
     for (const [field, source] of Object.entries(sources)) {
       if (!names.has(field))
-        errors.push({
-          file,
-          line: null,
-          key: `${at}.${field}`,
-          message: `\`${field}\` is not a field of the extract schema \`${schema.id}\`.`,
-          fix: `Map one of its fields: ${fieldList}.`,
+        push(`${at}.${field}`, {
+          code: "mapping-target-unknown",
+          params: { field, schema: schema.id, fields: [...names] },
         });
       if (source.crosswalk)
         for (const side of ["from", "to"] as const)
           if (!vocabularies.has(source.crosswalk[side]))
-            errors.push({
-              file,
-              line: null,
-              key: `${at}.${field}.crosswalk.${side}`,
-              message: `there is no vocabulary \`${source.crosswalk[side]}\`.`,
-              fix: `Use one of: ${[...vocabularies.keys()].join(", ")}.`,
+            push(`${at}.${field}.crosswalk.${side}`, {
+              code: "vocabulary-unknown",
+              params: { vocabulary: source.crosswalk[side], vocabularies: [...vocabularies.keys()] },
             });
       const target = schema.fields.find((f) => f.name === field);
       if (source.rate !== undefined && target && target.type !== "count" && target.type !== "integer")
-        errors.push({
-          file,
-          line: null,
-          key: `${at}.${field}.rate`,
-          message: `a count derived from a rate can only fill a count field, and \`${field}\` is ${target.type}.`,
-          fix: "Map the rate to a count field (the numerator), with `of:` naming the count it is a rate of.",
-        });
+        push(`${at}.${field}.rate`, { code: "mapping-rate-not-count", params: { field, type: target.type } });
     }
   };
   check(mapping.fields, `${key}.fields`);
@@ -54,12 +43,9 @@ export function checkMapping(
   const filled = new Set([...Object.keys(mapping.fields), ...(mapping.rows ?? []).flatMap((r) => Object.keys(r))]);
   for (const f of schema.fields)
     if (f.required && !filled.has(f.name))
-      errors.push({
-        file,
-        line: null,
-        key: `${key}.fields`,
-        message: `the mapping does not fill \`${f.name}\` (${f.title}), which the schema \`${schema.id}\` requires.`,
-        fix: `Add \`${f.name}: { column: <header> }\`, or \`${f.name}: { value: <constant> }\` when the file has no such column.`,
+      push(`${key}.fields`, {
+        code: "mapping-required-missing",
+        params: { field: f.name, title: f.title, schema: schema.id },
       });
   return errors;
 }
