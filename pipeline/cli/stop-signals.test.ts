@@ -23,7 +23,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of the hostile base project; `hang` adds a file whose reading blocks. */
+/** A copy of the hostile base project; `hang` adds a file whose reading blocks (named as the later version of the 2026 file, so it is the one read). */
 function project(name: string, hang: boolean): string {
   const root = path.join(dir, name);
   cpSync(path.join(REPO_ROOT, "fixtures", "hostile", "base"), root, { recursive: true });
@@ -32,7 +32,10 @@ function project(name: string, hang: boolean): string {
 }
 
 function addHangingFile(root: string): void {
-  writeFileSync(path.join(root, "data", "2026", "example-district", "outcome-counts-hang.csv"), "school_year\n");
+  writeFileSync(
+    path.join(root, "data", "2026", "example-district", "outcome-counts-2026-v2-hang.csv"),
+    "school_year\n",
+  );
 }
 
 interface Running {
@@ -84,7 +87,7 @@ describe("SIGTERM and SIGINT during a read that is blocked", () => {
     it(`stop c2c build at once (${signal}), removing its scratch folder`, async () => {
       const root = project(`build-${signal}`, true);
       const run = start(["build", "--project", root, "--out", path.join(root, "out"), "--engine", "duckdb"]);
-      await run.saying(/c2c-test: hung reading .*outcome-counts-hang\.csv/);
+      await run.saying(/c2c-test: hung reading .*outcome-counts-2026-v2-hang\.csv/);
       // The DuckDB engine keeps its database in a scratch folder while the files are read.
       expect(scratchOf(run.child.pid)).toHaveLength(1);
       const stopped = await stop(run, signal);
@@ -97,7 +100,10 @@ describe("SIGTERM and SIGINT during a read that is blocked", () => {
 
   it("stop c2c check at once", async () => {
     const root = project("check", true);
-    const run = start(["check", path.join(root, "data", "2026", "example-district", "outcome-counts-hang.csv")]);
+    const run = start([
+      "check",
+      path.join(root, "data", "2026", "example-district", "outcome-counts-2026-v2-hang.csv"),
+    ]);
     await run.saying(/c2c-test: hung reading/);
     const stopped = await stop(run, "SIGTERM");
     expect(stopped.signal).toBe("SIGTERM");
@@ -157,7 +163,7 @@ describe("a read that brings nothing", () => {
     ) as {
       files: { path: string; rowsAccepted: number; issues: { code: string; message: string }[] }[];
     };
-    const stalled = report.files.find((f) => f.path.endsWith("outcome-counts-hang.csv"));
+    const stalled = report.files.find((f) => f.path.endsWith("outcome-counts-2026-v2-hang.csv"));
     expect(stalled?.issues.map((i) => [i.code, i.message])).toEqual([
       ["read-stalled", "Reading the file brought nothing for 1 second, so c2c stopped reading it and used none of it."],
     ]);
@@ -171,7 +177,7 @@ describe("a read that brings nothing", () => {
     const ended = await Promise.race([run.ended, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
     expect(ended, run.stderr()).toEqual(expect.objectContaining({ code: null, signal: "SIGTERM" }));
     expect(run.stderr()).toMatch(
-      /c2c build: reading .*outcome-counts-hang\.csv never came back from the operating system/,
+      /c2c build: reading .*outcome-counts-2026-v2-hang\.csv never came back from the operating system/,
     );
     const report = readFileSync(path.join(out, "private", "partners", "example-district", "report.json"), "utf8");
     expect(report).toContain('"code": "read-stalled"');
